@@ -1,0 +1,142 @@
+# containerv - one explicit Makefile.  `make help` lists the targets.
+#
+# Objects go under $(BUILD), binaries under $(BIN).  `make coverage`
+# rebuilds everything instrumented under build/cov with the same rules.
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+BUILD     ?= build
+BIN       ?= bin
+CC        ?= gcc
+CFLAGS    ?= -O2 -g
+WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
+CPPFLAGS  += -D_GNU_SOURCE -Isteps -Itests -DCV_VERSION='"$(VERSION)"'
+ALL_CFLAGS = $(CFLAGS) $(WARNINGS) $(CPPFLAGS)
+
+# Debian packages the build, the demos and the tests need.
+DEB_PACKAGES := gcc make libc6-dev pkg-config libcap-dev libcmocka-dev lcov clang-format \
+                busybox-static bats uidmap util-linux procps iproute2
+
+# The steps, in reading order; each is a library the runtime links and a demo.
+STEPS  := common 01-namespaces
+common_SRCS        := err.c trace.c probe.c file.c args.c
+01-namespaces_SRCS := namespaces.c idmap.c spawn.c
+01-namespaces_LIBS := -lcap
+DEMOS  := namespaces:01-namespaces
+
+step_lib  = $(BUILD)/lib/libcv-$(1).a
+step_objs = $(patsubst %.c,$(BUILD)/obj/steps/$(1)/%.o,$($(1)_SRCS))
+LIBS_ALL  = $(foreach s,$(STEPS),$($(s)_LIBS))
+STEP_LIBS = $(foreach s,$(call reverse,$(STEPS)),$(call step_lib,$(s)))
+reverse   = $(if $(1),$(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
+
+DEMO_BINS := $(foreach d,$(DEMOS),$(BIN)/cv-$(word 1,$(subst :, ,$(d))))
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
+PRIV_TESTS := $(patsubst tests/priv/%.c,$(BUILD)/tests/priv/%,$(wildcard tests/priv/test_*.c))
+PROBE      := $(BUILD)/tests/probe
+ROOTFS     := $(BUILD)/rootfs
+FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find steps tests -name '*.[ch]')
+
+.SECONDARY:
+.PHONY: all deps demo check test coverage install clean format format-check rootfs help
+.DEFAULT_GOAL := all
+
+all: $(DEMO_BINS)
+
+help:
+	@echo "make            build every binary into $(BIN)/"
+	@echo "make deps       install the Debian packages needed (as root)"
+	@echo "make demo       deps + build + busybox rootfs + a short run of each step's demo"
+	@echo "make check      deps + build + every test tier; ends with 'N passed, N failed'"
+	@echo "make coverage   line coverage of steps/ (HTML in build/coverage/)"
+	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
+	@echo "make format     clang-format every source file"
+	@echo "make clean      remove build/ and bin/"
+
+# --- building ----------------------------------------------------------------
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+define step_rules
+$(call step_lib,$(1)): $(call step_objs,$(1))
+	@mkdir -p $$(@D)
+	$(AR) rcs $$@ $$^
+endef
+$(foreach s,$(STEPS),$(eval $(call step_rules,$(s))))
+
+define demo_rules
+$(BIN)/cv-$(1): $(BUILD)/obj/steps/$(2)/demo.o $(STEP_LIBS)
+	@mkdir -p $$(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $$@ $$< $(STEP_LIBS) $(LIBS_ALL)
+endef
+$(foreach d,$(DEMOS),$(eval $(call demo_rules,$(word 1,$(subst :, ,$(d))),$(word 2,$(subst :, ,$(d))))))
+
+$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(STEP_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(STEP_LIBS) $(LIBS_ALL) -lcmocka
+
+$(BUILD)/tests/priv/%: $(BUILD)/obj/tests/priv/%.o $(BUILD)/obj/tests/lib/tap.o $(STEP_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS_ALL)
+
+# The probe runs inside containers, which may have no libc: link it statically.
+$(PROBE): tests/probe/probe.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -static -o $@ $<
+
+rootfs: $(ROOTFS)/bin/busybox
+$(ROOTFS)/bin/busybox: tests/rootfs/mkrootfs.sh $(PROBE)
+	sh tests/rootfs/mkrootfs.sh $(ROOTFS) $(PROBE)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# --- using -------------------------------------------------------------------
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' \
+	    || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then echo "deps: nothing to install"; \
+	elif [ "$$(id -u)" != 0 ]; then echo "deps: missing:$$missing (run 'sudo make deps')"; exit 1; \
+	else echo "deps: installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends $$missing >/dev/null && echo "deps: done"; fi
+
+demo: deps all rootfs
+	@sh tests/demo.sh $(BIN) $(ROOTFS)
+
+TEST_BINS = $(UNIT_TESTS) $(PRIV_TESTS) $(PROBE) $(ROOTFS)/bin/busybox $(DEMO_BINS)
+
+check: deps
+	@$(MAKE) --no-print-directory all $(TEST_BINS)
+	@sh tests/run.sh $(BUILD) $(BIN)
+
+# Build and run the tests without deps (used by coverage).
+test: all $(TEST_BINS)
+	@sh tests/run.sh $(BUILD) $(BIN)
+
+coverage: deps
+	@rm -rf build/cov build/coverage
+	@$(MAKE) --no-print-directory BUILD=build/cov BIN=build/cov/bin \
+	  CFLAGS="-O0 -g --coverage" LDFLAGS=--coverage test || true
+	@sh tests/coverage.sh build/cov build/coverage
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/containerv
+	install -m 755 $(DEMO_BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/containerv/
+	for s in $(filter-out common,$(STEPS)); do \
+	  install -m 644 steps/$$s/README.md $(DESTDIR)$(PREFIX)/share/doc/containerv/$$s.md; done
+
+format:
+	clang-format -i $(FORMAT_SRCS)
+
+format-check:
+	@clang-format --dry-run -Werror $(FORMAT_SRCS)
+
+clean:
+	rm -rf build bin

@@ -1,0 +1,307 @@
+/*
+ * spawn.c - a child in new namespaces, set up in the order the kernel
+ * requires (see the picture in spawn.h).
+ *
+ * Why clone3/clone and not fork+unshare: a new pid namespace is entered
+ * only by a *new* process (the first one becomes its pid 1), so a process
+ * that unshares CLONE_NEWPID must fork again.  Creating the child with the
+ * flags does both at once.  clone3(2) (5.3+) takes its arguments in a
+ * struct that later features extend (CLONE_INTO_CGROUP); where it is
+ * missing the raw clone(2) does the same job for namespaces.
+ *
+ * Why the time namespace is made by the child and not by clone: offsets
+ * can be written only while a time namespace has no process in it yet,
+ * and clone(CLONE_NEWTIME) would put the child straight in.  So the child
+ * unshare()s one - that makes it the namespace for its future children -
+ * writes the offsets, then setns()es itself into it through
+ * /proc/self/ns/time_for_children.
+ *
+ * Why the identity switch comes last: a process that changes from uid 0
+ * to another uid loses its capabilities, and setting the hostname or the
+ * clock offsets needs them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "01-namespaces/namespaces.h"
+#include "01-namespaces/spawn.h"
+#include "common/cleanup.h"
+#include "common/file.h"
+#include "common/probe.h"
+#include "common/syscalls.h"
+#include "common/trace.h"
+
+void cv_ns_spec_init(struct cv_ns_spec *spec)
+{
+	memset(spec, 0, sizeof(*spec));
+	spec->uid = (uid_t)-1;
+	spec->gid = (gid_t)-1;
+}
+
+static bool has_offset(const struct cv_time_offset *o)
+{
+	return o->secs || o->nanosecs;
+}
+
+/* A spec field that needs a namespace the spec does not create. */
+static int needs(struct cv_err *err, const char *what, const char *type)
+{
+	cv_err_set(err, EINVAL, "%s needs a new %s namespace", what, type);
+	return cv_err_hint(err, "add --%s: outside one, it would change the host's own", type);
+}
+
+static int check_kernel(int flags, struct cv_err *err)
+{
+	if (flags & ~cv_ns_all_flags())
+		return cv_err_set(err, EINVAL, "namespace flags %#x: not CLONE_NEW* flags",
+				  flags & ~cv_ns_all_flags());
+	for (int i = 0; i < CV_NS_COUNT; i++) {
+		const struct cv_ns_type *t = &cv_ns_types[i];
+		if ((flags & t->flag) && !cv_have_ns(t->name)) {
+			cv_err_set(err, ENOSYS, "this kernel has no %s namespaces (no "
+						"/proc/self/ns/%s)", t->name, t->name);
+			return cv_err_hint(err, "leave out --%s", t->option);
+		}
+	}
+	return 0;
+}
+
+static int check_offsets(const struct cv_ns_spec *spec, struct cv_err *err)
+{
+	if (!has_offset(&spec->monotonic) && !has_offset(&spec->boottime))
+		return 0;
+	if (!(spec->flags & CLONE_NEWTIME))
+		return needs(err, "a clock offset", "time");
+	if (spec->monotonic.nanosecs >= 1000000000u || spec->boottime.nanosecs >= 1000000000u)
+		return cv_err_set(err, EINVAL, "clock offset: nanoseconds must be below 1000000000");
+	return 0;
+}
+
+static int check_identity(const struct cv_ns_spec *spec, struct cv_err *err)
+{
+	bool user = spec->flags & CLONE_NEWUSER;
+
+	if (!user && (spec->uid_map.n || spec->gid_map.n))
+		return needs(err, "a uid or gid map", "user");
+	if (user && spec->uid != (uid_t)-1 && spec->uid_map.n) {
+		bool mapped = false;
+		for (unsigned i = 0; i < spec->uid_map.n; i++) {
+			const struct cv_idmap_extent *e = &spec->uid_map.e[i];
+			mapped |= spec->uid >= e->inside && spec->uid - e->inside < e->count;
+		}
+		if (!mapped)
+			return cv_err_set(err, EINVAL, "uid %u is not in the uid map",
+					  (unsigned)spec->uid);
+	}
+	if (cv_idmap_check(&spec->uid_map, CV_UID_MAP, err) < 0)
+		return -err->code;
+	if (cv_idmap_check(&spec->gid_map, CV_GID_MAP, err) < 0)
+		return -err->code;
+	return 0;
+}
+
+int cv_ns_spec_check(const struct cv_ns_spec *spec, struct cv_err *err)
+{
+	int r;
+
+	if ((r = check_kernel(spec->flags, err)) < 0)
+		return r;
+	if ((spec->hostname || spec->domainname) && !(spec->flags & CLONE_NEWUTS))
+		return needs(err, "a hostname or domain name", "uts");
+	if (spec->hostname && strlen(spec->hostname) > 64)
+		return cv_err_set(err, EINVAL, "hostname `%s` is longer than 64 bytes",
+				  spec->hostname);
+	if (spec->domainname && strlen(spec->domainname) > 64)
+		return cv_err_set(err, EINVAL, "domain name `%s` is longer than 64 bytes",
+				  spec->domainname);
+	if ((r = check_offsets(spec, err)) < 0)
+		return r;
+	return check_identity(spec, err);
+}
+
+/* --- the child's side ---------------------------------------------------- */
+
+static int enter_time_ns(const struct cv_ns_spec *spec, struct cv_err *err)
+{
+	char text[128];
+	int len, r;
+
+	if ((r = cv_ns_unshare(CLONE_NEWTIME, err)) < 0)
+		return r;
+	len = snprintf(text, sizeof(text), "monotonic %lld %u\nboottime %lld %u\n",
+		       (long long)spec->monotonic.secs, spec->monotonic.nanosecs,
+		       (long long)spec->boottime.secs, spec->boottime.nanosecs);
+	if (cv_write_file("/proc/self/timens_offsets", text, (size_t)len, err) < 0) {
+		if (err->code == EINVAL || err->code == ERANGE)
+			cv_err_hint(err, "an offset may not take a clock below zero: a negative "
+					 "offset must be smaller than the time since boot");
+		return -err->code;
+	}
+	return cv_ns_join_path("/proc/self/ns/time_for_children", CLONE_NEWTIME, err);
+}
+
+static int switch_identity(const struct cv_ns_spec *spec, struct cv_err *err)
+{
+	int r;
+
+	if (spec->gid != (gid_t)-1) {
+		r = setresgid(spec->gid, spec->gid, spec->gid);
+		cv_trace_sys(r, "setresgid(%u)", (unsigned)spec->gid);
+		if (r < 0)
+			return cv_err_sys(err, "setresgid(%u)", (unsigned)spec->gid);
+	}
+	if (spec->uid != (uid_t)-1) {
+		r = setresuid(spec->uid, spec->uid, spec->uid);
+		cv_trace_sys(r, "setresuid(%u)", (unsigned)spec->uid);
+		if (r < 0)
+			return cv_err_sys(err, "setresuid(%u)", (unsigned)spec->uid);
+	}
+	return 0;
+}
+
+static int child_setup(const struct cv_ns_spec *spec, int sync_rd, struct cv_err *err)
+{
+	ssize_t n;
+	char go;
+	int r;
+
+	while ((n = read(sync_rd, &go, 1)) < 0 && errno == EINTR)
+		;
+	if (n != 1)
+		return cv_err_set(err, EPIPE, "the parent went away before the child was set up");
+	cv_trace("child is pid %d inside; the parent has written its id maps", (int)getpid());
+	if (spec->hostname) {
+		r = sethostname(spec->hostname, strlen(spec->hostname));
+		cv_trace_sys(r, "sethostname(\"%s\")", spec->hostname);
+		if (r < 0)
+			return cv_err_sys(err, "sethostname(\"%s\")", spec->hostname);
+	}
+	if (spec->domainname) {
+		r = setdomainname(spec->domainname, strlen(spec->domainname));
+		cv_trace_sys(r, "setdomainname(\"%s\")", spec->domainname);
+		if (r < 0)
+			return cv_err_sys(err, "setdomainname(\"%s\")", spec->domainname);
+	}
+	if ((spec->flags & CLONE_NEWTIME) && (r = enter_time_ns(spec, err)) < 0)
+		return r;
+	return switch_identity(spec, err);
+}
+
+/* Runs in the child; never returns. */
+static void __attribute__((noreturn))
+child_main(const struct cv_ns_spec *spec, int sync_rd, int report_wr, int (*fn)(void *),
+	   void *arg)
+{
+	struct cv_err report;
+
+	cv_err_clear(&report);
+	if (child_setup(spec, sync_rd, &report) < 0) {
+		(void)!write(report_wr, &report, sizeof(report));
+		_exit(1);
+	}
+	(void)!write(report_wr, &report, sizeof(report)); /* code 0: ready */
+	close(report_wr);
+	close(sync_rd);
+	_exit(fn(arg));
+}
+
+/* --- the parent's side --------------------------------------------------- */
+
+static pid_t clone_child(int flags, struct cv_err *err)
+{
+	char names[160];
+	pid_t pid;
+
+	cv_ns_flags_str(flags, names, sizeof(names));
+	fflush(NULL); /* or the child would print the parent's buffered output again */
+	if (cv_have_clone3()) {
+		struct clone_args args = {.flags = (uint64_t)flags, .exit_signal = SIGCHLD};
+		pid = sys_clone3(&args, sizeof(args));
+		if (pid != 0)
+			cv_trace_sys(pid, "clone3(flags=%s) = %d", names, (int)pid);
+	} else {
+		pid = sys_clone((unsigned long)flags | SIGCHLD);
+		if (pid != 0)
+			cv_trace_sys(pid, "clone(%s|SIGCHLD) = %d", names, (int)pid);
+	}
+	if (pid < 0) {
+		cv_err_sys(err, "%s(%s)", cv_have_clone3() ? "clone3" : "clone", names);
+		if (errno == EPERM)
+			cv_err_hint(err, "new namespaces need CAP_SYS_ADMIN: run as root, or "
+					 "create a user namespace too (--user)");
+		else if (errno == ENOSPC || errno == EUSERS)
+			cv_err_hint(err, "a namespace limit was reached: see "
+					 "/proc/sys/user/max_*_namespaces");
+	}
+	return pid;
+}
+
+static int reap(pid_t pid)
+{
+	int status = 0;
+
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return status;
+}
+
+static void kill_and_reap(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	reap(pid);
+}
+
+pid_t cv_ns_spawn(const struct cv_ns_spec *spec, int (*fn)(void *arg), void *arg,
+		  struct cv_err *err)
+{
+	_cleanup_close_ int sync_rd = -1, sync_wr = -1, report_rd = -1, report_wr = -1;
+	struct cv_err report;
+	int fds[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	if (cv_ns_spec_check(spec, err) < 0)
+		return -err->code;
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return cv_err_sys(err, "pipe2()");
+	sync_rd = fds[0], sync_wr = fds[1];
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return cv_err_sys(err, "pipe2()");
+	report_rd = fds[0], report_wr = fds[1];
+
+	pid = clone_child(spec->flags & ~CLONE_NEWTIME, err);
+	if (pid < 0)
+		return -err->code;
+	if (pid == 0) {
+		cv_closep(&sync_wr);
+		cv_closep(&report_rd);
+		child_main(spec, sync_rd, report_wr, fn, arg);
+	}
+	cv_closep(&sync_rd);
+	cv_closep(&report_wr);
+
+	if ((spec->flags & CLONE_NEWUSER) &&
+	    cv_idmap_write(pid, &spec->uid_map, &spec->gid_map, spec->deny_setgroups, err) < 0) {
+		kill_and_reap(pid);
+		return -err->code;
+	}
+	(void)!write(sync_wr, "g", 1);
+	while ((n = read(report_rd, &report, sizeof(report))) < 0 && errno == EINTR)
+		;
+	if (n == (ssize_t)sizeof(report) && report.code == 0)
+		return pid;
+	status = reap(pid);
+	if (n == (ssize_t)sizeof(report)) {
+		*err = report;
+		return -err->code;
+	}
+	return cv_err_set(err, ECHILD, "child %d %s %d before it was set up", (int)pid,
+			  WIFSIGNALED(status) ? "was killed by signal" : "exited with status",
+			  WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+}

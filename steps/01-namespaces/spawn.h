@@ -1,0 +1,72 @@
+/*
+ * spawn.h - start a process in new namespaces, set up before it runs.
+ *
+ * cv_ns_spawn() is the namespace half of starting a container:
+ *
+ *   parent                                child (new namespaces)
+ *   ------                                -----
+ *   clone3(CLONE_NEWUSER|CLONE_NEWPID..) ->  born as pid 1, uid 65534
+ *                                          waits on the sync pipe
+ *   writes /proc/CHILD/uid_map, gid_map
+ *   "go" on the sync pipe             ->   now root inside (if mapped)
+ *                                          sethostname, setdomainname
+ *                                          new time namespace + offsets
+ *   reads the report                  <-   reports "ready" (or its error)
+ *   returns the child's pid                calls fn(arg), exits with it
+ *
+ * The child must wait: until its maps are written it has no uid, and
+ * files it touches would belong to the overflow id.  Only a process
+ * outside the namespace may write the maps, so the parent does.
+ */
+#ifndef CV_SPAWN_H
+#define CV_SPAWN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "01-namespaces/idmap.h"
+#include "common/err.h"
+
+/* A clock offset for a new time namespace (OCI linux.timeOffsets). */
+struct cv_time_offset {
+	int64_t secs;
+	uint32_t nanosecs;
+};
+
+struct cv_ns_spec {
+	int flags;              /* CLONE_NEW* to create, any of the eight */
+	const char *hostname;   /* set inside; needs CLONE_NEWUTS (NULL: keep) */
+	const char *domainname; /* likewise */
+	struct cv_idmap uid_map; /* need CLONE_NEWUSER; empty: leave unmapped */
+	struct cv_idmap gid_map;
+	bool deny_setgroups;    /* write "deny" to setgroups (forced when needed) */
+	uid_t uid;              /* switch to this uid inside, or (uid_t)-1 */
+	gid_t gid;              /* switch to this gid inside, or (gid_t)-1 */
+	struct cv_time_offset monotonic; /* need CLONE_NEWTIME */
+	struct cv_time_offset boottime;
+};
+
+/* cv_ns_spec_init - an empty spec: no namespaces, no maps, no switch. */
+void cv_ns_spec_init(struct cv_ns_spec *spec);
+
+/*
+ * cv_ns_spec_check - everything that can be checked before a process
+ * exists: a hostname without a UTS namespace, maps without a user
+ * namespace, maps the kernel or /etc/subuid would refuse, namespace types
+ * this kernel lacks.  cv_ns_spawn() calls it first.
+ */
+int cv_ns_spec_check(const struct cv_ns_spec *spec, struct cv_err *err);
+
+/*
+ * cv_ns_spawn - create a child in the namespaces spec asks for, set it up
+ * as drawn above, and return its pid once it is ready, with fn(arg)
+ * running in it (fn's return value is its exit status; fn usually
+ * execs).  The caller must reap the child.  On failure returns -errno,
+ * with the error from whichever side it happened on; a child that was
+ * created has then been killed and reaped, so nothing is left.
+ */
+pid_t cv_ns_spawn(const struct cv_ns_spec *spec, int (*fn)(void *arg), void *arg,
+		  struct cv_err *err);
+
+#endif

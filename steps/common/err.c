@@ -1,0 +1,99 @@
+/*
+ * err.c - filling and printing struct cv_err (see err.h).
+ *
+ * Only vsnprintf, strerrordesc_np and write(2) are used: no malloc, no
+ * locale lookups, so these are safe in the child between clone() and
+ * execve().  strerrordesc_np() (glibc 2.32) returns the untranslated
+ * description from a static table, unlike strerror(), which may consult
+ * the locale.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/err.h"
+
+static const char *describe(int errnum)
+{
+	const char *d = strerrordesc_np(errnum);
+	return d ? d : "Unknown error";
+}
+
+int cv_err_sys(struct cv_err *err, const char *fmt, ...)
+{
+	int saved = errno ? errno : EIO;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < sizeof(err->msg))
+		snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", describe(saved));
+	err->code = saved;
+	err->hint[0] = '\0';
+	errno = saved;
+	return -saved;
+}
+
+int cv_err_set(struct cv_err *err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	err->code = errnum > 0 ? errnum : EINVAL;
+	err->hint[0] = '\0';
+	return -err->code;
+}
+
+int cv_err_hint(struct cv_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->hint, sizeof(err->hint), fmt, ap);
+	va_end(ap);
+	return -err->code;
+}
+
+int cv_err_wrap(struct cv_err *err, const char *fmt, ...)
+{
+	char old[CV_ERR_MSG_MAX];
+	va_list ap;
+	int n;
+
+	memcpy(old, err->msg, sizeof(old));
+	va_start(ap, fmt);
+	n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < sizeof(err->msg))
+		snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", old);
+	return -err->code;
+}
+
+void cv_err_clear(struct cv_err *err)
+{
+	err->code = 0;
+	err->msg[0] = '\0';
+	err->hint[0] = '\0';
+}
+
+void cv_err_print(const struct cv_err *err, const char *prog)
+{
+	char line[CV_ERR_MSG_MAX + CV_ERR_HINT_MAX + 64];
+	int n;
+
+	n = snprintf(line, sizeof(line), "%s: %s\n", prog, err->msg[0] ? err->msg : "error");
+	if (n > 0)
+		(void)!write(STDERR_FILENO, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+	if (err->hint[0]) {
+		n = snprintf(line, sizeof(line), "hint: %s\n", err->hint);
+		if (n > 0)
+			(void)!write(STDERR_FILENO, line,
+				     (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+	}
+}

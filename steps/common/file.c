@@ -1,0 +1,70 @@
+/*
+ * file.c - small kernel-interface files (see file.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/file.h"
+#include "common/trace.h"
+
+/* For the trace: the data as one short line, newlines shown as "\n". */
+static void shorten(const char *data, size_t len, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len && o + 4 < size; i++) {
+		if (data[i] == '\n') {
+			if (i + 1 == len)
+				break;
+			out[o++] = '\\';
+			out[o++] = 'n';
+		} else {
+			out[o++] = data[i];
+		}
+	}
+	out[o] = '\0';
+}
+
+int cv_write_file(const char *path, const char *data, size_t len, struct cv_err *err)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	char shown[128];
+	ssize_t n;
+
+	if (fd < 0)
+		return cv_err_sys(err, "open(`%s`, O_WRONLY)", path);
+	n = write(fd, data, len);
+	shorten(data, len, shown, sizeof(shown));
+	cv_trace_sys(n, "write(%s, \"%s\")", path, shown);
+	if (n < 0)
+		return cv_err_sys(err, "write(`%s`, \"%s\")", path, shown);
+	if ((size_t)n != len) {
+		errno = EIO;
+		return cv_err_sys(err, "write(`%s`): short write, %zd of %zu bytes", path, n, len);
+	}
+	return 0;
+}
+
+ssize_t cv_read_file(const char *path, char *buf, size_t size, struct cv_err *err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	size_t off = 0;
+
+	if (fd < 0)
+		return cv_err_sys(err, "open(`%s`, O_RDONLY)", path);
+	while (off + 1 < size) {
+		ssize_t n = read(fd, buf + off, size - 1 - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return cv_err_sys(err, "read(`%s`)", path);
+		if (n == 0)
+			break;
+		off += (size_t)n;
+	}
+	buf[off] = '\0';
+	return (ssize_t)off;
+}

@@ -1,0 +1,25 @@
+/*
+ * file.h - reading and writing the small files the kernel uses as its
+ * interface: /proc/PID/uid_map, /proc/sys/..., cgroup control files.
+ */
+#ifndef CV_COMMON_FILE_H
+#define CV_COMMON_FILE_H
+
+#include <sys/types.h>
+
+#include "common/err.h"
+
+/*
+ * cv_write_file - write len bytes of data to an existing file at path in a
+ * single write(2).  Many kernel files (uid_map, timens_offsets) accept
+ * exactly one write, so the data is never split.  Returns 0 or -errno.
+ */
+int cv_write_file(const char *path, const char *data, size_t len, struct cv_err *err);
+
+/*
+ * cv_read_file - read up to size-1 bytes of the file at path into buf and
+ * NUL-terminate it.  Returns the length read, or -errno.
+ */
+ssize_t cv_read_file(const char *path, char *buf, size_t size, struct cv_err *err);
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * probe.c - cached feature probes (see probe.h).
+ *
+ * Each probe is a call that cannot change anything: clone3 with a size too
+ * small to be valid, setns into a namespace the caller is already in, and
+ * so on.  The answer is cached in a tri-state int: -1 not asked yet.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/probe.h"
+#include "common/syscalls.h"
+#include "common/trace.h"
+
+static int have_clone3 = -1, have_pidfd = -1, have_setns_pidfd = -1, have_newidmap = -1;
+
+bool cv_probe_disabled(const char *name)
+{
+	const char *list = getenv("CV_DISABLE");
+	size_t len = strlen(name);
+
+	while (list && *list) {
+		const char *end = strchrnul(list, ',');
+		if ((size_t)(end - list) == len && strncmp(list, name, len) == 0)
+			return true;
+		list = *end ? end + 1 : end;
+	}
+	return false;
+}
+
+void cv_probe_reset(void)
+{
+	have_clone3 = have_pidfd = have_setns_pidfd = have_newidmap = -1;
+}
+
+/* Remember and narrate a probe's answer. */
+static bool answer(int *cache, const char *name, bool yes)
+{
+	*cache = yes;
+	cv_trace("probe %s: %s", name, yes ? "yes" : "no");
+	return yes;
+}
+
+bool cv_have_clone3(void)
+{
+	if (have_clone3 < 0) {
+		/* A size below CLONE_ARGS_SIZE_VER0 is EINVAL where clone3 exists. */
+		bool yes = !cv_probe_disabled("clone3") && sys_clone3(NULL, 0) < 0 &&
+			   errno == EINVAL;
+		answer(&have_clone3, "clone3", yes);
+	}
+	return have_clone3;
+}
+
+bool cv_have_pidfd(void)
+{
+	if (have_pidfd < 0) {
+		_cleanup_close_ int fd = -1;
+		if (!cv_probe_disabled("pidfd"))
+			fd = sys_pidfd_open(getpid(), 0);
+		answer(&have_pidfd, "pidfd", fd >= 0);
+	}
+	return have_pidfd;
+}
+
+bool cv_have_setns_pidfd(void)
+{
+	if (have_setns_pidfd < 0) {
+		_cleanup_close_ int fd = -1;
+		bool yes = false;
+
+		if (!cv_probe_disabled("setns_pidfd") && cv_have_pidfd())
+			fd = sys_pidfd_open(getpid(), 0);
+		/*
+		 * Re-joining our own UTS namespace changes nothing.  Kernels
+		 * that accept pidfds succeed (or say EPERM without
+		 * CAP_SYS_ADMIN); older ones say EINVAL: "not a namespace".
+		 */
+		if (fd >= 0)
+			yes = sys_setns(fd, CLONE_NEWUTS) == 0 || errno == EPERM;
+		answer(&have_setns_pidfd, "setns_pidfd", yes);
+	}
+	return have_setns_pidfd;
+}
+
+bool cv_have_ns(const char *name)
+{
+	char path[64];
+
+	if (cv_probe_disabled(name))
+		return false;
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	return access(path, F_OK) == 0;
+}
+
+bool cv_have_newidmap(void)
+{
+	if (have_newidmap < 0) {
+		bool yes = !cv_probe_disabled("newidmap") &&
+			   access("/usr/bin/newuidmap", X_OK) == 0 &&
+			   access("/usr/bin/newgidmap", X_OK) == 0;
+		answer(&have_newidmap, "newidmap", yes);
+	}
+	return have_newidmap;
+}
+
+const struct cv_feature cv_features[] = {
+	{"clone3", "clone3(2): namespaces chosen at creation", cv_have_clone3},
+	{"pidfd", "pidfd_open(2): race-free process handles", cv_have_pidfd},
+	{"setns_pidfd", "setns(2) on a pidfd: join many namespaces at once", cv_have_setns_pidfd},
+	{"newidmap", "newuidmap/newgidmap: id ranges for unprivileged users", cv_have_newidmap},
+	{NULL, NULL, NULL},
+};

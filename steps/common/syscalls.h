@@ -1,0 +1,100 @@
+/*
+ * syscalls.h - every raw system call containerv makes that libc does not
+ * wrap (or wraps only in newer versions), in one place.
+ *
+ * Each wrapper is named sys_<syscall>, cites its man page, and returns what
+ * the kernel returns: -1 with errno set on failure.  When the headers this
+ * was built with do not know the syscall number, the wrapper fails with
+ * ENOSYS, exactly as an old kernel would, so every caller already has the
+ * fallback path it needs.  Whether the running kernel has a syscall is a
+ * run-time question: see probe.h.
+ */
+#ifndef CV_COMMON_SYSCALLS_H
+#define CV_COMMON_SYSCALLS_H
+
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <unistd.h>
+#include <linux/sched.h> /* struct clone_args, CLONE_NEWTIME, CLONE_INTO_CGROUP */
+
+/*
+ * clone3(2): create a child, like fork(2) when args->stack is 0: the child
+ * runs on a copy of the parent's stack and returns 0 from this call.
+ * Namespaces in args->flags are created for the child; CLONE_PIDFD returns
+ * a pidfd; CLONE_INTO_CGROUP starts the child in a cgroup.
+ */
+static inline pid_t sys_clone3(struct clone_args *args, size_t size)
+{
+#ifdef SYS_clone3
+	return (pid_t)syscall(SYS_clone3, args, size);
+#else
+	(void)args;
+	(void)size;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/*
+ * clone(2), the raw syscall, with no new stack: fork(2) semantics plus the
+ * CLONE_NEW* flags in `flags`.  The low byte of flags is the signal sent
+ * to the parent when the child exits (SIGCHLD, as for fork).
+ * (x86-64 argument order: flags, stack, parent_tid, child_tid, tls.)
+ */
+static inline pid_t sys_clone(unsigned long flags)
+{
+	return (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, 0UL);
+}
+
+/* pivot_root(2): make new_root the root mount; the old one goes to put_old. */
+static inline int sys_pivot_root(const char *new_root, const char *put_old)
+{
+	return (int)syscall(SYS_pivot_root, new_root, put_old);
+}
+
+/*
+ * setns(2): move the caller into the namespace `fd` refers to (a
+ * /proc/PID/ns/TYPE file; nstype 0 or its CLONE_NEW* flag), or, when fd is
+ * a pidfd (Linux 5.8+), into several of that process's namespaces at once,
+ * atomically: nstype is then the OR of CLONE_NEW* flags.
+ */
+static inline int sys_setns(int fd, int nstype)
+{
+	return (int)syscall(SYS_setns, fd, nstype);
+}
+
+/* pidfd_open(2): a file descriptor that refers to process `pid` (5.3+). */
+static inline int sys_pidfd_open(pid_t pid, unsigned int flags)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, flags);
+#else
+	(void)pid;
+	(void)flags;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/*
+ * pidfd_send_signal(2): signal the process a pidfd refers to; unlike
+ * kill(2) it cannot hit a recycled pid.
+ */
+static inline int sys_pidfd_send_signal(int pidfd, int sig, siginfo_t *info, unsigned int flags)
+{
+#ifdef SYS_pidfd_send_signal
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, info, flags);
+#else
+	(void)pidfd;
+	(void)sig;
+	(void)info;
+	(void)flags;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * trace.c - the "=>" narration (see trace.h).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/trace.h"
+
+int cv_trace_fd = -1;
+
+void cv_trace_init(void)
+{
+	const char *v = getenv("CV_EXPLAIN");
+
+	if (v && *v && strcmp(v, "0") != 0)
+		cv_trace_enable(STDERR_FILENO);
+}
+
+void cv_trace_enable(int fd)
+{
+	cv_trace_fd = fd;
+}
+
+/* Append to a line buffer, truncating (never overflowing) when it is full. */
+static void vappendf(char *buf, size_t size, size_t *len, const char *fmt, va_list ap)
+{
+	int r = vsnprintf(buf + *len, size - *len, fmt, ap);
+
+	if (r > 0)
+		*len += (size_t)r < size - *len ? (size_t)r : size - *len - 1;
+}
+
+static void appendf(char *buf, size_t size, size_t *len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void appendf(char *buf, size_t size, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vappendf(buf, size, len, fmt, ap);
+	va_end(ap);
+}
+
+void cv_trace_emit(const char *file, int outcome, const char *fmt, ...)
+{
+	char line[1024];
+	int saved = errno;
+	size_t len = 0;
+	va_list ap;
+
+	appendf(line, sizeof(line), &len, "=> ");
+	va_start(ap, fmt);
+	vappendf(line, sizeof(line), &len, fmt, ap);
+	va_end(ap);
+	if (outcome == CV_TRACE_OK) {
+		appendf(line, sizeof(line), &len, " ok");
+	} else if (outcome > 0) {
+		const char *name = strerrorname_np(outcome);
+		appendf(line, sizeof(line), &len, " failed: %s", name ? name : "E?");
+	}
+	appendf(line, sizeof(line), &len, " [%s]\n", file);
+	if (line[len - 1] != '\n') /* truncated: still end the line */
+		line[len - 1] = '\n';
+
+	(void)!write(cv_trace_fd, line, len);
+	errno = saved;
+}

@@ -1,0 +1,127 @@
+/*
+ * tap.c - fork-per-test TAP harness (see tap.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/tap.h"
+
+#define SKIP_STATUS 77
+#define TIMEOUT_S 60
+
+static int skip_fd = -1; /* the child writes its skip reason here */
+
+static void vline(const char *prefix, const char *fmt, va_list ap)
+{
+	fputs(prefix, stdout);
+	vprintf(fmt, ap);
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
+void tap_diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vline("# ", fmt, ap);
+	va_end(ap);
+}
+
+void tap_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vline("# FAIL ", fmt, ap);
+	va_end(ap);
+	_exit(1);
+}
+
+void tap_skip(const char *fmt, ...)
+{
+	char reason[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		(void)!write(skip_fd, reason, strnlen(reason, sizeof(reason)));
+	_exit(SKIP_STATUS);
+}
+
+void tap_need_root(void)
+{
+	if (geteuid() != 0)
+		tap_skip("needs root");
+}
+
+static bool must_work(void)
+{
+	const char *v = getenv("CV_MUST_WORK");
+	return v && strcmp(v, "1") == 0;
+}
+
+/* Run one test in a child; print its TAP line; return 1 if it failed. */
+static int run_one(size_t num, const struct tap_test *t)
+{
+	char reason[256] = "";
+	int fds[2], status;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return printf("not ok %zu - %s # pipe: %s\n", num, t->name, strerror(errno)), 1;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		skip_fd = fds[1];
+		alarm(TIMEOUT_S);
+		t->fn();
+		_exit(0);
+	}
+	close(fds[1]);
+	n = read(fds[0], reason, sizeof(reason) - 1);
+	reason[n > 0 ? n : 0] = '\0';
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		printf("ok %zu - %s\n", num, t->name);
+		return 0;
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == SKIP_STATUS && !must_work()) {
+		printf("ok %zu - %s # SKIP %s\n", num, t->name, reason);
+		return 0;
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == SKIP_STATUS)
+		printf("not ok %zu - %s # skipped under CV_MUST_WORK=1: %s\n", num, t->name,
+		       reason);
+	else if (WIFSIGNALED(status))
+		printf("not ok %zu - %s # killed by signal %d%s\n", num, t->name, WTERMSIG(status),
+		       WTERMSIG(status) == SIGALRM ? " (timeout)" : "");
+	else
+		printf("not ok %zu - %s\n", num, t->name);
+	return 1;
+}
+
+int tap_main(const struct tap_test *tests, size_t n)
+{
+	int failed = 0;
+
+	printf("1..%zu\n", n);
+	for (size_t i = 0; i < n; i++)
+		failed += run_one(i + 1, &tests[i]);
+	fflush(stdout);
+	return failed;
+}
