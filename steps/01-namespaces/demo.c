@@ -38,9 +38,9 @@ struct view {
 };
 
 struct run_ctx {
-	char **argv;        /* the command */
-	bool quiet;         /* no table */
-	bool mount_proc;    /* a /proc of the new pid namespace */
+	char **argv;     /* the command */
+	bool quiet;      /* no table */
+	bool mount_proc; /* a /proc of the new pid namespace */
 	struct view outside;
 };
 
@@ -81,7 +81,8 @@ static void print_table(const struct view *out, const struct view *in)
 	row("hostname", out->hostname, in->hostname, "");
 	snprintf(a, sizeof(a), "%u:%u", out->uid, out->gid);
 	snprintf(b, sizeof(b), "%u:%u", in->uid, in->gid);
-	row("uid:gid", a, b, in->uid == 65534 && out->uid != 65534 ? "unmapped: try --map-root" : "");
+	row("uid:gid", a, b,
+	    in->uid == 65534 && out->uid != 65534 ? "unmapped: try --map-root" : "");
 	snprintf(a, sizeof(a), "%.1f", out->monotonic);
 	snprintf(b, sizeof(b), "%.1f", in->monotonic);
 	row("monotonic s", a, b, "");
@@ -179,6 +180,8 @@ enum {
 	O_NS = 100 /* O_NS + i: the namespace cv_ns_types[i] */
 };
 
+/* Option tables read best one option per line. */
+/* clang-format off */
 #define NS_OPTS(verb)                                                                              \
 	{"user", 0, NULL, verb " user namespace: ids and capabilities", O_NS + 0},                 \
 	{"mount", 0, NULL, verb " mount namespace: the mount table", O_NS + 1},                  \
@@ -205,6 +208,8 @@ static const struct cv_opt run_opts[] = {
 	{NULL, 0, NULL, NULL, 0},
 };
 
+/* clang-format on */
+
 static int parse_offset(struct cv_args *a, struct cv_ns_spec *spec)
 {
 	const char *eq = strchr(a->val, '=');
@@ -216,8 +221,10 @@ static int parse_offset(struct cv_args *a, struct cv_ns_spec *spec)
 	else if (eq && (size_t)(eq - a->val) == 8 && !strncmp(a->val, "boottime", 8))
 		o = &spec->boottime;
 	else
-		return cv_args_usage_error(a, "option `--time-offset`: `%s` is not "
-					      "monotonic=SECS or boottime=SECS", a->val);
+		return cv_args_usage_error(a,
+					   "option `--time-offset`: `%s` is not "
+					   "monotonic=SECS or boottime=SECS",
+					   a->val);
 	if (cv_args_long(a, eq + 1, -(1LL << 40), 1LL << 40, &secs) < 0)
 		return CV_EXIT_USAGE;
 	o->secs = secs;
@@ -352,7 +359,6 @@ static void show_map(int pid, const char *file)
 static int cmd_show(struct cv_args *a)
 {
 	long long pid = getpid();
-	bool unknown = false;
 	int opt;
 
 	while ((opt = cv_args_next(a)) > 0)
@@ -364,22 +370,16 @@ static int cmd_show(struct cv_args *a)
 	if (cv_args_rest(a) == 1 && cv_args_long(a, a->argv[a->i], 1, 1 << 22, &pid) < 0)
 		return CV_EXIT_USAGE;
 
-	printf("%-8s %-14s %-8s %s\n", "type", "id", "vs pid 1", "isolates");
+	printf("%-8s %-14s %-8s %s\n", "type", "id", "vs mine", "isolates");
 	for (int i = 0; i < CV_NS_COUNT; i++) {
 		const struct cv_ns_type *t = &cv_ns_types[i];
-		struct cv_ns_id id, init;
-		struct cv_err ignored;
-		const char *vs = "?";
+		struct cv_ns_id id, mine;
 
-		if (cv_ns_id((pid_t)pid, t, &id, a->err) < 0)
+		if (cv_ns_id((pid_t)pid, t, &id, a->err) < 0 || cv_ns_id(0, t, &mine, a->err) < 0)
 			return 1;
-		if (cv_ns_id(1, t, &init, &ignored) == 0)
-			vs = init.ino == id.ino ? "same" : "own";
-		unknown |= *vs == '?';
-		printf("%-8s %-14lu %-8s %s\n", t->name, (unsigned long)id.ino, vs, t->isolates);
+		printf("%-8s %-14lu %-8s %s\n", t->name, (unsigned long)id.ino,
+		       mine.ino == id.ino ? "same" : "differs", t->isolates);
 	}
-	if (unknown)
-		printf("(? - /proc/1/ns cannot be read here: a ptrace check guards it)\n");
 	show_map((int)pid, "uid_map");
 	show_map((int)pid, "gid_map");
 	return 0;
@@ -387,11 +387,14 @@ static int cmd_show(struct cv_args *a)
 
 /* --- join ----------------------------------------------------------------- */
 
+/* clang-format off */
 static const struct cv_opt join_opts[] = {
 	NS_OPTS("join its"),
 	{"by-path", 0, NULL, "join one /proc/PID/ns file at a time, not by pidfd", O_BY_PATH},
 	{NULL, 0, NULL, NULL, 0},
 };
+
+/* clang-format on */
 
 /* After joining a user namespace, become its root when root is mapped. */
 static void become_root(void)
@@ -477,27 +480,27 @@ static int cmd_features(struct cv_args *a)
 static const struct cv_opt no_opts[] = {{NULL, 0, NULL, NULL, 0}};
 
 static const struct cv_cmd commands[] = {
-	{"run", "[OPTIONS] [--] CMD [ARGS...]",
-	 "Run CMD in new namespaces; print what differs inside, then exec CMD",
-	 "sudo cv-namespaces run --pid --uts --hostname box -- /bin/sh -c 'echo $$; hostname'",
-	 run_opts, 0, cmd_run},
-	{"show", "[PID]", "List the namespaces of a process (default: this one)",
-	 "cv-namespaces show $$", no_opts, 0, cmd_show},
-	{"join", "PID [OPTIONS] -- CMD [ARGS...]",
-	 "Run CMD in the namespaces of process PID (default: all that differ)",
-	 "sudo cv-namespaces join 4242 --uts --net -- hostname", join_opts, CV_CMD_INTERLEAVE,
-	 cmd_join},
-	{"features", "", "Say which namespace features this kernel has",
-	 "cv-namespaces features", no_opts, 0, cmd_features},
-	{NULL, NULL, NULL, NULL, NULL, 0, NULL},
+    {"run", "[OPTIONS] [--] CMD [ARGS...]",
+     "Run CMD in new namespaces; print what differs inside, then exec CMD",
+     "sudo cv-namespaces run --pid --uts --hostname box -- /bin/sh -c 'echo $$; hostname'",
+     run_opts, 0, cmd_run},
+    {"show", "[PID]", "List the namespaces of a process (default: this one)",
+     "cv-namespaces show $$", no_opts, 0, cmd_show},
+    {"join", "PID [OPTIONS] -- CMD [ARGS...]",
+     "Run CMD in the namespaces of process PID (default: all that differ)",
+     "sudo cv-namespaces join 4242 --uts --net -- hostname", join_opts, CV_CMD_INTERLEAVE,
+     cmd_join},
+    {"features", "", "Say which namespace features this kernel has", "cv-namespaces features",
+     no_opts, 0, cmd_features},
+    {NULL, NULL, NULL, NULL, NULL, 0, NULL},
 };
 
 static const struct cv_prog prog = {
-	"cv-namespaces",
-	"Step 01 of containerv: Linux namespaces, one flag at a time. Each namespace gives\n"
-	"the processes inside their own copy of one global resource.",
-	"cv-namespaces run --user --map-root --pid --uts --hostname box -- sh",
-	commands,
+    "cv-namespaces",
+    "Step 01 of containerv: Linux namespaces, one flag at a time. Each namespace gives\n"
+    "the processes inside their own copy of one global resource.",
+    "cv-namespaces run --user --map-root --pid --uts --hostname box -- sh",
+    commands,
 };
 
 int main(int argc, char **argv)

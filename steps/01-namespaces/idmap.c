@@ -31,8 +31,8 @@ static const struct {
 	const char *helper;
 	cap_value_t cap;
 } kinds[] = {
-	[CV_UID_MAP] = {"uid", "uid_map", "/etc/subuid", "/usr/bin/newuidmap", CAP_SETUID},
-	[CV_GID_MAP] = {"gid", "gid_map", "/etc/subgid", "/usr/bin/newgidmap", CAP_SETGID},
+    [CV_UID_MAP] = {"uid", "uid_map", "/etc/subuid", "/usr/bin/newuidmap", CAP_SETUID},
+    [CV_GID_MAP] = {"gid", "gid_map", "/etc/subgid", "/usr/bin/newgidmap", CAP_SETGID},
 };
 
 /* How cv_idmap_check() says a map can be installed. */
@@ -117,9 +117,9 @@ int cv_idmap_validate(const struct cv_idmap *map, enum cv_idmap_kind kind, struc
 
 			if (in || overlap(a->outside, b->outside, a->count, b->count)) {
 				cv_err_set(err, EINVAL,
-					   "%s map lines `%u %u %u` and `%u %u %u` overlap %s", name,
-					   b->inside, b->outside, b->count, a->inside, a->outside,
-					   a->count, in ? "inside" : "outside");
+					   "%s map lines `%u %u %u` and `%u %u %u` overlap %s",
+					   name, b->inside, b->outside, b->count, a->inside,
+					   a->outside, a->count, in ? "inside" : "outside");
 				return cv_err_hint(err, "an id may appear in only one line, on "
 							"each side of the map");
 			}
@@ -206,9 +206,11 @@ static bool subid_line_covers(const char *line, size_t len, const char *user, ui
 	return e->outside >= start && (uint64_t)e->outside + e->count <= (uint64_t)start + count;
 }
 
-int cv_subid_allows(const char *db, const char *db_path, const char *user, uint32_t self,
+int cv_subid_allows(const char *db, enum cv_idmap_kind kind, const char *user, uint32_t self,
 		    const struct cv_idmap *map, struct cv_err *err)
 {
+	const char *db_path = kinds[kind].db;
+
 	for (unsigned i = 0; i < map->n; i++) {
 		const struct cv_idmap_extent *e = &map->e[i];
 		bool ok = e->count == 1 && e->outside == self; /* one's own id */
@@ -219,12 +221,14 @@ int cv_subid_allows(const char *db, const char *db_path, const char *user, uint3
 			p += len + (p[len] == '\n');
 		}
 		if (!ok) {
-			cv_err_set(err, EPERM, "map line `%u %u %u`: ids %u-%u are not delegated to "
-					       "`%s` in %s",
-				   e->inside, e->outside, e->count, e->outside,
+			cv_err_set(err, EPERM,
+				   "%s map line `%u %u %u`: ids %u-%u are not delegated to "
+				   "`%s` in %s",
+				   kinds[kind].name, e->inside, e->outside, e->count, e->outside,
 				   e->outside + e->count - 1, user ? user : "?", db_path);
-			return cv_err_hint(err, "as root, add `%s:%u:%u` to %s (see subuid(5)), or "
-						"map only your own id (--map-root)",
+			return cv_err_hint(err,
+					   "as root, add `%s:%u:%u` to %s (see subuid(5)), or "
+					   "map only your own id (--map-root)",
 					   user ? user : "USER", e->outside, e->count, db_path);
 		}
 	}
@@ -270,9 +274,8 @@ int cv_idmap_check(const struct cv_idmap *map, enum cv_idmap_kind kind, struct c
 		db[0] = '\0'; /* no database: nothing is delegated */
 	}
 	pw = getpwuid(geteuid());
-	if ((r = cv_subid_allows(db, kinds[kind].db, pw ? pw->pw_name : NULL, self_id(kind),
-				 map, err)) < 0)
-		return cv_err_wrap(err, "%s", kinds[kind].name);
+	if ((r = cv_subid_allows(db, kind, pw ? pw->pw_name : NULL, self_id(kind), map, err)) < 0)
+		return r;
 	return WAY_HELPER;
 }
 
@@ -343,8 +346,9 @@ static int write_map(pid_t pid, const struct cv_idmap *map, enum cv_idmap_kind k
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, kinds[kind].file);
 	if (cv_write_file(path, text, cv_idmap_format(map, text, sizeof(text)), err) < 0) {
 		if (err->code == EPERM)
-			cv_err_hint(err, "only a process with %s outside may map ids other than "
-					 "its own",
+			cv_err_hint(err,
+				    "only a process with %s outside may map ids other than "
+				    "its own",
 				    kind == CV_UID_MAP ? "CAP_SETUID" : "CAP_SETGID");
 		return -err->code;
 	}
@@ -367,9 +371,10 @@ int cv_idmap_write(pid_t pid, const struct cv_idmap *uid_map, const struct cv_id
 	if (deny_setgroups) {
 		snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
 		if ((r = cv_write_file(path, "deny", 4, err)) == -EACCES)
-			return cv_err_hint(err, "the child's /proc files belong to root because the "
-						"caller changed uid and became non-dumpable; see "
-						"PR_SET_DUMPABLE in prctl(2)");
+			return cv_err_hint(err,
+					   "the child's /proc files belong to root because the "
+					   "caller changed uid and became non-dumpable; see "
+					   "PR_SET_DUMPABLE in prctl(2)");
 		if (r < 0)
 			return r;
 	}

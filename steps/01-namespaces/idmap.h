@@ -70,10 +70,10 @@ int cv_idmap_parse_proc(const char *text, struct cv_idmap *map, struct cv_err *e
 /*
  * cv_subid_allows - is every extent of map either the caller's own id
  * (`self`, count 1) or inside one range that the subordinate-id database
- * text `db` (the contents of /etc/subuid or /etc/subgid, named `db_path`
- * in errors) gives to `user` (a name) or `self` (as a number)?
+ * text `db` (the contents of /etc/subuid for a uid map, /etc/subgid for a
+ * gid map) gives to `user` (a name) or `self` (as a number)?
  */
-int cv_subid_allows(const char *db, const char *db_path, const char *user, uint32_t self,
+int cv_subid_allows(const char *db, enum cv_idmap_kind kind, const char *user, uint32_t self,
 		    const struct cv_idmap *map, struct cv_err *err);
 
 /*

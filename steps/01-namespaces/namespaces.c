@@ -29,14 +29,14 @@
 
 #define FLAG(f) f, #f /* the flag and its name */
 const struct cv_ns_type cv_ns_types[CV_NS_COUNT] = {
-	{FLAG(CLONE_NEWUSER), "user", "user", "user", "user and group ids, capabilities"},
-	{FLAG(CLONE_NEWNS), "mnt", "mount", "mount", "the mount table"},
-	{FLAG(CLONE_NEWUTS), "uts", "uts", "uts", "hostname and NIS domain name"},
-	{FLAG(CLONE_NEWIPC), "ipc", "ipc", "ipc", "System V IPC, POSIX message queues"},
-	{FLAG(CLONE_NEWPID), "pid", "pid", "pid", "process ids"},
-	{FLAG(CLONE_NEWNET), "net", "network", "net", "network devices, addresses, routes, ports"},
-	{FLAG(CLONE_NEWCGROUP), "cgroup", "cgroup", "cgroup", "the cgroup root directory"},
-	{FLAG(CLONE_NEWTIME), "time", "time", "time", "CLOCK_MONOTONIC and CLOCK_BOOTTIME"},
+    {FLAG(CLONE_NEWUSER), "user", "user", "user", "user and group ids, capabilities"},
+    {FLAG(CLONE_NEWNS), "mnt", "mount", "mount", "the mount table"},
+    {FLAG(CLONE_NEWUTS), "uts", "uts", "uts", "hostname and NIS domain name"},
+    {FLAG(CLONE_NEWIPC), "ipc", "ipc", "ipc", "System V IPC, POSIX message queues"},
+    {FLAG(CLONE_NEWPID), "pid", "pid", "pid", "process ids"},
+    {FLAG(CLONE_NEWNET), "net", "network", "net", "network devices, addresses, routes, ports"},
+    {FLAG(CLONE_NEWCGROUP), "cgroup", "cgroup", "cgroup", "the cgroup root directory"},
+    {FLAG(CLONE_NEWTIME), "time", "time", "time", "CLOCK_MONOTONIC and CLOCK_BOOTTIME"},
 };
 
 int cv_ns_all_flags(void)
@@ -189,8 +189,9 @@ static int setns_hint(struct cv_err *err)
 		return cv_err_hint(err, "joining needs CAP_SYS_ADMIN over the target's "
 					"namespaces: run as root, or join its user namespace too");
 	if (err->code == EINVAL)
-		return cv_err_hint(err, "a multithreaded process cannot join a user or mount "
-					"namespace, and nobody can re-enter their own user namespace");
+		return cv_err_hint(err,
+				   "a multithreaded process cannot join a user or mount "
+				   "namespace, and nobody can re-enter their own user namespace");
 	return -err->code;
 }
 

@@ -64,8 +64,10 @@ static int check_kernel(int flags, struct cv_err *err)
 	for (int i = 0; i < CV_NS_COUNT; i++) {
 		const struct cv_ns_type *t = &cv_ns_types[i];
 		if ((flags & t->flag) && !cv_have_ns(t->name)) {
-			cv_err_set(err, ENOSYS, "this kernel has no %s namespaces (no "
-						"/proc/self/ns/%s)", t->name, t->name);
+			cv_err_set(err, ENOSYS,
+				   "this kernel has no %s namespaces (no "
+				   "/proc/self/ns/%s)",
+				   t->name, t->name);
 			return cv_err_hint(err, "leave out --%s", t->option);
 		}
 	}
@@ -79,7 +81,8 @@ static int check_offsets(const struct cv_ns_spec *spec, struct cv_err *err)
 	if (!(spec->flags & CLONE_NEWTIME))
 		return needs(err, "a clock offset", "time");
 	if (spec->monotonic.nanosecs >= 1000000000u || spec->boottime.nanosecs >= 1000000000u)
-		return cv_err_set(err, EINVAL, "clock offset: nanoseconds must be below 1000000000");
+		return cv_err_set(err, EINVAL,
+				  "clock offset: nanoseconds must be below 1000000000");
 	return 0;
 }
 
@@ -195,8 +198,7 @@ static int child_setup(const struct cv_ns_spec *spec, int sync_rd, struct cv_err
 
 /* Runs in the child; never returns. */
 static void __attribute__((noreturn))
-child_main(const struct cv_ns_spec *spec, int sync_rd, int report_wr, int (*fn)(void *),
-	   void *arg)
+child_main(const struct cv_ns_spec *spec, int sync_rd, int report_wr, int (*fn)(void *), void *arg)
 {
 	struct cv_err report;
 

@@ -35,14 +35,14 @@ struct cv_time_offset {
 };
 
 struct cv_ns_spec {
-	int flags;              /* CLONE_NEW* to create, any of the eight */
-	const char *hostname;   /* set inside; needs CLONE_NEWUTS (NULL: keep) */
-	const char *domainname; /* likewise */
+	int flags;               /* CLONE_NEW* to create, any of the eight */
+	const char *hostname;    /* set inside; needs CLONE_NEWUTS (NULL: keep) */
+	const char *domainname;  /* likewise */
 	struct cv_idmap uid_map; /* need CLONE_NEWUSER; empty: leave unmapped */
 	struct cv_idmap gid_map;
-	bool deny_setgroups;    /* write "deny" to setgroups (forced when needed) */
-	uid_t uid;              /* switch to this uid inside, or (uid_t)-1 */
-	gid_t gid;              /* switch to this gid inside, or (gid_t)-1 */
+	bool deny_setgroups;             /* write "deny" to setgroups (forced when needed) */
+	uid_t uid;                       /* switch to this uid inside, or (uid_t)-1 */
+	gid_t gid;                       /* switch to this gid inside, or (gid_t)-1 */
 	struct cv_time_offset monotonic; /* need CLONE_NEWTIME */
 	struct cv_time_offset boottime;
 };

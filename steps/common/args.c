@@ -25,13 +25,13 @@ enum { OPT_HELP = -100, OPT_EXPLAIN, OPT_VERSION };
 
 /* Understood by every command (and by the program before its command). */
 static const struct cv_opt common_opts[] = {
-	{"help", 'h', NULL, "show this help and exit", OPT_HELP},
-	{"explain", 0, NULL, "narrate every kernel call (or set CV_EXPLAIN=1)", OPT_EXPLAIN},
-	{NULL, 0, NULL, NULL, 0},
+    {"help", 'h', NULL, "show this help and exit", OPT_HELP},
+    {"explain", 0, NULL, "narrate every kernel call (or set CV_EXPLAIN=1)", OPT_EXPLAIN},
+    {NULL, 0, NULL, NULL, 0},
 };
 static const struct cv_opt version_opt[] = {
-	{"version", 0, NULL, "print the version and exit", OPT_VERSION},
-	{NULL, 0, NULL, NULL, 0},
+    {"version", 0, NULL, "print the version and exit", OPT_VERSION},
+    {NULL, 0, NULL, NULL, 0},
 };
 
 /* Edit distance of two short words, for "did you mean" hints. */
@@ -130,7 +130,8 @@ static int unknown_option(struct cv_args *a, const char *word, const struct cv_o
 }
 
 /* Look an option word up in the command's table, then the common ones. */
-static const struct cv_opt *lookup(const struct cv_args *a, const char *word, const char **inline_val)
+static const struct cv_opt *lookup(const struct cv_args *a, const char *word,
+				   const char **inline_val)
 {
 	const struct cv_opt *own = a->cmd ? a->cmd->opts : version_opt;
 	const struct cv_opt *o;
@@ -202,7 +203,8 @@ int cv_args_next(struct cv_args *a)
 			a->val = inline_val;
 		} else if (o->arg) {
 			if (a->i >= a->argc) {
-				cv_args_usage_error(a, "option `--%s` needs a value (%s)", o->name, o->arg);
+				cv_args_usage_error(a, "option `--%s` needs a value (%s)", o->name,
+						    o->arg);
 				return CV_ARG_ERROR;
 			}
 			a->val = a->argv[a->i++];
@@ -250,8 +252,7 @@ int cv_args_command(struct cv_args *a, const struct cv_prog *prog, int argc, cha
 	return CV_ARG_ERROR;
 }
 
-int cv_args_long(struct cv_args *a, const char *text, long long min, long long max,
-		 long long *out)
+int cv_args_long(struct cv_args *a, const char *text, long long min, long long max, long long *out)
 {
 	const char *opt = a->opt ? a->opt->name : "?";
 	char *end;

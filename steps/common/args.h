@@ -96,8 +96,7 @@ int cv_args_command(struct cv_args *a, const struct cv_prog *prog, int argc, cha
 int cv_args_next(struct cv_args *a);
 
 /* Value conversions for the option just returned; errors name it. */
-int cv_args_long(struct cv_args *a, const char *text, long long min, long long max,
-		 long long *out);
+int cv_args_long(struct cv_args *a, const char *text, long long min, long long max, long long *out);
 
 /* cv_args_rest - how many words remain after the options. */
 static inline int cv_args_rest(const struct cv_args *a)
@@ -107,7 +106,7 @@ static inline int cv_args_rest(const struct cv_args *a)
 
 /* cv_args_usage_error - "PROG: CMD: what" with a hint to read --help. */
 int cv_args_usage_error(struct cv_args *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 void cv_args_print_help(const struct cv_prog *prog, const struct cv_cmd *cmd, FILE *out);
 

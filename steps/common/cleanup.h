@@ -22,9 +22,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#define _cleanup_(f) __attribute__((cleanup(f)))
-#define _cleanup_close_ _cleanup_(cv_closep)
-#define _cleanup_free_ _cleanup_(cv_freep)
+#define _cleanup_(f)     __attribute__((cleanup(f)))
+#define _cleanup_close_  _cleanup_(cv_closep)
+#define _cleanup_free_   _cleanup_(cv_freep)
 #define _cleanup_fclose_ _cleanup_(cv_fclosep)
 
 /* Close *fd if it is open; keeps errno, so it is safe on error paths. */

@@ -15,6 +15,20 @@
 
 #include "common/err.h"
 
+/* Write at buf[at...], truncating silently: a long message is still a message. */
+static void append(char *buf, size_t size, size_t at, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void append(char *buf, size_t size, size_t at, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (at >= size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + at, size - at, fmt, ap);
+	va_end(ap);
+}
+
 static const char *describe(int errnum)
 {
 	const char *d = strerrordesc_np(errnum);
@@ -30,8 +44,8 @@ int cv_err_sys(struct cv_err *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
-	if (n >= 0 && (size_t)n < sizeof(err->msg))
-		snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", describe(saved));
+	if (n >= 0)
+		append(err->msg, sizeof(err->msg), (size_t)n, ": %s", describe(saved));
 	err->code = saved;
 	err->hint[0] = '\0';
 	errno = saved;
@@ -70,8 +84,8 @@ int cv_err_wrap(struct cv_err *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
-	if (n >= 0 && (size_t)n < sizeof(err->msg))
-		snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", old);
+	if (n >= 0)
+		append(err->msg, sizeof(err->msg), (size_t)n, ": %s", old);
 	return -err->code;
 }
 
@@ -89,7 +103,8 @@ void cv_err_print(const struct cv_err *err, const char *prog)
 
 	n = snprintf(line, sizeof(line), "%s: %s\n", prog, err->msg[0] ? err->msg : "error");
 	if (n > 0)
-		(void)!write(STDERR_FILENO, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+		(void)!write(STDERR_FILENO, line,
+			     (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 	if (err->hint[0]) {
 		n = snprintf(line, sizeof(line), "hint: %s\n", err->hint);
 		if (n > 0)

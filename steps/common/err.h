@@ -22,7 +22,7 @@
 
 #include <stddef.h>
 
-#define CV_ERR_MSG_MAX 512
+#define CV_ERR_MSG_MAX  512
 #define CV_ERR_HINT_MAX 256
 
 struct cv_err {
@@ -45,7 +45,7 @@ int cv_err_sys(struct cv_err *err, const char *fmt, ...) __attribute__((format(p
  * -errnum.
  */
 int cv_err_set(struct cv_err *err, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /*
  * cv_err_hint - attach advice to the error already in *err.

@@ -51,8 +51,8 @@ bool cv_have_clone3(void)
 {
 	if (have_clone3 < 0) {
 		/* A size below CLONE_ARGS_SIZE_VER0 is EINVAL where clone3 exists. */
-		bool yes = !cv_probe_disabled("clone3") && sys_clone3(NULL, 0) < 0 &&
-			   errno == EINVAL;
+		bool yes =
+		    !cv_probe_disabled("clone3") && sys_clone3(NULL, 0) < 0 && errno == EINVAL;
 		answer(&have_clone3, "clone3", yes);
 	}
 	return have_clone3;
@@ -111,9 +111,9 @@ bool cv_have_newidmap(void)
 }
 
 const struct cv_feature cv_features[] = {
-	{"clone3", "clone3(2): namespaces chosen at creation", cv_have_clone3},
-	{"pidfd", "pidfd_open(2): race-free process handles", cv_have_pidfd},
-	{"setns_pidfd", "setns(2) on a pidfd: join many namespaces at once", cv_have_setns_pidfd},
-	{"newidmap", "newuidmap/newgidmap: id ranges for unprivileged users", cv_have_newidmap},
-	{NULL, NULL, NULL},
+    {"clone3", "clone3(2): namespaces chosen at creation", cv_have_clone3},
+    {"pidfd", "pidfd_open(2): race-free process handles", cv_have_pidfd},
+    {"setns_pidfd", "setns(2) on a pidfd: join many namespaces at once", cv_have_setns_pidfd},
+    {"newidmap", "newuidmap/newgidmap: id ranges for unprivileged users", cv_have_newidmap},
+    {NULL, NULL, NULL},
 };

@@ -35,7 +35,7 @@ static void vappendf(char *buf, size_t size, size_t *len, const char *fmt, va_li
 }
 
 static void appendf(char *buf, size_t size, size_t *len, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static void appendf(char *buf, size_t size, size_t *len, const char *fmt, ...)
 {
 	va_list ap;

@@ -32,11 +32,11 @@ void cv_trace_init(void);
 void cv_trace_enable(int fd);
 
 void cv_trace_emit(const char *file, int outcome, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Outcomes for cv_trace_emit(): a plain note, "ok", or "failed: E..." */
 #define CV_TRACE_NOTE (-1)
-#define CV_TRACE_OK 0
+#define CV_TRACE_OK   0
 
 /* cv_trace("child waits for its uid_map") - a note in the story. */
 #define cv_trace(...)                                                                              \

@@ -14,7 +14,7 @@
 #include "lib/tap.h"
 
 #define SKIP_STATUS 77
-#define TIMEOUT_S 60
+#define TIMEOUT_S   60
 
 static int skip_fd = -1; /* the child writes its skip reason here */
 

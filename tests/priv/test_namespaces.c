@@ -58,7 +58,7 @@ static int in_child(void (*fn)(void *), void *arg)
 static void drop_to_nobody(void)
 {
 	CHECK(setgroups(0, NULL) == 0 && setresgid(65534, 65534, 65534) == 0 &&
-		      setresuid(65534, 65534, 65534) == 0,
+		  setresuid(65534, 65534, 65534) == 0,
 	      "dropping to uid 65534: %s", strerror(errno));
 	/* A uid change makes a process non-dumpable, and the /proc files of a
 	 * non-dumpable process (and of its children) belong to root: we could
@@ -213,7 +213,8 @@ static int child_maps(void *arg)
 
 	if (cv_read_file("/proc/self/uid_map", uid_map, sizeof(uid_map), &err) < 0 ||
 	    cv_read_file("/proc/self/gid_map", gid_map, sizeof(gid_map), &err) < 0 ||
-	    cv_idmap_parse_proc(uid_map, &u, &err) < 0 || cv_idmap_parse_proc(gid_map, &g, &err) < 0)
+	    cv_idmap_parse_proc(uid_map, &u, &err) < 0 ||
+	    cv_idmap_parse_proc(gid_map, &g, &err) < 0)
 		return 2;
 	cv_idmap_format(&u, got, sizeof(got));
 	cv_idmap_format(&g, got + strlen(got), sizeof(got) - strlen(got));
@@ -511,8 +512,8 @@ static void joiner(void *arg)
 	struct join_case *jc = arg;
 	struct cv_ns_id mine, theirs;
 	char name[65] = "";
-	int joined = cv_ns_join(jc->target, CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWNS,
-				jc->by_path, &err);
+	int joined =
+	    cv_ns_join(jc->target, CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWNS, jc->by_path, &err);
 
 	/* the mount namespace is shared already, so only two are joined */
 	CHECK(joined == (CLONE_NEWUTS | CLONE_NEWNET), "joined %#x: %s", joined, err.msg);
@@ -575,25 +576,25 @@ static void join_path_of_wrong_type(void)
 int main(void)
 {
 	static const struct tap_test tests[] = {
-		{"a new pid namespace makes the child pid 1", pid_ns_makes_pid_1},
-		{"clone() fallback (CV_DISABLE=clone3) also makes pid 1", clone_fallback_makes_pid_1},
-		{"a hostname set in a uts namespace is invisible outside", hostname_is_private},
-		{"unshare(CLONE_NEWUTS) leaves the host's hostname alone", unshare_keeps_host_hostname},
-		{"unshare without privilege is EPERM with a hint", unshare_without_privilege_is_eperm},
-		{"a new net namespace has only lo", net_ns_has_only_lo},
-		{"a new ipc namespace hides the host's message queues", ipc_ns_hides_queues},
-		{"uid_map and gid_map inside are as requested", uid_map_as_requested},
-		{"root inside a user namespace is the caller outside", root_inside_is_caller_outside},
-		{"unprivileged id ranges go through newuidmap and /etc/subuid",
-		 unprivileged_ranges_use_newuidmap},
-		{"the cgroup namespace root is /", cgroup_ns_root_is_slash},
-		{"time namespace offsets move monotonic and boottime inside", time_ns_offsets_clocks},
-		{"an error in the child reaches the parent, child reaped", child_error_reaches_parent},
-		{"a bad spec is refused before any process exists", bad_spec_refused_before_clone},
-		{"setns by pidfd joins another process's namespaces", setns_by_pidfd},
-		{"setns by /proc/PID/ns path joins them too", setns_by_path},
-		{"joining a pid that does not exist is ESRCH", join_missing_pid},
-		{"joining a namespace file of the wrong type says so", join_path_of_wrong_type},
+	    {"a new pid namespace makes the child pid 1", pid_ns_makes_pid_1},
+	    {"clone() fallback (CV_DISABLE=clone3) also makes pid 1", clone_fallback_makes_pid_1},
+	    {"a hostname set in a uts namespace is invisible outside", hostname_is_private},
+	    {"unshare(CLONE_NEWUTS) leaves the host's hostname alone", unshare_keeps_host_hostname},
+	    {"unshare without privilege is EPERM with a hint", unshare_without_privilege_is_eperm},
+	    {"a new net namespace has only lo", net_ns_has_only_lo},
+	    {"a new ipc namespace hides the host's message queues", ipc_ns_hides_queues},
+	    {"uid_map and gid_map inside are as requested", uid_map_as_requested},
+	    {"root inside a user namespace is the caller outside", root_inside_is_caller_outside},
+	    {"unprivileged id ranges go through newuidmap and /etc/subuid",
+	     unprivileged_ranges_use_newuidmap},
+	    {"the cgroup namespace root is /", cgroup_ns_root_is_slash},
+	    {"time namespace offsets move monotonic and boottime inside", time_ns_offsets_clocks},
+	    {"an error in the child reaches the parent, child reaped", child_error_reaches_parent},
+	    {"a bad spec is refused before any process exists", bad_spec_refused_before_clone},
+	    {"setns by pidfd joins another process's namespaces", setns_by_pidfd},
+	    {"setns by /proc/PID/ns path joins them too", setns_by_path},
+	    {"joining a pid that does not exist is ESRCH", join_missing_pid},
+	    {"joining a namespace file of the wrong type says so", join_path_of_wrong_type},
 	};
 	return tap_main(tests, sizeof(tests) / sizeof(tests[0])) ? 1 : 0;
 }

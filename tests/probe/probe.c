@@ -25,27 +25,27 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *const keys[] = {
-	"pid", "ppid", "hostname", "domainname", "uid", "gid", "groups", "uid_map", "gid_map",
-	"cap_inh", "cap_prm", "cap_eff", "cap_bnd", "cap_amb", "no_new_privs", "seccomp",
-	"cgroup", "mounts", "netdevs", "monotonic", "boottime", "ns:user", "ns:mnt", "ns:uts",
-	"ns:ipc", "ns:pid", "ns:net", "ns:cgroup", "ns:time", "rlimit:nofile", "rlimit:nproc",
-	"rlimit:core", "rlimit:stack", "rlimit:as", "rlimit:memlock", "rlimit:cpu",
-	"rlimit:fsize", "rlimit:data", "rlimit:rss", "rlimit:locks", "rlimit:sigpending",
-	"rlimit:msgqueue", "rlimit:nice", "rlimit:rtprio", "rlimit:rttime", NULL};
+/* Every key, in the order a bare `cv-probe` prints them. */
+static const char keys[] =
+    "pid ppid hostname domainname uid gid groups uid_map gid_map cap_inh cap_prm cap_eff "
+    "cap_bnd cap_amb no_new_privs seccomp cgroup mounts netdevs monotonic boottime ns:user "
+    "ns:mnt ns:uts ns:ipc ns:pid ns:net ns:cgroup ns:time rlimit:nofile rlimit:nproc "
+    "rlimit:core rlimit:stack rlimit:as rlimit:memlock rlimit:cpu rlimit:fsize rlimit:data "
+    "rlimit:rss rlimit:locks rlimit:sigpending rlimit:msgqueue rlimit:nice rlimit:rtprio "
+    "rlimit:rttime";
 
 static const struct {
 	const char *name;
 	int resource;
 } rlimits[] = {
-	{"cpu", RLIMIT_CPU},         {"fsize", RLIMIT_FSIZE},
-	{"data", RLIMIT_DATA},       {"stack", RLIMIT_STACK},
-	{"core", RLIMIT_CORE},       {"rss", RLIMIT_RSS},
-	{"nproc", RLIMIT_NPROC},     {"nofile", RLIMIT_NOFILE},
-	{"memlock", RLIMIT_MEMLOCK}, {"as", RLIMIT_AS},
-	{"locks", RLIMIT_LOCKS},     {"sigpending", RLIMIT_SIGPENDING},
-	{"msgqueue", RLIMIT_MSGQUEUE}, {"nice", RLIMIT_NICE},
-	{"rtprio", RLIMIT_RTPRIO},   {"rttime", RLIMIT_RTTIME},
+    {"cpu", RLIMIT_CPU},           {"fsize", RLIMIT_FSIZE},
+    {"data", RLIMIT_DATA},         {"stack", RLIMIT_STACK},
+    {"core", RLIMIT_CORE},         {"rss", RLIMIT_RSS},
+    {"nproc", RLIMIT_NPROC},       {"nofile", RLIMIT_NOFILE},
+    {"memlock", RLIMIT_MEMLOCK},   {"as", RLIMIT_AS},
+    {"locks", RLIMIT_LOCKS},       {"sigpending", RLIMIT_SIGPENDING},
+    {"msgqueue", RLIMIT_MSGQUEUE}, {"nice", RLIMIT_NICE},
+    {"rtprio", RLIMIT_RTPRIO},     {"rttime", RLIMIT_RTTIME},
 };
 
 /* A whole small file, lines joined with ';', trailing newline dropped. */
@@ -221,16 +221,16 @@ static int print_value(const char *key)
 int main(int argc, char **argv)
 {
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: cv-probe [KEY...]\nkeys:");
-		for (int i = 0; keys[i]; i++)
-			printf(" %s", keys[i]);
-		printf("\n");
+		printf("usage: cv-probe [KEY...]\nkeys: %s\n", keys);
 		return 0;
 	}
 	if (argc == 1) {
-		for (int i = 0; keys[i]; i++) {
-			printf("%s=", keys[i]);
-			print_value(keys[i]);
+		char all[sizeof(keys)];
+
+		memcpy(all, keys, sizeof(keys));
+		for (char *k = strtok(all, " "); k; k = strtok(NULL, " ")) {
+			printf("%s=", k);
+			print_value(k);
 			printf("\n");
 		}
 		return 0;

@@ -19,10 +19,10 @@
 enum { O_FLAG = 1, O_NAME, O_NUM };
 
 static const struct cv_opt opts[] = {
-	{"flag", 'f', NULL, "a flag", O_FLAG},
-	{"name", 'n', "NAME", "a value", O_NAME},
-	{"num", 0, "N", "a number", O_NUM},
-	{NULL, 0, NULL, NULL, 0},
+    {"flag", 'f', NULL, "a flag", O_FLAG},
+    {"name", 'n', "NAME", "a value", O_NAME},
+    {"num", 0, "N", "a number", O_NUM},
+    {NULL, 0, NULL, NULL, 0},
 };
 
 static int ran;
@@ -33,10 +33,10 @@ static int run_cmd(struct cv_args *a)
 }
 
 static const struct cv_cmd cmds[] = {
-	{"run", "[OPTIONS] CMD", "run it", "prog run -f x", opts, 0, run_cmd},
-	{"join", "PID [OPTIONS] -- CMD", "join it", "prog join 1 -- x", opts, CV_CMD_INTERLEAVE,
-	 run_cmd},
-	{NULL, NULL, NULL, NULL, NULL, 0, NULL},
+    {"run", "[OPTIONS] CMD", "run it", "prog run -f x", opts, 0, run_cmd},
+    {"join", "PID [OPTIONS] -- CMD", "join it", "prog join 1 -- x", opts, CV_CMD_INTERLEAVE,
+     run_cmd},
+    {NULL, NULL, NULL, NULL, NULL, 0, NULL},
 };
 static const struct cv_prog prog = {"prog", "A test program.", "prog run x", cmds};
 
@@ -51,8 +51,8 @@ static int start(int argc, char **argv)
 
 static void long_and_short_forms(void **state)
 {
-	char *argv[] = {"prog", "run", "--flag", "--name", "x", "--name=y", "-n", "z", "-nw",
-			"--", "cmd", "--flag"};
+	char *argv[] = {"prog", "run", "--flag", "--name", "x",   "--name=y",
+			"-n",   "z",   "-nw",    "--",     "cmd", "--flag"};
 
 	(void)state;
 	assert_int_equal(start(12, argv), 0);
@@ -226,17 +226,17 @@ static void main_runs_the_command(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(long_and_short_forms),
-		cmocka_unit_test(first_word_ends_options),
-		cmocka_unit_test(interleaved_positionals),
-		cmocka_unit_test(unknown_option_suggests),
-		cmocka_unit_test(unknown_option_far_from_any),
-		cmocka_unit_test(value_errors),
-		cmocka_unit_test(commands),
-		cmocka_unit_test(numbers),
-		cmocka_unit_test(explain_turns_trace_on),
-		cmocka_unit_test(help_and_version),
-		cmocka_unit_test(main_runs_the_command),
+	    cmocka_unit_test(long_and_short_forms),
+	    cmocka_unit_test(first_word_ends_options),
+	    cmocka_unit_test(interleaved_positionals),
+	    cmocka_unit_test(unknown_option_suggests),
+	    cmocka_unit_test(unknown_option_far_from_any),
+	    cmocka_unit_test(value_errors),
+	    cmocka_unit_test(commands),
+	    cmocka_unit_test(numbers),
+	    cmocka_unit_test(explain_turns_trace_on),
+	    cmocka_unit_test(help_and_version),
+	    cmocka_unit_test(main_runs_the_command),
 	};
 	return cmocka_run_group_tests_name("args", tests, NULL, NULL);
 }

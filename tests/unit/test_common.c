@@ -150,8 +150,8 @@ static void ns_table(void **state)
 			    "CLONE_NEWUTS|CLONE_NEWPID");
 	assert_string_equal(cv_ns_flags_str(0, buf, sizeof(buf)), "0");
 	assert_int_equal(cv_ns_all_flags(), CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS |
-						    CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNET |
-						    CLONE_NEWCGROUP | CLONE_NEWTIME);
+						CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNET |
+						CLONE_NEWCGROUP | CLONE_NEWTIME);
 	assert_int_equal(cv_ns_parse_list("uts,network,pid", &flags, &err), 0);
 	assert_int_equal(flags, CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWPID);
 	assert_int_equal(cv_ns_parse_list("uts,bogus", &flags, &err), -EINVAL);
@@ -177,14 +177,14 @@ static void file_helpers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(err_sys_names_call_and_errno),
-		cmocka_unit_test(err_set_and_clear),
-		cmocka_unit_test(err_truncates_safely),
-		cmocka_unit_test(trace_lines),
-		cmocka_unit_test(trace_env),
-		cmocka_unit_test(probe_disable_list),
-		cmocka_unit_test(ns_table),
-		cmocka_unit_test(file_helpers),
+	    cmocka_unit_test(err_sys_names_call_and_errno),
+	    cmocka_unit_test(err_set_and_clear),
+	    cmocka_unit_test(err_truncates_safely),
+	    cmocka_unit_test(trace_lines),
+	    cmocka_unit_test(trace_env),
+	    cmocka_unit_test(probe_disable_list),
+	    cmocka_unit_test(ns_table),
+	    cmocka_unit_test(file_helpers),
 	};
 	return cmocka_run_group_tests_name("common", tests, NULL, NULL);
 }

@@ -112,7 +112,8 @@ static void format_and_read_back(void **state)
 	char text[128];
 
 	(void)state;
-	assert_int_equal(cv_idmap_format(&m, text, sizeof(text)), strlen("0 1000 1\n1 100000 65536\n"));
+	assert_int_equal(cv_idmap_format(&m, text, sizeof(text)),
+			 strlen("0 1000 1\n1 100000 65536\n"));
 	assert_string_equal(text, "0 1000 1\n1 100000 65536\n");
 	/* the kernel pads /proc/PID/uid_map with spaces */
 	assert_int_equal(cv_idmap_parse_proc("         0       1000          1\n"
@@ -154,27 +155,27 @@ static void subid_database(void **state)
 
 	(void)state;
 	m = make(1, own); /* one's own id needs no delegation */
-	assert_int_equal(cv_subid_allows("", "/etc/subuid", "alice", 1000, &m, &err), 0);
+	assert_int_equal(cv_subid_allows("", CV_UID_MAP, "alice", 1000, &m, &err), 0);
 	m = make(2, alice);
-	assert_int_equal(cv_subid_allows(db, "/etc/subuid", "alice", 1000, &m, &err), 0);
+	assert_int_equal(cv_subid_allows(db, CV_UID_MAP, "alice", 1000, &m, &err), 0);
 	m = make(1, beyond);
-	assert_int_equal(cv_subid_allows(db, "/etc/subuid", "alice", 1000, &m, &err), -EPERM);
-	assert_string_equal(err.msg, "map line `0 100000 65537`: ids 100000-165536 are not "
+	assert_int_equal(cv_subid_allows(db, CV_UID_MAP, "alice", 1000, &m, &err), -EPERM);
+	assert_string_equal(err.msg, "uid map line `0 100000 65537`: ids 100000-165536 are not "
 				     "delegated to `alice` in /etc/subuid");
 	assert_non_null(strstr(err.hint, "alice:100000:65537"));
 	m = make(1, bobs);
-	assert_int_equal(cv_subid_allows(db, "/etc/subuid", "alice", 1000, &m, &err), -EPERM);
+	assert_int_equal(cv_subid_allows(db, CV_UID_MAP, "alice", 1000, &m, &err), -EPERM);
 	m = make(1, numeric); /* an owner may be written as a number */
-	assert_int_equal(cv_subid_allows(db, "/etc/subuid", "carol", 1001, &m, &err), 0);
+	assert_int_equal(cv_subid_allows(db, CV_UID_MAP, "carol", 1001, &m, &err), 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parse_good),        cmocka_unit_test(parse_bad),
-		cmocka_unit_test(validate_overlaps), cmocka_unit_test(validate_ranges),
-		cmocka_unit_test(too_many_lines),    cmocka_unit_test(format_and_read_back),
-		cmocka_unit_test(lookups),           cmocka_unit_test(subid_database),
+	    cmocka_unit_test(parse_good),        cmocka_unit_test(parse_bad),
+	    cmocka_unit_test(validate_overlaps), cmocka_unit_test(validate_ranges),
+	    cmocka_unit_test(too_many_lines),    cmocka_unit_test(format_and_read_back),
+	    cmocka_unit_test(lookups),           cmocka_unit_test(subid_database),
 	};
 	return cmocka_run_group_tests_name("idmap", tests, NULL, NULL);
 }

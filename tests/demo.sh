@@ -1,0 +1,46 @@
+#!/bin/sh
+# demo.sh BIN ROOTFS - `make demo`: a short run of each step's demo, with
+# the commands shown as a learner would type them.  The commands inside
+# come from the built-in busybox rootfs, so what runs is the same anywhere.
+set -eu
+bin=$1
+rootfs=$2
+sh_in="$rootfs/bin/sh"
+
+bold="" plain=""
+if [ -t 1 ]; then bold=$(printf '\033[1m') plain=$(printf '\033[0m'); fi
+say() { printf '\n%s$ %s%s\n' "$bold" "$1" "$plain"; }
+# show TEXT CMD... - print TEXT as the command typed, then run CMD.
+show() { say "$1"; shift; "$@"; }
+
+echo "containerv demo: the built-in rootfs is $rootfs ($(ls "$rootfs/bin" | wc -l) busybox commands)"
+
+echo
+echo "== step 01: namespaces =="
+show "cv-namespaces features" "$bin/cv-namespaces" features
+if [ "$(id -u)" = 0 ]; then
+	show "cv-namespaces run --pid --uts --hostname demo-box -- sh -c 'echo \"inside: I am pid \$\$ on \$(hostname)\"'" \
+		"$bin/cv-namespaces" run --pid --uts --hostname demo-box -- \
+		"$sh_in" -c 'echo "inside: I am pid $$ on $(hostname)"'
+	show "cv-namespaces run -q --pid --mount-proc -- ps" \
+		"$bin/cv-namespaces" run -q --pid --mount-proc -- "$rootfs/bin/ps"
+	show "cv-namespaces --explain run -q --user --map-root --uts --hostname traced --time-offset monotonic=3600 -- true" \
+		"$bin/cv-namespaces" --explain run -q --user --map-root --uts --hostname traced \
+		--time-offset monotonic=3600 -- "$rootfs/bin/true"
+	echo
+	echo "(the same without root: a user namespace maps you to root inside)"
+	tmp=$(mktemp -d /tmp/cv-demo-XXXXXX)
+	chmod 755 "$tmp"
+	cp "$bin/cv-namespaces" "$tmp/"
+	say "setpriv --reuid 65534 --regid 65534 --clear-groups cv-namespaces run -q --map-root --net -- id"
+	setpriv --reuid 65534 --regid 65534 --clear-groups "$tmp/cv-namespaces" run -q \
+		--map-root --net -- "$rootfs/bin/id" || true
+	rm -rf "$tmp"
+else
+	show "cv-namespaces run --user --map-root --pid --uts --hostname demo-box -- sh -c ..." \
+		"$bin/cv-namespaces" run --user --map-root --pid --uts --hostname demo-box -- \
+		"$sh_in" -c 'echo "inside: I am pid $$ on $(hostname), uid $(id -u)"'
+	echo "(run 'sudo make demo' to see the privileged demos too)"
+fi
+echo
+echo "Next: read steps/01-namespaces/README.md, then docs/reading-order.md."

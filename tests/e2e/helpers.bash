@@ -1,0 +1,63 @@
+# helpers.bash - shared by the end-to-end tests.
+#
+# CV_BIN   directory of the built binaries (default: bin)
+# CV_PROBE the static probe program (default: build/tests/probe)
+
+CV_BIN=${CV_BIN:-bin}
+CV_PROBE=${CV_PROBE:-build/tests/probe}
+CVNS="$CV_BIN/cv-namespaces"
+PROBE="$CV_PROBE"
+
+need_root() {
+	[ "$(id -u)" = 0 ] || skip "needs root"
+}
+
+# A directory that uid 65534 can read, holding copies of the binaries, for
+# tests that run unprivileged: the checkout itself may not be readable.
+nobody_setup() {
+	need_root
+	NOBODY_DIR=$(mktemp -d /tmp/cvtest-e2e-XXXXXX)
+	chmod 755 "$NOBODY_DIR"
+	cp "$CVNS" "$PROBE" "$NOBODY_DIR/"
+	NOBODY_CVNS="$NOBODY_DIR/cv-namespaces"
+	NOBODY_PROBE="$NOBODY_DIR/$(basename "$PROBE")"
+}
+
+nobody_teardown() {
+	[ -z "${NOBODY_DIR:-}" ] || rm -rf "$NOBODY_DIR"
+}
+
+# as_nobody CMD... - run CMD as uid/gid 65534 with no supplementary groups.
+as_nobody() {
+	setpriv --reuid 65534 --regid 65534 --clear-groups "$@"
+}
+
+# Start `cv-namespaces run ... -- sleep` in the background; sets DEMO_PID
+# (cv-namespaces) and TARGET (the process inside, its child).
+start_target() {
+	"$CVNS" run -q "$@" -- sleep 300 &
+	DEMO_PID=$!
+	TARGET=""
+	for _ in $(seq 50); do
+		TARGET=$(pgrep -P "$DEMO_PID" | head -n 1)
+		[ -n "$TARGET" ] && [ "$(cat /proc/"$TARGET"/comm 2>/dev/null)" = sleep ] && return 0
+		sleep 0.1
+	done
+	echo "# the target never started" >&2
+	return 1
+}
+
+# A pid 1 ignores signals it has no handler for, so SIGKILL the target
+# itself; cv-namespaces then exits with 137.
+stop_target() {
+	[ -z "${DEMO_PID:-}" ] && return 0
+	[ -z "$TARGET" ] || kill -KILL "$TARGET" 2>/dev/null || true
+	kill -KILL "$DEMO_PID" 2>/dev/null || true
+	wait "$DEMO_PID" 2>/dev/null || true
+	DEMO_PID=""
+}
+
+# no_process MARKER - nothing is running whose command line has MARKER.
+no_process() {
+	! pgrep -f "$1" >/dev/null
+}

@@ -1,0 +1,74 @@
+#!/bin/sh
+# run.sh BUILD BIN - run every test tier and total the results.
+#
+#   unit   cmocka tests of pure code            (BUILD/tests/unit/test_*)
+#   priv   privileged tests, one fork per test  (BUILD/tests/priv/test_*)
+#   e2e    bats tests of the binaries           (tests/e2e/*.bats)
+#   style  clang-format of every source file
+#
+# Each tier speaks TAP; this script shows it and counts "ok", "not ok" and
+# "# SKIP" lines.  With CV_MUST_WORK=1 a skip counts as a failure.  A tier
+# that exits non-zero without reporting a failure (a crash) counts as one.
+# The last line is "N passed, N failed" (", N skipped" when there are).
+set -u
+build=${1:-build}
+bin=${2:-bin}
+log=$(mktemp /tmp/cvtest-run-XXXXXX)
+trap 'rm -f "$log"' EXIT
+
+passed=0 failed=0 skipped=0
+
+# tally NAME CMD... - run one TAP producer, show its output, add up.
+tally() {
+	name=$1
+	shift
+	echo "# --- $name"
+	"$@" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	counts=$(awk -v must="${CV_MUST_WORK:-0}" '
+		/^not ok/ { f++; next }
+		/^ok/ { if (tolower($0) ~ /# skip/) { if (must == "1") f++; else s++ } else p++ }
+		END { printf "%d %d %d\n", p, f, s }' "$log")
+	set -- $counts
+	if [ "${CV_MUST_WORK:-0}" = 1 ] && grep -qi '^ok.*# skip' "$log"; then
+		echo "# $name: skips count as failures under CV_MUST_WORK=1"
+	fi
+	if [ "$rc" -ne 0 ] && [ "$2" -eq 0 ]; then
+		echo "not ok - $name exited with status $rc"
+		set -- "$1" 1 "$3"
+	fi
+	passed=$((passed + $1))
+	failed=$((failed + $2))
+	skipped=$((skipped + $3))
+}
+
+export CMOCKA_MESSAGE_OUTPUT=TAP
+for t in "$build"/tests/unit/test_*; do
+	[ -x "$t" ] && tally "unit: $(basename "$t")" "$t"
+done
+for t in "$build"/tests/priv/test_*; do
+	[ -x "$t" ] && tally "priv: $(basename "$t")" "$t"
+done
+export CV_BIN="$bin" CV_PROBE="$build/tests/probe" CV_ROOTFS="$build/rootfs"
+for t in tests/e2e/*.bats; do
+	tally "e2e: $(basename "$t")" bats --tap "$t"
+done
+
+style() {
+	files=$(git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null || find steps tests -name '*.[ch]')
+	if out=$(clang-format --dry-run -Werror $files 2>&1); then
+		echo "ok 1 - every C source is clang-formatted"
+	else
+		echo "$out" | head -20 | sed 's/^/# /'
+		echo "not ok 1 - clang-format would change some files (run 'make format')"
+	fi
+}
+tally "style: clang-format" style
+
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]
