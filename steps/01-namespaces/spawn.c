@@ -21,11 +21,11 @@
  * clock offsets needs them.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -168,13 +168,13 @@ static int switch_identity(const struct cv_ns_spec *spec, struct cv_err *err)
 	return 0;
 }
 
-static int child_setup(const struct cv_ns_spec *spec, int sync_rd, struct cv_err *err)
+static int child_setup(const struct cv_ns_spec *spec, int sock, struct cv_err *err)
 {
 	ssize_t n;
 	char go;
 	int r;
 
-	while ((n = read(sync_rd, &go, 1)) < 0 && errno == EINTR)
+	while ((n = recv(sock, &go, 1, 0)) < 0 && errno == EINTR)
 		;
 	if (n != 1)
 		return cv_err_set(err, EPIPE, "the parent went away before the child was set up");
@@ -198,18 +198,17 @@ static int child_setup(const struct cv_ns_spec *spec, int sync_rd, struct cv_err
 
 /* Runs in the child; never returns. */
 static void __attribute__((noreturn))
-child_main(const struct cv_ns_spec *spec, int sync_rd, int report_wr, int (*fn)(void *), void *arg)
+child_main(const struct cv_ns_spec *spec, int sock, int (*fn)(void *), void *arg)
 {
 	struct cv_err report;
 
 	cv_err_clear(&report);
-	if (child_setup(spec, sync_rd, &report) < 0) {
-		(void)!write(report_wr, &report, sizeof(report));
+	if (child_setup(spec, sock, &report) < 0) {
+		(void)!send(sock, &report, sizeof(report), MSG_NOSIGNAL);
 		_exit(1);
 	}
-	(void)!write(report_wr, &report, sizeof(report)); /* code 0: ready */
-	close(report_wr);
-	close(sync_rd);
+	(void)!send(sock, &report, sizeof(report), MSG_NOSIGNAL); /* code 0: ready */
+	close(sock);
 	_exit(fn(arg));
 }
 
@@ -262,39 +261,36 @@ static void kill_and_reap(pid_t pid)
 pid_t cv_ns_spawn(const struct cv_ns_spec *spec, int (*fn)(void *arg), void *arg,
 		  struct cv_err *err)
 {
-	_cleanup_close_ int sync_rd = -1, sync_wr = -1, report_rd = -1, report_wr = -1;
+	_cleanup_close_ int parent_end = -1, child_end = -1;
 	struct cv_err report;
-	int fds[2], status;
+	int sv[2], status;
 	ssize_t n;
 	pid_t pid;
 
 	if (cv_ns_spec_check(spec, err) < 0)
 		return -err->code;
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return cv_err_sys(err, "pipe2()");
-	sync_rd = fds[0], sync_wr = fds[1];
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return cv_err_sys(err, "pipe2()");
-	report_rd = fds[0], report_wr = fds[1];
+	/* One channel both ways: "go" down, the report up.  A socket, not a
+	 * pipe, so that MSG_NOSIGNAL spares us SIGPIPE if the other side died. */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return cv_err_sys(err, "socketpair(AF_UNIX)");
+	parent_end = sv[0], child_end = sv[1];
 
 	pid = clone_child(spec->flags & ~CLONE_NEWTIME, err);
 	if (pid < 0)
 		return -err->code;
 	if (pid == 0) {
-		cv_closep(&sync_wr);
-		cv_closep(&report_rd);
-		child_main(spec, sync_rd, report_wr, fn, arg);
+		cv_closep(&parent_end);
+		child_main(spec, child_end, fn, arg);
 	}
-	cv_closep(&sync_rd);
-	cv_closep(&report_wr);
+	cv_closep(&child_end);
 
 	if ((spec->flags & CLONE_NEWUSER) &&
 	    cv_idmap_write(pid, &spec->uid_map, &spec->gid_map, spec->deny_setgroups, err) < 0) {
 		kill_and_reap(pid);
 		return -err->code;
 	}
-	(void)!write(sync_wr, "g", 1);
-	while ((n = read(report_rd, &report, sizeof(report))) < 0 && errno == EINTR)
+	(void)!send(parent_end, "g", 1, MSG_NOSIGNAL); /* if it died, the recv says so */
+	while ((n = recv(parent_end, &report, sizeof(report), MSG_WAITALL)) < 0 && errno == EINTR)
 		;
 	if (n == (ssize_t)sizeof(report) && report.code == 0)
 		return pid;

@@ -6,9 +6,9 @@
  *   parent                                child (new namespaces)
  *   ------                                -----
  *   clone3(CLONE_NEWUSER|CLONE_NEWPID..) ->  born as pid 1, uid 65534
- *                                          waits on the sync pipe
+ *                                          waits on the socket
  *   writes /proc/CHILD/uid_map, gid_map
- *   "go" on the sync pipe             ->   now root inside (if mapped)
+ *   "go" on the socket                ->   now root inside (if mapped)
  *                                          sethostname, setdomainname
  *                                          new time namespace + offsets
  *   reads the report                  <-   reports "ready" (or its error)

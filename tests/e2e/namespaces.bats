@@ -56,6 +56,15 @@ teardown() {
 	[ "$(hostname)" = "$before" ]
 }
 
+@test "run --domainname: the NIS domain name inside" {
+	need_root
+	run "$CVNS" run -q --domainname cvtest.example -- "$PROBE" domainname hostname
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = cvtest.example ]
+	[ "${lines[1]}" = "$(hostname)" ]
+	[ "$("$PROBE" domainname)" != cvtest.example ]
+}
+
 @test "run prints the inside/outside table" {
 	need_root
 	run "$CVNS" run --pid --uts --hostname cvtest-table -- true
@@ -167,6 +176,19 @@ teardown() {
 	[ "$status" -eq 7 ]
 	run "$CVNS" run -q --uts -- sh -c 'kill -TERM $$'
 	[ "$status" -eq 143 ]
+}
+
+@test "the busybox rootfs has a shell and the probe, both static" {
+	[ -n "${CV_ROOTFS:-}" ] || skip "CV_ROOTFS not set (make check sets it)"
+	run "$CV_ROOTFS/bin/sh" -c 'echo hello from busybox'
+	[ "$output" = "hello from busybox" ]
+	run "$CV_ROOTFS/bin/cv-probe" pid
+	[ "$status" -eq 0 ]
+	[ -f "$CV_ROOTFS/etc/passwd" ] && [ -d "$CV_ROOTFS/proc" ] && [ -d "$CV_ROOTFS/tmp" ]
+	need_root
+	run "$CVNS" run -q --pid --mount-proc -- "$CV_ROOTFS/bin/ps" -o pid,comm
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ] && [[ "${lines[1]}" =~ ^\ +1\  ]]
 }
 
 # --- the trace -----------------------------------------------------------

@@ -49,7 +49,7 @@ static int in_child(void (*fn)(void *), void *arg)
 	CHECK(pid >= 0, "fork");
 	if (pid == 0) {
 		fn(arg);
-		_exit(0);
+		exit(0);
 	}
 	CHECK(waitpid(pid, &status, 0) == pid, "waitpid");
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
