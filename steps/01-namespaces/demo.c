@@ -251,14 +251,6 @@ static void map_root(struct cv_idmap *map, uint32_t own)
 	map->e[0] = (struct cv_idmap_extent){.inside = 0, .outside = own, .count = 1};
 }
 
-static bool maps_root(const struct cv_idmap *map)
-{
-	for (unsigned i = 0; i < map->n; i++)
-		if (map->e[i].inside == 0)
-			return true;
-	return false;
-}
-
 /* One option of `run`: returns 0 to go on, or an exit status. */
 static int run_option(struct cv_args *a, int opt, struct cv_ns_spec *spec, struct run_ctx *c)
 {
@@ -313,9 +305,9 @@ static int parse_run(struct cv_args *a, struct cv_ns_spec *spec, struct run_ctx 
 	if (cv_args_rest(a) == 0)
 		return cv_args_usage_error(a, "no command given: what should run inside?");
 	/* With root mapped, the command runs as root inside: the container's root. */
-	if (maps_root(&spec->uid_map))
+	if (cv_idmap_has_inside(&spec->uid_map, 0))
 		spec->uid = 0;
-	if (maps_root(&spec->gid_map))
+	if (cv_idmap_has_inside(&spec->gid_map, 0))
 		spec->gid = 0;
 	return 0;
 }
@@ -327,8 +319,10 @@ static int cmd_run(struct cv_args *a)
 	pid_t pid;
 	int r;
 
-	if (!spec)
-		return cv_err_set(a->err, ENOMEM, "out of memory"), 1;
+	if (!spec) {
+		cv_err_set(a->err, ENOMEM, "out of memory");
+		return 1;
+	}
 	cv_ns_spec_init(spec);
 	r = parse_run(a, spec, &c);
 	if (r == 0) {
@@ -442,8 +436,10 @@ static int cmd_join(struct cv_args *a)
 		become_root();
 	/* A joined pid (or time) namespace is entered by our next child. */
 	child = fork();
-	if (child < 0)
-		return cv_err_sys(a->err, "fork()"), 1;
+	if (child < 0) {
+		cv_err_sys(a->err, "fork()");
+		return 1;
+	}
 	if (child == 0) {
 		execvp(a->argv[a->i], a->argv + a->i);
 		cv_err_sys(a->err, "execvp(`%s`)", a->argv[a->i]);

@@ -171,6 +171,14 @@ bool cv_idmap_is_self(const struct cv_idmap *map, uint32_t id)
 	return map->n == 1 && map->e[0].count == 1 && map->e[0].outside == id;
 }
 
+bool cv_idmap_has_inside(const struct cv_idmap *map, uint32_t id)
+{
+	for (unsigned i = 0; i < map->n; i++)
+		if (id >= map->e[i].inside && id - map->e[i].inside < map->e[i].count)
+			return true;
+	return false;
+}
+
 bool cv_idmap_to_inside(const struct cv_idmap *map, uint32_t outside, uint32_t *inside)
 {
 	for (unsigned i = 0; i < map->n; i++) {

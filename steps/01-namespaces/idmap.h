@@ -97,6 +97,9 @@ int cv_idmap_write(pid_t pid, const struct cv_idmap *uid_map, const struct cv_id
 /* cv_idmap_is_self - one line, count 1, outside == id: "just me". */
 bool cv_idmap_is_self(const struct cv_idmap *map, uint32_t id);
 
+/* cv_idmap_has_inside - does some line map inside id `id`? */
+bool cv_idmap_has_inside(const struct cv_idmap *map, uint32_t id);
+
 /* cv_idmap_to_inside - the inside id for an outside id, or false. */
 bool cv_idmap_to_inside(const struct cv_idmap *map, uint32_t outside, uint32_t *inside);
 

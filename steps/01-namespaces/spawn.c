@@ -53,7 +53,7 @@ static bool has_offset(const struct cv_time_offset *o)
 static int needs(struct cv_err *err, const char *what, const char *type)
 {
 	cv_err_set(err, EINVAL, "%s needs a new %s namespace", what, type);
-	return cv_err_hint(err, "add --%s: outside one, it would change the host's own", type);
+	return cv_err_hint(err, "create a %s namespace too (cv-namespaces: --%s)", type, type);
 }
 
 static int check_kernel(int flags, struct cv_err *err)
@@ -92,16 +92,13 @@ static int check_identity(const struct cv_ns_spec *spec, struct cv_err *err)
 
 	if (!user && (spec->uid_map.n || spec->gid_map.n))
 		return needs(err, "a uid or gid map", "user");
-	if (user && spec->uid != (uid_t)-1 && spec->uid_map.n) {
-		bool mapped = false;
-		for (unsigned i = 0; i < spec->uid_map.n; i++) {
-			const struct cv_idmap_extent *e = &spec->uid_map.e[i];
-			mapped |= spec->uid >= e->inside && spec->uid - e->inside < e->count;
-		}
-		if (!mapped)
-			return cv_err_set(err, EINVAL, "uid %u is not in the uid map",
-					  (unsigned)spec->uid);
-	}
+	/* Switching to an id the map does not have would fail in the child. */
+	if (user && spec->uid != (uid_t)-1 && spec->uid_map.n &&
+	    !cv_idmap_has_inside(&spec->uid_map, spec->uid))
+		return cv_err_set(err, EINVAL, "uid %u is not in the uid map", (unsigned)spec->uid);
+	if (user && spec->gid != (gid_t)-1 && spec->gid_map.n &&
+	    !cv_idmap_has_inside(&spec->gid_map, spec->gid))
+		return cv_err_set(err, EINVAL, "gid %u is not in the gid map", (unsigned)spec->gid);
 	if (cv_idmap_check(&spec->uid_map, CV_UID_MAP, err) < 0)
 		return -err->code;
 	if (cv_idmap_check(&spec->gid_map, CV_GID_MAP, err) < 0)

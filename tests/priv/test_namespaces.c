@@ -486,6 +486,15 @@ static void bad_spec_refused_before_clone(void)
 	spec.uid_map = (struct cv_idmap){2, {{0, 1000, 10}, {5, 2000, 10}}};
 	CHECK(cv_ns_spawn(&spec, child_pid_is_1, NULL, &err) == -EINVAL, "spawned");
 	CHECK(strstr(err.msg, "overlap inside") != NULL, "%s", err.msg);
+	spec.uid_map = (struct cv_idmap){1, {{0, 1000, 10}}};
+	spec.uid = 10; /* one past the map */
+	CHECK(cv_ns_spawn(&spec, child_pid_is_1, NULL, &err) == -EINVAL, "spawned");
+	CHECK(strcmp(err.msg, "uid 10 is not in the uid map") == 0, "%s", err.msg);
+	spec.uid = (uid_t)-1;
+	spec.flags = CLONE_NEWPID;
+	spec.monotonic.secs = 5;
+	CHECK(cv_ns_spawn(&spec, child_pid_is_1, NULL, &err) == -EINVAL, "spawned");
+	CHECK(strcmp(err.msg, "a clock offset needs a new time namespace") == 0, "%s", err.msg);
 	no_children_left();
 }
 

@@ -138,6 +138,9 @@ static void lookups(void **state)
 	assert_true(cv_idmap_to_inside(&m, 100009, &in));
 	assert_int_equal(in, 10);
 	assert_false(cv_idmap_to_inside(&m, 999, &in));
+	assert_true(cv_idmap_has_inside(&m, 0));
+	assert_true(cv_idmap_has_inside(&m, 65536));
+	assert_false(cv_idmap_has_inside(&m, 65537));
 	assert_false(cv_idmap_is_self(&m, 1000));
 	assert_true(cv_idmap_is_self(&self, 1000));
 	assert_false(cv_idmap_is_self(&self, 1001));
