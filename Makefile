@@ -15,15 +15,20 @@ CPPFLAGS  += -D_GNU_SOURCE -Isteps -Itests -DCV_VERSION='"$(VERSION)"'
 ALL_CFLAGS = $(CFLAGS) $(WARNINGS) $(CPPFLAGS)
 
 # Debian packages the build, the demos and the tests need.
-DEB_PACKAGES := gcc make libc6-dev pkg-config libcap-dev libcmocka-dev lcov clang-format \
-                busybox-static bats uidmap util-linux procps iproute2
+DEB_PACKAGES := gcc make libc6-dev pkg-config libcap-dev libjansson-dev libcmocka-dev lcov \
+                clang-format busybox-static bats uidmap util-linux procps iproute2
 
 # The steps, in reading order; each is a library the runtime links and a demo.
-STEPS  := common 01-namespaces
-common_SRCS        := err.c trace.c probe.c file.c args.c
+STEPS  := common 01-namespaces 02-cgroups
+common_SRCS        := err.c trace.c probe.c file.c args.c child.c
 01-namespaces_SRCS := namespaces.c idmap.c spawn.c
 01-namespaces_LIBS := -lcap
-DEMOS  := namespaces:01-namespaces
+02-cgroups_SRCS    := layout.c limits.c cgroup.c v1.c v2.c devices.c stats.c
+02-cgroups_LIBS    := -ljansson
+# Each demo, and the steps it links (its own first, then those it uses).
+DEMOS  := namespaces cgroups
+namespaces_STEPS := 01-namespaces common
+cgroups_STEPS    := 02-cgroups 01-namespaces common
 
 step_lib  = $(BUILD)/lib/libcv-$(1).a
 step_objs = $(patsubst %.c,$(BUILD)/obj/steps/$(1)/%.o,$($(1)_SRCS))
@@ -31,11 +36,12 @@ LIBS_ALL  = $(foreach s,$(STEPS),$($(s)_LIBS))
 STEP_LIBS = $(foreach s,$(call reverse,$(STEPS)),$(call step_lib,$(s)))
 reverse   = $(if $(1),$(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
 
-DEMO_BINS := $(foreach d,$(DEMOS),$(BIN)/cv-$(word 1,$(subst :, ,$(d))))
+DEMO_BINS := $(foreach d,$(DEMOS),$(BIN)/cv-$(d))
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 PRIV_TESTS := $(patsubst tests/priv/%.c,$(BUILD)/tests/priv/%,$(wildcard tests/priv/test_*.c))
 PROBE      := $(BUILD)/tests/probe
+LOAD       := $(BUILD)/tests/load
 ROOTFS     := $(BUILD)/rootfs
 FORMAT_SRCS = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null || find steps tests -name '*.[ch]')
 
@@ -69,11 +75,12 @@ endef
 $(foreach s,$(STEPS),$(eval $(call step_rules,$(s))))
 
 define demo_rules
-$(BIN)/cv-$(1): $(BUILD)/obj/steps/$(2)/demo.o $(STEP_LIBS)
+$(BIN)/cv-$(1): $(BUILD)/obj/steps/$(firstword $($(1)_STEPS))/demo.o \
+		$(foreach s,$($(1)_STEPS),$(call step_lib,$(s)))
 	@mkdir -p $$(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $$@ $$< $(STEP_LIBS) $(LIBS_ALL)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $$@ $$^ $(foreach s,$($(1)_STEPS),$($(s)_LIBS))
 endef
-$(foreach d,$(DEMOS),$(eval $(call demo_rules,$(word 1,$(subst :, ,$(d))),$(word 2,$(subst :, ,$(d))))))
+$(foreach d,$(DEMOS),$(eval $(call demo_rules,$(d))))
 
 $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(STEP_LIBS)
 	@mkdir -p $(@D)
@@ -89,9 +96,13 @@ $(PROBE): tests/probe/probe.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -g $(WARNINGS) $(CPPFLAGS) -static -o $@ $<
 
+$(LOAD): tests/probe/load.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -g $(WARNINGS) $(CPPFLAGS) -static -o $@ $<
+
 rootfs: $(ROOTFS)/bin/busybox
-$(ROOTFS)/bin/busybox: tests/rootfs/mkrootfs.sh $(PROBE)
-	sh tests/rootfs/mkrootfs.sh $(ROOTFS) $(PROBE)
+$(ROOTFS)/bin/busybox: tests/rootfs/mkrootfs.sh $(PROBE) $(LOAD)
+	sh tests/rootfs/mkrootfs.sh $(ROOTFS) $(PROBE) $(LOAD)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
@@ -110,7 +121,7 @@ deps:
 demo: deps all rootfs
 	@sh tests/demo.sh $(BIN) $(ROOTFS)
 
-TEST_BINS = $(UNIT_TESTS) $(PRIV_TESTS) $(PROBE) $(ROOTFS)/bin/busybox $(DEMO_BINS)
+TEST_BINS = $(UNIT_TESTS) $(PRIV_TESTS) $(PROBE) $(LOAD) $(ROOTFS)/bin/busybox $(DEMO_BINS)
 
 check: deps
 	@$(MAKE) --no-print-directory all $(TEST_BINS)

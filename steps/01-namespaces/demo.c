@@ -24,6 +24,7 @@
 #include "01-namespaces/namespaces.h"
 #include "01-namespaces/spawn.h"
 #include "common/args.h"
+#include "common/child.h"
 #include "common/file.h"
 #include "common/probe.h"
 #include "common/trace.h"
@@ -132,36 +133,6 @@ static int run_child(void *arg)
 	cv_err_hint(&err, "is `%s` installed, and in $PATH?", c->argv[0]);
 	cv_err_print(&err, "cv-namespaces");
 	return errno == ENOENT ? 127 : 126;
-}
-
-/* --- waiting for a child and passing on signals ------------------------- */
-
-static volatile pid_t waited_child;
-static volatile sig_atomic_t interrupts;
-
-static void forward(int sig)
-{
-	/* A pid 1 ignores signals it has no handler for, so ask twice = kill. */
-	if ((sig == SIGINT || sig == SIGTERM) && ++interrupts >= 2)
-		sig = SIGKILL;
-	kill(waited_child, sig);
-}
-
-/* Wait for pid, forwarding signals; returns its status as a shell would. */
-static int wait_child(pid_t pid)
-{
-	struct sigaction sa = {.sa_handler = forward};
-	int status, sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-
-	waited_child = pid;
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return 1;
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
 }
 
 /* --- run ------------------------------------------------------------------ */
@@ -329,7 +300,7 @@ static int cmd_run(struct cv_args *a)
 		c.argv = a->argv + a->i;
 		look(&c.outside, 0);
 		pid = cv_ns_spawn(spec, run_child, &c, a->err);
-		r = pid < 0 ? 1 : wait_child(pid);
+		r = pid < 0 ? 1 : cv_wait_forwarding(pid, NULL);
 	}
 	free(spec);
 	return r < 0 ? 0 : r;
@@ -446,7 +417,7 @@ static int cmd_join(struct cv_args *a)
 		cv_err_print(a->err, "cv-namespaces");
 		_exit(errno == ENOENT ? 127 : 126);
 	}
-	return wait_child(child);
+	return cv_wait_forwarding(child, NULL);
 }
 
 /* --- features --------------------------------------------------------------- */
@@ -462,13 +433,13 @@ static int cmd_features(struct cv_args *a)
 	if (cv_args_rest(a) > 0)
 		return cv_args_usage_error(a, "unexpected `%s`", a->argv[a->i]);
 	for (const struct cv_feature *f = cv_features; f->name; f++)
-		printf("%-12s %-4s %s\n", f->name, f->have() ? "yes" : "no", f->what);
+		printf("%-18s %-4s %s\n", f->name, f->have() ? "yes" : "no", f->what);
 	for (int i = 0; i < CV_NS_COUNT; i++) {
 		const struct cv_ns_type *t = &cv_ns_types[i];
 		char what[80];
 
 		snprintf(what, sizeof(what), "%s namespaces: %s", t->flag_name, t->isolates);
-		printf("ns:%-9s %-4s %s\n", t->name, cv_have_ns(t->name) ? "yes" : "no", what);
+		printf("ns:%-15s %-4s %s\n", t->name, cv_have_ns(t->name) ? "yes" : "no", what);
 	}
 	return 0;
 }

@@ -42,6 +42,7 @@ void cv_ns_spec_init(struct cv_ns_spec *spec)
 	memset(spec, 0, sizeof(*spec));
 	spec->uid = (uid_t)-1;
 	spec->gid = (gid_t)-1;
+	spec->cgroup_fd = -1;
 }
 
 static bool has_offset(const struct cv_time_offset *o)
@@ -211,7 +212,7 @@ child_main(const struct cv_ns_spec *spec, int sock, int (*fn)(void *), void *arg
 
 /* --- the parent's side --------------------------------------------------- */
 
-static pid_t clone_child(int flags, struct cv_err *err)
+static pid_t clone_child(int flags, int cgroup_fd, struct cv_err *err)
 {
 	char names[160];
 	pid_t pid;
@@ -220,9 +221,16 @@ static pid_t clone_child(int flags, struct cv_err *err)
 	fflush(NULL); /* or the child would print the parent's buffered output again */
 	if (cv_have_clone3()) {
 		struct clone_args args = {.flags = (uint64_t)flags, .exit_signal = SIGCHLD};
+		/* Born in the cgroup: not one instruction runs outside it. */
+		if (cgroup_fd >= 0 && cv_have_clone_into_cgroup()) {
+			args.flags |= CLONE_INTO_CGROUP;
+			args.cgroup = (uint64_t)cgroup_fd;
+		}
 		pid = sys_clone3(&args, sizeof(args));
 		if (pid != 0)
-			cv_trace_sys(pid, "clone3(flags=%s) = %d", names, (int)pid);
+			cv_trace_sys(pid, "clone3(flags=%s%s) = %d", names,
+				     args.flags & CLONE_INTO_CGROUP ? "|CLONE_INTO_CGROUP" : "",
+				     (int)pid);
 	} else {
 		pid = sys_clone((unsigned long)flags | SIGCHLD);
 		if (pid != 0)
@@ -236,6 +244,9 @@ static pid_t clone_child(int flags, struct cv_err *err)
 		else if (errno == ENOSPC || errno == EUSERS)
 			cv_err_hint(err, "a namespace limit was reached: see "
 					 "/proc/sys/user/max_*_namespaces");
+		else if (errno == EBUSY || errno == EOPNOTSUPP)
+			cv_err_hint(err, "a cgroup v2 directory with controllers enabled for its "
+					 "children cannot hold processes itself");
 	}
 	return pid;
 }
@@ -272,7 +283,7 @@ pid_t cv_ns_spawn(const struct cv_ns_spec *spec, int (*fn)(void *arg), void *arg
 		return cv_err_sys(err, "socketpair(AF_UNIX)");
 	parent_end = sv[0], child_end = sv[1];
 
-	pid = clone_child(spec->flags & ~CLONE_NEWTIME, err);
+	pid = clone_child(spec->flags & ~CLONE_NEWTIME, spec->cgroup_fd, err);
 	if (pid < 0)
 		return -err->code;
 	if (pid == 0) {
@@ -281,8 +292,9 @@ pid_t cv_ns_spawn(const struct cv_ns_spec *spec, int (*fn)(void *arg), void *arg
 	}
 	cv_closep(&child_end);
 
-	if ((spec->flags & CLONE_NEWUSER) &&
-	    cv_idmap_write(pid, &spec->uid_map, &spec->gid_map, spec->deny_setgroups, err) < 0) {
+	if (((spec->flags & CLONE_NEWUSER) &&
+	     cv_idmap_write(pid, &spec->uid_map, &spec->gid_map, spec->deny_setgroups, err) < 0) ||
+	    (spec->parent_hook && spec->parent_hook(pid, spec->parent_hook_arg, err) < 0)) {
 		kill_and_reap(pid);
 		return -err->code;
 	}

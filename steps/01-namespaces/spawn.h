@@ -8,6 +8,7 @@
  *   clone3(CLONE_NEWUSER|CLONE_NEWPID..) ->  born as pid 1, uid 65534
  *                                          waits on the socket
  *   writes /proc/CHILD/uid_map, gid_map
+ *   parent_hook(): cgroups, say
  *   "go" on the socket                ->   now root inside (if mapped)
  *                                          sethostname, setdomainname
  *                                          new time namespace + offsets
@@ -45,9 +46,18 @@ struct cv_ns_spec {
 	gid_t gid;                       /* switch to this gid inside, or (gid_t)-1 */
 	struct cv_time_offset monotonic; /* need CLONE_NEWTIME */
 	struct cv_time_offset boottime;
+	int cgroup_fd; /* a cgroup v2 directory to be born in (CLONE_INTO_CGROUP), or -1 */
+	/*
+	 * Run in the parent once the child exists and its maps are written,
+	 * before the child goes on: the place to put it into cgroups, so that
+	 * nothing it does escapes them.  Returns 0 or -errno (the child is
+	 * then killed and reaped).
+	 */
+	int (*parent_hook)(pid_t child, void *arg, struct cv_err *err);
+	void *parent_hook_arg;
 };
 
-/* cv_ns_spec_init - an empty spec: no namespaces, no maps, no switch. */
+/* cv_ns_spec_init - an empty spec: no namespaces, maps, switch or cgroup. */
 void cv_ns_spec_init(struct cv_ns_spec *spec);
 
 /*

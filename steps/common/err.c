@@ -112,3 +112,20 @@ void cv_err_print(const struct cv_err *err, const char *prog)
 				     (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 	}
 }
+
+void cv_warn(const char *fmt, ...)
+{
+	char line[CV_ERR_MSG_MAX];
+	va_list ap;
+	int n;
+
+	memcpy(line, "warning: ", 9);
+	va_start(ap, fmt);
+	n = vsnprintf(line + 9, sizeof(line) - 10, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	n = n + 9 < (int)sizeof(line) - 1 ? n + 9 : (int)sizeof(line) - 1;
+	line[n++] = '\n';
+	(void)!write(STDERR_FILENO, line, (size_t)n);
+}

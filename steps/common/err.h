@@ -69,4 +69,10 @@ void cv_err_clear(struct cv_err *err);
  */
 void cv_err_print(const struct cv_err *err, const char *prog);
 
+/*
+ * cv_warn - tell the user about something done differently than asked,
+ * but done: "warning: MESSAGE" on standard error, in one write(2).
+ */
+void cv_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,8 @@
 #include "common/syscalls.h"
 #include "common/trace.h"
 
-static int have_clone3 = -1, have_pidfd = -1, have_setns_pidfd = -1, have_newidmap = -1;
+static int have_clone3 = -1, have_pidfd = -1, have_setns_pidfd = -1, have_newidmap = -1,
+	   have_into_cgroup = -1;
 
 bool cv_probe_disabled(const char *name)
 {
@@ -36,7 +38,7 @@ bool cv_probe_disabled(const char *name)
 
 void cv_probe_reset(void)
 {
-	have_clone3 = have_pidfd = have_setns_pidfd = have_newidmap = -1;
+	have_clone3 = have_pidfd = have_setns_pidfd = have_newidmap = have_into_cgroup = -1;
 }
 
 /* Remember and narrate a probe's answer. */
@@ -56,6 +58,23 @@ bool cv_have_clone3(void)
 		answer(&have_clone3, "clone3", yes);
 	}
 	return have_clone3;
+}
+
+bool cv_have_clone_into_cgroup(void)
+{
+	if (have_into_cgroup < 0) {
+		/*
+		 * A kernel that knows the flag looks the cgroup fd up, and fd
+		 * INT_MAX is never open: EBADF, and no child.  One that does
+		 * not rejects the unknown flag with EINVAL first.
+		 */
+		struct clone_args args = {
+		    .flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD, .cgroup = 0x7fffffff};
+		bool yes = !cv_probe_disabled("clone_into_cgroup") && cv_have_clone3() &&
+			   sys_clone3(&args, sizeof(args)) < 0 && errno == EBADF;
+		answer(&have_into_cgroup, "clone_into_cgroup", yes);
+	}
+	return have_into_cgroup;
 }
 
 bool cv_have_pidfd(void)
@@ -112,6 +131,8 @@ bool cv_have_newidmap(void)
 
 const struct cv_feature cv_features[] = {
     {"clone3", "clone3(2): namespaces chosen at creation", cv_have_clone3},
+    {"clone_into_cgroup", "clone3(2) CLONE_INTO_CGROUP: born in a cgroup",
+     cv_have_clone_into_cgroup},
     {"pidfd", "pidfd_open(2): race-free process handles", cv_have_pidfd},
     {"setns_pidfd", "setns(2) on a pidfd: join many namespaces at once", cv_have_setns_pidfd},
     {"newidmap", "newuidmap/newgidmap: id ranges for unprivileged users", cv_have_newidmap},

@@ -23,6 +23,9 @@ bool cv_have_pidfd(void);
 /* setns(2) with a pidfd (5.8+): join several namespaces at once. */
 bool cv_have_setns_pidfd(void);
 
+/* clone3(2) with CLONE_INTO_CGROUP (5.7+): born inside a cgroup v2 directory. */
+bool cv_have_clone_into_cgroup(void);
+
 /* /proc/self/ns/NAME exists: this namespace type is compiled in. */
 bool cv_have_ns(const char *name);
 

@@ -35,6 +35,24 @@ static inline pid_t sys_clone3(struct clone_args *args, size_t size)
 	(void)size;
 	errno = ENOSYS;
 	return -1;
+	/*
+ * bpf(2): load, attach and query eBPF programs; containerv uses it for
+ * cgroup v2 device programs (BPF_PROG_TYPE_CGROUP_DEVICE).
+ */
+	union bpf_attr;
+	static inline int sys_bpf(int cmd, union bpf_attr *attr, unsigned int size)
+	{
+#ifdef SYS_bpf
+		return (int)syscall(SYS_bpf, cmd, attr, size);
+#else
+		(void)cmd;
+		(void)attr;
+		(void)size;
+		errno = ENOSYS;
+		return -1;
+#endif
+	}
+
 #endif
 }
 
@@ -76,6 +94,24 @@ static inline int sys_pidfd_open(pid_t pid, unsigned int flags)
 	(void)flags;
 	errno = ENOSYS;
 	return -1;
+	/*
+ * bpf(2): load, attach and query eBPF programs; containerv uses it for
+ * cgroup v2 device programs (BPF_PROG_TYPE_CGROUP_DEVICE).
+ */
+	union bpf_attr;
+	static inline int sys_bpf(int cmd, union bpf_attr *attr, unsigned int size)
+	{
+#ifdef SYS_bpf
+		return (int)syscall(SYS_bpf, cmd, attr, size);
+#else
+		(void)cmd;
+		(void)attr;
+		(void)size;
+		errno = ENOSYS;
+		return -1;
+#endif
+	}
+
 #endif
 }
 
@@ -92,6 +128,42 @@ static inline int sys_pidfd_send_signal(int pidfd, int sig, siginfo_t *info, uns
 	(void)sig;
 	(void)info;
 	(void)flags;
+	errno = ENOSYS;
+	return -1;
+	/*
+ * bpf(2): load, attach and query eBPF programs; containerv uses it for
+ * cgroup v2 device programs (BPF_PROG_TYPE_CGROUP_DEVICE).
+ */
+	union bpf_attr;
+	static inline int sys_bpf(int cmd, union bpf_attr *attr, unsigned int size)
+	{
+#ifdef SYS_bpf
+		return (int)syscall(SYS_bpf, cmd, attr, size);
+#else
+		(void)cmd;
+		(void)attr;
+		(void)size;
+		errno = ENOSYS;
+		return -1;
+#endif
+	}
+
+#endif
+}
+
+/*
+ * bpf(2): load, attach and query eBPF programs; containerv uses it for
+ * cgroup v2 device programs (BPF_PROG_TYPE_CGROUP_DEVICE).
+ */
+union bpf_attr;
+static inline int sys_bpf(int cmd, union bpf_attr *attr, unsigned int size)
+{
+#ifdef SYS_bpf
+	return (int)syscall(SYS_bpf, cmd, attr, size);
+#else
+	(void)cmd;
+	(void)attr;
+	(void)size;
 	errno = ENOSYS;
 	return -1;
 #endif

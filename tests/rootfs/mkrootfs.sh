@@ -1,11 +1,12 @@
 #!/bin/sh
-# mkrootfs.sh DIR PROBE - the built-in busybox root filesystem that demos
-# and tests share: a static busybox with a link per applet, the cv-probe
-# program, and the few files in /etc a shell expects.  Built in DIR.tmp
+# mkrootfs.sh DIR PROBE LOAD - the built-in busybox root filesystem that
+# demos and tests share: a static busybox with a link per applet, the
+# cv-probe and cv-load programs, and the few files in /etc a shell expects.  Built in DIR.tmp
 # and renamed into place, so DIR is never half made.
 set -eu
 dir=$1
 probe=$2
+load=$3
 busybox=/bin/busybox
 
 if ! [ -x "$busybox" ] || ! "$busybox" --list >/dev/null 2>&1; then
@@ -30,6 +31,7 @@ for applet in $("$busybox" --list); do
 	[ -e "$tmp/bin/$applet" ] || ln -s busybox "$tmp/bin/$applet"
 done
 cp "$probe" "$tmp/bin/cv-probe"
+cp "$load" "$tmp/bin/cv-load"
 
 cat >"$tmp/etc/passwd" <<'PASSWD'
 root:x:0:0:root:/root:/bin/sh

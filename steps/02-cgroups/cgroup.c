@@ -1,0 +1,578 @@
+/*
+ * cgroup.c - a cgroup as one path across every tree: making, entering,
+ * limiting, freezing, killing and removing it.  What differs between v1
+ * and v2 goes through the ops table (ops.h); this file decides *which*
+ * directory does what, and undoes what it made when something fails.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "02-cgroups/ops.h"
+#include "common/cleanup.h"
+#include "common/file.h"
+#include "common/probe.h"
+#include "common/trace.h"
+
+/* --- helpers for v1.c and v2.c --------------------------------------------- */
+
+bool cg_drives(const struct cv_cgroup *cg, const struct cv_cg_dir *d, enum cv_cg_ctrl c)
+{
+	return cv_cg_tree_of(cg->host, c) == d->tree;
+}
+
+const char *cg_file(const struct cv_cg_dir *d, const char *file, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%s", d->path, file);
+	return buf;
+}
+
+bool cg_has(const struct cv_cg_dir *d, const char *file)
+{
+	char path[CV_CG_PATH_MAX + 64];
+	return access(cg_file(d, file, path, sizeof(path)), F_OK) == 0;
+}
+
+int cg_write(const struct cv_cg_dir *d, const char *file, struct cv_err *err, const char *fmt, ...)
+{
+	char path[CV_CG_PATH_MAX + 64], value[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(value, sizeof(value), fmt, ap);
+	va_end(ap);
+	cg_file(d, file, path, sizeof(path));
+	if (cv_write_file(path, value, (size_t)n, err) == 0)
+		return 0;
+	if (err->code == ENOENT)
+		return cv_err_hint(err, "this kernel or host has no %s file", file);
+	if (err->code == EINVAL || err->code == ERANGE)
+		return cv_err_hint(err, "the kernel refused the value `%s` for %s", value, file);
+	return -err->code;
+}
+
+int cg_read(const struct cv_cg_dir *d, const char *file, char *buf, size_t size, struct cv_err *err)
+{
+	char path[CV_CG_PATH_MAX + 64];
+	ssize_t n = cv_read_file(cg_file(d, file, path, sizeof(path)), buf, size, err);
+
+	return n < 0 ? (int)n : 0;
+}
+
+int cg_read_u64(const struct cv_cg_dir *d, const char *file, uint64_t *v, struct cv_err *err)
+{
+	char buf[64];
+
+	if (cg_read(d, file, buf, sizeof(buf), err) < 0)
+		return -err->code;
+	*v = strncmp(buf, "max", 3) == 0 ? UINT64_MAX : strtoull(buf, NULL, 10);
+	return 0;
+}
+
+int cg_read_key(const struct cv_cg_dir *d, const char *file, const char *key, uint64_t *v,
+		struct cv_err *err)
+{
+	char buf[4096];
+	size_t len = strlen(key);
+
+	if (cg_read(d, file, buf, sizeof(buf), err) < 0)
+		return -err->code;
+	for (char *line = buf; *line;
+	     line += strcspn(line, "\n") + (line[strcspn(line, "\n")] != 0))
+		if (!strncmp(line, key, len) && line[len] == ' ') {
+			*v = strtoull(line + len + 1, NULL, 10);
+			return 0;
+		}
+	*v = 0;
+	return 0;
+}
+
+int cg_enter_procs(struct cv_cg_dir *d, pid_t pid, struct cv_err *err)
+{
+	return cg_write(d, "cgroup.procs", err, "%d", (int)pid);
+}
+
+bool cg_empty(struct cv_cg_dir *d)
+{
+	char buf[64];
+	struct cv_err ignored;
+
+	return cg_read(d, "cgroup.procs", buf, sizeof(buf), &ignored) == 0 && buf[0] == '\0';
+}
+
+bool cg_wait(struct cv_cg_dir *d, bool (*fn)(struct cv_cg_dir *d), int ms)
+{
+	struct timespec pause = {0, 5 * 1000 * 1000};
+
+	for (int waited = 0; waited <= ms; waited += 5) {
+		if (fn(d))
+			return true;
+		nanosleep(&pause, NULL);
+	}
+	return fn(d);
+}
+
+int cg_remove(struct cv_cg_dir *d, struct cv_err *err)
+{
+	char path[CV_CG_PATH_MAX];
+	int r = -1;
+
+	snprintf(path, sizeof(path), "%s", d->path);
+	/* The leaf: it must go; processes that were just killed may still be leaving. */
+	for (int tries = 0; tries < 200; tries++) {
+		r = rmdir(path);
+		if (r == 0 || errno == ENOENT || errno != EBUSY)
+			break;
+		nanosleep(&(struct timespec){0, 5 * 1000 * 1000}, NULL);
+	}
+	cv_trace_sys(r, "rmdir(`%s`)", path);
+	if (r < 0 && errno != ENOENT) {
+		cv_err_sys(err, "rmdir(`%s`)", path);
+		return cv_err_hint(err, "is a process still in it? `cat %s/cgroup.procs`", path);
+	}
+	/* The parents we made, while they are empty: others may share them. */
+	for (int i = 1; i < d->made; i++) {
+		char *slash = strrchr(path, '/');
+		if (!slash)
+			break;
+		*slash = '\0';
+		r = rmdir(path);
+		cv_trace_sys(r, "rmdir(`%s`)", path);
+		if (r < 0)
+			break;
+	}
+	d->made = 0;
+	return 0;
+}
+
+int cg_kill_frozen(struct cv_cg_dir *d, const struct cv_cg_ops *ops, struct cv_err *err)
+{
+	struct cv_err thaw_err;
+	char procs[16384];
+	int r, thawed;
+
+	/* Frozen, no process can fork a new one between our read and our kill. */
+	if ((r = ops->freeze(d, true, err)) < 0)
+		return r;
+	r = cg_read(d, "cgroup.procs", procs, sizeof(procs), err);
+	for (char *p = r == 0 ? strtok(procs, "\n") : NULL; p; p = strtok(NULL, "\n")) {
+		int k = kill((pid_t)atoi(p), SIGKILL);
+		cv_trace_sys(k, "kill(%s, SIGKILL)", p);
+	}
+	thawed = ops->freeze(d, false, &thaw_err); /* SIGKILL lands as they thaw */
+	if (r == 0 && thawed < 0) {
+		*err = thaw_err;
+		r = thawed;
+	}
+	return r;
+}
+
+int cg_set_cpuset(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err)
+{
+	int r = 0;
+
+	if (l->cpuset_cpus[0])
+		r = cg_write(d, "cpuset.cpus", err, "%s", l->cpuset_cpus);
+	if (r == 0 && l->cpuset_mems[0])
+		r = cg_write(d, "cpuset.mems", err, "%s", l->cpuset_mems);
+	if (r == -EINVAL)
+		return cv_err_hint(err,
+				   "are those cpus or memory nodes on this machine, and in the "
+				   "parent's set? (%s/../cpuset.effective_cpus)",
+				   d->path);
+	return r;
+}
+
+int cg_set_pids(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err)
+{
+	if (l->pids_limit == CV_CG_UNSET)
+		return 0;
+	if (l->pids_limit == CV_CG_MAX)
+		return cg_write(d, "pids.max", err, "max");
+	return cg_write(d, "pids.max", err, "%lld", (long long)l->pids_limit);
+}
+
+/* --- paths ------------------------------------------------------------------ */
+
+int cv_cg_path_check(const char *path, struct cv_err *err)
+{
+	const char *p = path;
+
+	if (!*path || strlen(path) > 255) {
+		cv_err_set(err, EINVAL, "cgroup path `%s`: %s", path, *path ? "too long" : "empty");
+		return cv_err_hint(err, "as in /containerv/web (absolute) or web (below yours)");
+	}
+	while (*p) {
+		size_t len;
+		p += *p == '/';
+		len = strcspn(p, "/");
+		if ((len == 0 && *p) || (len == 1 && p[0] == '.') ||
+		    (len == 2 && p[0] == '.' && p[1] == '.')) {
+			cv_err_set(err, EINVAL,
+				   "cgroup path `%s`: `%.*s` is not allowed in a cgroup path", path,
+				   (int)(len ? len : 2), len ? p : "//");
+			return cv_err_hint(err, "name the cgroup with plain components: no `.`, "
+						"`..` or empty ones");
+		}
+		p += len;
+	}
+	return 0;
+}
+
+/* Where `path` is in tree t: absolute from its root, else below our own. */
+static int dir_of(const struct cv_cg_tree *t, const char *path, char *out, size_t size,
+		  struct cv_err *err)
+{
+	const char *self = t->self, *rel;
+	size_t root_len = strcmp(t->root, "/") ? strlen(t->root) : 0;
+	int n;
+
+	/* A tree mounted from a subdirectory (in a container) shows paths below it. */
+	if (root_len && !strncmp(self, t->root, root_len))
+		self += root_len;
+	if (path[0] == '/') {
+		rel = path;
+		if (root_len && !strncmp(rel, t->root, root_len))
+			rel += root_len;
+		n = snprintf(out, size, "%s%s", t->mount, rel);
+	} else {
+		n = snprintf(out, size, "%s%s/%s", t->mount, strcmp(self, "/") ? self : "", path);
+	}
+	if (n < 0 || (size_t)n >= size)
+		return cv_err_set(err, ENAMETOOLONG, "cgroup path `%s` in %s: too long", path,
+				  t->mount);
+	return 0;
+}
+
+/* The trees a cgroup has a directory in: those with controllers, and cgroup2. */
+static int fill_dirs(const struct cv_cg_host *host, const char *path, struct cv_cgroup *cg,
+		     struct cv_err *err)
+{
+	int r;
+
+	if ((r = cv_cg_path_check(path, err)) < 0)
+		return r;
+	memset(cg, 0, sizeof(*cg));
+	cg->host = host;
+	snprintf(cg->path, sizeof(cg->path), "%s", path);
+	for (unsigned i = 0; i < host->n; i++) {
+		const struct cv_cg_tree *t = &host->tree[i];
+		if (t->version == 1 && t->ctrls == 0)
+			continue; /* name=systemd and friends: nothing to drive */
+		cg->dir[cg->n].tree = t;
+		if ((r = dir_of(t, path, cg->dir[cg->n].path, sizeof(cg->dir[0].path), err)) < 0)
+			return r;
+		cg->n++;
+	}
+	return 0;
+}
+
+/* mkdir -p below the tree's mount, counting the components this call made. */
+static int make_dirs(struct cv_cg_dir *d, struct cv_err *err)
+{
+	char path[CV_CG_PATH_MAX];
+	size_t end = strlen(d->tree->mount); /* path[end] is the '/' before a component */
+
+	snprintf(path, sizeof(path), "%s", d->path);
+	d->made = 0;
+	while (path[end] == '/') {
+		char saved;
+		int r;
+
+		end += 1 + strcspn(path + end + 1, "/");
+		saved = path[end];
+		path[end] = '\0';
+		r = mkdir(path, 0755);
+		if (r == 0 || errno != EEXIST)
+			cv_trace_sys(r, "mkdir(`%s`)", path);
+		if (r < 0 && errno != EEXIST)
+			return cv_err_sys(err, "mkdir(`%s`)", path);
+		d->made += r == 0;
+		path[end] = saved;
+	}
+	return 0;
+}
+
+int cv_cg_create(const struct cv_cg_host *host, const char *path, struct cv_cgroup *cg,
+		 struct cv_err *err)
+{
+	int r;
+
+	if ((r = fill_dirs(host, path, cg, err)) < 0)
+		return r;
+	for (unsigned i = 0; i < cg->n; i++) {
+		struct cv_cg_dir *d = &cg->dir[i];
+		if ((r = make_dirs(d, err)) < 0 || (r = cv_cg_ops_of(d)->create(d, err)) < 0) {
+			if (!err->hint[0] &&
+			    (err->code == EACCES || err->code == EPERM || err->code == EROFS))
+				cv_err_hint(err,
+					    "making cgroups needs root, or a cgroup tree delegated "
+					    "to you");
+			for (unsigned j = 0; j <= i; j++) /* undo, leaving nothing behind */
+				cg_remove(&cg->dir[j], &(struct cv_err){0});
+			return r;
+		}
+	}
+	return 0;
+}
+
+int cv_cg_open(const struct cv_cg_host *host, const char *path, struct cv_cgroup *cg,
+	       struct cv_err *err)
+{
+	struct stat st;
+	int r;
+
+	if ((r = fill_dirs(host, path, cg, err)) < 0)
+		return r;
+	for (unsigned i = 0; i < cg->n; i++) {
+		if (stat(cg->dir[i].path, &st) < 0) {
+			cv_err_sys(err, "stat(`%s`)", cg->dir[i].path);
+			return cv_err_hint(err,
+					   "no cgroup `%s` here: was it created, and with "
+					   "this path?",
+					   path);
+		}
+		cg->dir[i].made = 1; /* destroy removes the leaf, and only the leaf */
+	}
+	return 0;
+}
+
+/* --- limits --------------------------------------------------------------- */
+
+/* Every device an io setting names must exist: the kernel's ENODEV says less. */
+static int check_block_devices(const struct cv_cg_limits *l, struct cv_err *err)
+{
+	const struct cv_cg_dev_value *lists[] = {l->weight_dev, l->rbps, l->wbps, l->riops,
+						 l->wiops};
+	const unsigned counts[] = {l->n_weight_dev, l->n_rbps, l->n_wbps, l->n_riops, l->n_wiops};
+	char path[64];
+
+	for (unsigned k = 0; k < 5; k++)
+		for (unsigned i = 0; i < counts[k]; i++) {
+			snprintf(path, sizeof(path), "/sys/dev/block/%u:%u", lists[k][i].major,
+				 lists[k][i].minor);
+			if (access(path, F_OK) == 0)
+				continue;
+			cv_err_set(err, ENODEV, "block device %u:%u does not exist (no %s)",
+				   lists[k][i].major, lists[k][i].minor, path);
+			return cv_err_hint(err,
+					   "`lsblk -d -o NAME,MAJ:MIN` lists the block devices");
+		}
+	return 0;
+}
+
+/* Is each limit that is set driven by some tree here?  Checked before any write. */
+static int check_support(const struct cv_cg_host *host, const struct cv_cg_limits *l,
+			 struct cv_err *err)
+{
+	static const struct {
+		enum cv_cg_ctrl ctrl;
+		const char *what;
+	} wants[] = {{CV_CG_MEMORY, "memory limits"},
+		     {CV_CG_CPU, "cpu shares or quota"},
+		     {CV_CG_CPUSET, "cpuset cpus or mems"},
+		     {CV_CG_PIDS, "a pids limit"},
+		     {CV_CG_IO, "block io weights or throttles"},
+		     {CV_CG_HUGETLB, "hugetlb limits"},
+		     {CV_CG_DEVICES, "device rules"}};
+	bool asked[CV_CG_NCTRL] = {
+	    [CV_CG_MEMORY] = l->memory_limit != CV_CG_UNSET ||
+			     l->memory_reservation != CV_CG_UNSET ||
+			     l->memory_swap != CV_CG_UNSET || l->memory_swappiness != CV_CG_UNSET ||
+			     l->oom_kill_disable >= 0 || l->oom_group >= 0,
+	    [CV_CG_CPU] = l->cpu_shares != CV_CG_UNSET || l->cpu_quota != CV_CG_UNSET ||
+			  l->cpu_period != CV_CG_UNSET || l->cpu_rt_runtime != CV_CG_UNSET ||
+			  l->cpu_rt_period != CV_CG_UNSET,
+	    [CV_CG_CPUSET] = l->cpuset_cpus[0] || l->cpuset_mems[0],
+	    [CV_CG_PIDS] = l->pids_limit != CV_CG_UNSET,
+	    [CV_CG_IO] = l->io_weight != CV_CG_UNSET || l->n_weight_dev || l->n_rbps || l->n_wbps ||
+			 l->n_riops || l->n_wiops,
+	    [CV_CG_HUGETLB] = l->n_hugetlb > 0,
+	    [CV_CG_DEVICES] = l->n_rules > 0,
+	};
+
+	for (size_t i = 0; i < sizeof(wants) / sizeof(wants[0]); i++)
+		if (asked[wants[i].ctrl] && !cv_cg_tree_of(host, wants[i].ctrl)) {
+			cv_err_set(err, ENOTSUP, "%s: this host has no %s controller",
+				   wants[i].what, cv_cg_ctrl_name(wants[i].ctrl, 1));
+			return cv_err_hint(err, "`cv-cgroups layout` shows what it has");
+		}
+	if (l->n_unified) {
+		bool v2 = false;
+		for (unsigned i = 0; i < host->n; i++)
+			v2 |= host->tree[i].version == 2;
+		if (!v2) {
+			cv_err_set(err, ENOTSUP, "unified: this host has no cgroup v2 tree");
+			return cv_err_hint(err, "`unified` settings are cgroup v2 files; on v1 use "
+						"the other fields");
+		}
+	}
+	return check_block_devices(l, err);
+}
+
+int cv_cg_check(const struct cv_cg_host *host, const struct cv_cg_limits *l, struct cv_err *err)
+{
+	int r;
+
+	if ((r = cv_cg_limits_check(l, err)) < 0)
+		return r;
+	return check_support(host, l, err);
+}
+
+bool cv_cg_swap_accounted(const struct cv_cgroup *cg)
+{
+	const struct cv_cg_tree *t = cv_cg_tree_of(cg->host, CV_CG_MEMORY);
+
+	for (unsigned i = 0; t && i < cg->n; i++)
+		if (cg->dir[i].tree == t)
+			return cg_has(&cg->dir[i], t->version == 2 ? "memory.swap.max"
+								   : "memory.memsw.limit_in_bytes");
+	return false;
+}
+
+int cv_cg_set(struct cv_cgroup *cg, const struct cv_cg_limits *l, struct cv_err *err)
+{
+	int r;
+
+	if ((r = cv_cg_check(cg->host, l, err)) < 0)
+		return r;
+	for (unsigned i = 0; i < cg->n; i++)
+		if ((r = cv_cg_ops_of(&cg->dir[i])->set(cg, &cg->dir[i], l, err)) < 0)
+			return r;
+	return 0;
+}
+
+/* --- processes ------------------------------------------------------------- */
+
+int cv_cg_enter(struct cv_cgroup *cg, pid_t pid, struct cv_err *err)
+{
+	for (unsigned i = 0; i < cg->n; i++)
+		if (cv_cg_ops_of(&cg->dir[i])->enter(&cg->dir[i], pid, err) < 0)
+			return -err->code;
+	return 0;
+}
+
+static struct cv_cg_dir *v2_dir(const struct cv_cgroup *cg)
+{
+	for (unsigned i = 0; i < cg->n; i++)
+		if (cg->dir[i].tree->version == 2)
+			return (struct cv_cg_dir *)&cg->dir[i];
+	return NULL;
+}
+
+int cv_cg_clone_fd(const struct cv_cgroup *cg, struct cv_err *err)
+{
+	const struct cv_cg_dir *d = v2_dir(cg);
+	int fd;
+
+	if (!d)
+		return cv_err_set(err, ENOENT, "no cgroup v2 tree: nothing to clone into");
+	/* O_RDONLY, not O_PATH: clone3 looks the fd up with fdget(), which skips O_PATH. */
+	fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return cv_err_sys(err, "open(`%s`)", d->path);
+	return fd;
+}
+
+int cv_cg_pids(struct cv_cgroup *cg, pid_t *pids, int max, struct cv_err *err)
+{
+	char buf[16384];
+	int n = 0;
+
+	if (cg->n == 0 || cg_read(&cg->dir[0], "cgroup.procs", buf, sizeof(buf), err) < 0)
+		return cg->n == 0 ? 0 : -err->code;
+	for (char *p = strtok(buf, "\n"); p && n < max; p = strtok(NULL, "\n"))
+		pids[n++] = (pid_t)atoi(p);
+	return n;
+}
+
+int cv_cg_stats(struct cv_cgroup *cg, struct cv_cg_stats *st, struct cv_err *err)
+{
+	memset(st, 0, sizeof(*st));
+	st->memory.limit = st->pids.limit = CV_CG_NO_LIMIT;
+	for (unsigned i = 0; i < cg->n; i++)
+		if (cv_cg_ops_of(&cg->dir[i])->stats(cg, &cg->dir[i], st, err) < 0)
+			return -err->code;
+	return 0;
+}
+
+/*
+ * Which directory freezes: cgroup2's core cgroup.freeze (5.2+) where our
+ * v2 directory has it, else the v1 freezer.  CV_DISABLE=cgroup_freeze
+ * forces the second.
+ */
+static struct cv_cg_dir *freezer_dir(struct cv_cgroup *cg, struct cv_err *err)
+{
+	struct cv_cg_dir *d = v2_dir(cg);
+	const struct cv_cg_tree *t;
+
+	if (d && cv_cg_v2_ops.can_freeze(d) && !cv_probe_disabled("cgroup_freeze"))
+		return d;
+	t = cv_cg_tree_of(cg->host, CV_CG_FREEZER);
+	for (unsigned i = 0; t && t->version == 1 && i < cg->n; i++)
+		if (cg->dir[i].tree == t)
+			return &cg->dir[i];
+	cv_err_set(err, ENOTSUP,
+		   "freezing needs cgroup.freeze (cgroup v2, Linux 5.2) or the v1 "
+		   "freezer controller, and this host has neither");
+	cv_err_hint(err, "`cv-cgroups layout` shows what it has");
+	return NULL;
+}
+
+int cv_cg_freeze(struct cv_cgroup *cg, bool frozen, struct cv_err *err)
+{
+	struct cv_cg_dir *d = freezer_dir(cg, err);
+
+	return d ? cv_cg_ops_of(d)->freeze(d, frozen, err) : -err->code;
+}
+
+int cv_cg_kill(struct cv_cgroup *cg, struct cv_err *err)
+{
+	struct cv_cg_dir *d = v2_dir(cg);
+	int r;
+
+	if (d && cv_cg_v2_ops.can_kill(d))
+		r = cv_cg_v2_ops.kill(d, err);
+	else if ((d = freezer_dir(cg, err)) != NULL)
+		r = cg_kill_frozen(d, cv_cg_ops_of(d), err);
+	else
+		return -err->code;
+	if (r < 0)
+		return r;
+	for (unsigned i = 0; i < cg->n; i++)
+		if (!cg_wait(&cg->dir[i], cg_empty, 2000)) {
+			cv_err_set(err, EBUSY, "processes are still in `%s` after SIGKILL",
+				   cg->dir[i].path);
+			return cv_err_hint(err,
+					   "one may be stuck in the kernel (state D): `ps -o "
+					   "pid,stat,wchan -p $(cat %s/cgroup.procs)`",
+					   cg->dir[i].path);
+		}
+	return 0;
+}
+
+int cv_cg_destroy(struct cv_cgroup *cg, struct cv_err *err)
+{
+	int r = 0;
+
+	for (unsigned i = cg->n; i-- > 0;) /* every tree, even if one fails */
+		if (cv_cg_ops_of(&cg->dir[i])->destroy(&cg->dir[i], err) < 0)
+			r = -err->code;
+	return r;
+}
+
+void cv_cg_prune(struct cv_cgroup *cg)
+{
+	/* rmdir(2) itself refuses a cgroup with processes or children (EBUSY) */
+	for (unsigned i = 0; i < cg->n; i++) {
+		int r = rmdir(cg->dir[i].path);
+		cv_trace_sys(r, "rmdir(`%s`) if empty", cg->dir[i].path);
+	}
+}

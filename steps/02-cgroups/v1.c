@@ -1,0 +1,318 @@
+/*
+ * v1.c - cgroup v1: one tree per controller, each with its own files.
+ *
+ * The v1 spellings: memory.limit_in_bytes, memory.memsw.limit_in_bytes
+ * (memory + swap), cpu.shares, cpu.cfs_quota_us / cpu.cfs_period_us,
+ * cpuset.cpus, pids.max, blkio.weight and blkio.throttle.*, hugetlb.<size>.
+ * limit_in_bytes, devices.allow / devices.deny, freezer.state.  "No limit"
+ * is -1 (pids.max: "max").  See Documentation/admin-guide/cgroup-v1/.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "02-cgroups/ops.h"
+#include "common/trace.h"
+
+/* A v1 limit value: -1 for "none". */
+static long long v1_value(int64_t v)
+{
+	return v == CV_CG_MAX ? -1 : (long long)v;
+}
+
+/* A new v1 cpuset has no cpus and no mems, and no process may join it. */
+static int v1_create(struct cv_cg_dir *d, struct cv_err *err)
+{
+	char path[CV_CG_PATH_MAX];
+	size_t cut[64];
+	int levels = 0, r;
+
+	if (!(d->tree->ctrls & CV_CG_BIT(CV_CG_CPUSET)) || d->made == 0)
+		return 0;
+	snprintf(path, sizeof(path), "%s", d->path);
+	for (char *p = path + strlen(path); levels < d->made && levels < 64; p--)
+		if (*p == '/')
+			cut[levels++] = (size_t)(p - path);
+	/* top-down: each made level copies from its parent, which is ready by then */
+	while (levels-- > 0) {
+		struct cv_cg_dir parent = *d, child = *d;
+		char value[256];
+
+		snprintf(child.path, sizeof(child.path), "%.*s",
+			 levels ? (int)cut[levels - 1] : (int)strlen(path), path);
+		snprintf(parent.path, sizeof(parent.path), "%.*s", (int)cut[levels], path);
+		for (int f = 0; f < 2; f++) {
+			const char *file = f ? "cpuset.mems" : "cpuset.cpus";
+			if ((r = cg_read(&parent, file, value, sizeof(value), err)) < 0 ||
+			    (r = cg_write(&child, file, err, "%s", value)) < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static int v1_memory_limit(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err)
+{
+	bool swap = l->memory_swap != CV_CG_UNSET, limit = l->memory_limit != CV_CG_UNSET;
+	uint64_t memsw = 0, usage = 0;
+	int r = 0;
+
+	if (swap && !cg_has(d, "memory.memsw.limit_in_bytes")) {
+		cv_err_set(err, ENOTSUP,
+			   "memory.swap: this kernel does not account swap "
+			   "(no memory.memsw.limit_in_bytes)");
+		return cv_err_hint(err, "boot with swapaccount=1, or leave out the swap limit");
+	}
+	/* memory <= memory+swap must hold after each write: raise memsw first. */
+	if (swap && limit && cg_read_u64(d, "memory.memsw.limit_in_bytes", &memsw, err) == 0 &&
+	    (l->memory_limit == CV_CG_MAX || (uint64_t)l->memory_limit > memsw))
+		r = cg_write(d, "memory.memsw.limit_in_bytes", err, "%lld",
+			     v1_value(l->memory_swap));
+	if (r == 0 && limit)
+		r = cg_write(d, "memory.limit_in_bytes", err, "%lld", v1_value(l->memory_limit));
+	if (r == -EBUSY) {
+		cg_read_u64(d, "memory.usage_in_bytes", &usage, &(struct cv_err){0});
+		return cv_err_hint(err,
+				   "the cgroup uses %llu bytes now, and the kernel could not "
+				   "reclaim enough to fit under the new limit",
+				   (unsigned long long)usage);
+	}
+	if (r == 0 && swap)
+		r = cg_write(d, "memory.memsw.limit_in_bytes", err, "%lld",
+			     v1_value(l->memory_swap));
+	return r;
+}
+
+static int v1_memory(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err)
+{
+	int r;
+
+	if ((r = v1_memory_limit(d, l, err)) < 0)
+		return r;
+	if (l->memory_reservation != CV_CG_UNSET &&
+	    (r = cg_write(d, "memory.soft_limit_in_bytes", err, "%lld",
+			  v1_value(l->memory_reservation))) < 0)
+		return r;
+	if (l->memory_swappiness != CV_CG_UNSET &&
+	    (r = cg_write(d, "memory.swappiness", err, "%lld", (long long)l->memory_swappiness)) <
+		0)
+		return r;
+	if (l->oom_kill_disable >= 0 &&
+	    (r = cg_write(d, "memory.oom_control", err, "%d", l->oom_kill_disable)) < 0)
+		return r;
+	if (l->oom_group >= 0)
+		cv_warn("memory.oom.group is cgroup v2 only: ignored on this v1 memory controller");
+	return 0;
+}
+
+static int v1_cpu(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err)
+{
+	int r = 0;
+
+	if (l->cpu_shares != CV_CG_UNSET)
+		r = cg_write(d, "cpu.shares", err, "%lld", (long long)l->cpu_shares);
+	if (r == 0 && l->cpu_period != CV_CG_UNSET) /* the period first: the quota is per period */
+		r = cg_write(d, "cpu.cfs_period_us", err, "%lld", (long long)l->cpu_period);
+	if (r == 0 && l->cpu_quota != CV_CG_UNSET)
+		r = cg_write(d, "cpu.cfs_quota_us", err, "%lld", v1_value(l->cpu_quota));
+	if (r < 0 || (l->cpu_rt_runtime == CV_CG_UNSET && l->cpu_rt_period == CV_CG_UNSET))
+		return r;
+	if (!cg_has(d, "cpu.rt_runtime_us")) {
+		cv_err_set(err, ENOTSUP,
+			   "cpu realtime limits: this kernel has no realtime group "
+			   "scheduling (no cpu.rt_runtime_us)");
+		return cv_err_hint(err, "it needs CONFIG_RT_GROUP_SCHED; leave out the realtime "
+					"fields");
+	}
+	if (l->cpu_rt_period != CV_CG_UNSET)
+		r = cg_write(d, "cpu.rt_period_us", err, "%lld", (long long)l->cpu_rt_period);
+	if (r == 0 && l->cpu_rt_runtime != CV_CG_UNSET)
+		r = cg_write(d, "cpu.rt_runtime_us", err, "%lld", v1_value(l->cpu_rt_runtime));
+	return r;
+}
+
+/* blkio weights live in blkio.weight (CFQ, gone since 5.0) or blkio.bfq.weight. */
+static const char *v1_weight_file(struct cv_cg_dir *d, bool per_device, struct cv_err *err)
+{
+	const char *cfq = per_device ? "blkio.weight_device" : "blkio.weight";
+	const char *bfq = per_device ? "blkio.bfq.weight_device" : "blkio.bfq.weight";
+
+	if (cg_has(d, bfq))
+		return bfq;
+	if (cg_has(d, cfq))
+		return cfq;
+	cv_err_set(err, ENOTSUP, "block io weight: this kernel has neither %s nor %s", bfq, cfq);
+	cv_err_hint(err,
+		    "weights need the BFQ io scheduler; throttles (bps, iops) work without it");
+	return NULL;
+}
+
+static int v1_io(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err)
+{
+	static const char *const files[] = {
+	    "blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
+	    "blkio.throttle.read_iops_device", "blkio.throttle.write_iops_device"};
+	const struct cv_cg_dev_value *rates[] = {l->rbps, l->wbps, l->riops, l->wiops};
+	const unsigned counts[] = {l->n_rbps, l->n_wbps, l->n_riops, l->n_wiops};
+	const char *file;
+	int r;
+
+	if (l->io_weight != CV_CG_UNSET &&
+	    (!(file = v1_weight_file(d, false, err)) ||
+	     (r = cg_write(d, file, err, "%lld", (long long)l->io_weight)) < 0))
+		return -err->code;
+	for (unsigned i = 0; i < l->n_weight_dev; i++)
+		if (!(file = v1_weight_file(d, true, err)) ||
+		    cg_write(d, file, err, "%u:%u %llu", l->weight_dev[i].major,
+			     l->weight_dev[i].minor,
+			     (unsigned long long)l->weight_dev[i].value) < 0)
+			return -err->code;
+	for (unsigned k = 0; k < 4; k++)
+		for (unsigned i = 0; i < counts[k]; i++)
+			if ((r = cg_write(d, files[k], err, "%u:%u %llu", rates[k][i].major,
+					  rates[k][i].minor,
+					  (unsigned long long)rates[k][i].value)) < 0)
+				return r;
+	return 0;
+}
+
+static int v1_set(const struct cv_cgroup *cg, struct cv_cg_dir *d, const struct cv_cg_limits *l,
+		  struct cv_err *err)
+{
+	char rule[64], file[64];
+	int r = 0;
+
+	if (cg_drives(cg, d, CV_CG_MEMORY) && (r = v1_memory(d, l, err)) < 0)
+		return r;
+	if (cg_drives(cg, d, CV_CG_CPU) && (r = v1_cpu(d, l, err)) < 0)
+		return r;
+	if (cg_drives(cg, d, CV_CG_CPUSET) && (r = cg_set_cpuset(d, l, err)) < 0)
+		return r;
+	if (cg_drives(cg, d, CV_CG_PIDS) && (r = cg_set_pids(d, l, err)) < 0)
+		return r;
+	if (cg_drives(cg, d, CV_CG_IO) && (r = v1_io(d, l, err)) < 0)
+		return r;
+	for (unsigned i = 0; cg_drives(cg, d, CV_CG_HUGETLB) && i < l->n_hugetlb; i++) {
+		snprintf(file, sizeof(file), "hugetlb.%s.limit_in_bytes", l->hugetlb[i].pagesize);
+		if ((r = cg_write(d, file, err, "%lld", v1_value(l->hugetlb[i].limit))) < 0)
+			return r;
+	}
+	/* In order: a new cgroup allows everything, and each rule edits that list. */
+	for (unsigned i = 0; cg_drives(cg, d, CV_CG_DEVICES) && i < l->n_rules; i++)
+		if ((r = cg_write(d, l->rules[i].allow ? "devices.allow" : "devices.deny", err,
+				  "%s", cv_cg_format_rule(&l->rules[i], rule, sizeof(rule)))) < 0)
+			return r;
+	return 0;
+}
+
+/* "254:0 Read 1234" lines of blkio.throttle.io_service_bytes and _serviced. */
+static void v1_io_stats(struct cv_cg_dir *d, struct cv_cg_stats *st)
+{
+	static const char *const files[] = {"blkio.throttle.io_service_bytes_recursive",
+					    "blkio.throttle.io_serviced_recursive"};
+	struct cv_err ignored;
+	char buf[8192], op[16];
+
+	for (int f = 0; f < 2; f++) {
+		if (cg_read(d, files[f], buf, sizeof(buf), &ignored) < 0)
+			continue;
+		for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+			unsigned major, minor;
+			unsigned long long v;
+			if (sscanf(line, "%u:%u %15s %llu", &major, &minor, op, &v) != 4)
+				continue;
+			cv_cg_stats_add_io(st, major, minor, !strcmp(op, "Read"),
+					   !strcmp(op, "Write"), f == 0, v);
+		}
+	}
+}
+
+static int v1_stats(const struct cv_cgroup *cg, struct cv_cg_dir *d, struct cv_cg_stats *st,
+		    struct cv_err *err)
+{
+	struct cv_err e;
+
+	(void)err; /* a counter this kernel lacks reads as zero */
+	if (cg_drives(cg, d, CV_CG_MEMORY)) {
+		st->have |= CV_CG_BIT(CV_CG_MEMORY);
+		cg_read_u64(d, "memory.usage_in_bytes", &st->memory.usage, &e);
+		cg_read_u64(d, "memory.max_usage_in_bytes", &st->memory.peak, &e);
+		cg_read_u64(d, "memory.limit_in_bytes", &st->memory.limit, &e);
+		if (st->memory.limit >= (1ULL << 62)) /* v1 says "none" as PAGE_COUNTER_MAX */
+			st->memory.limit = CV_CG_NO_LIMIT;
+		cg_read_u64(d, "memory.failcnt", &st->memory.failcnt, &e);
+		cg_read_key(d, "memory.oom_control", "oom_kill", &st->memory.oom_kills, &e);
+	}
+	if (cg_drives(cg, d, CV_CG_CPUACCT)) {
+		st->have |= CV_CG_BIT(CV_CG_CPU);
+		cg_read_u64(d, "cpuacct.usage", &st->cpu.usage_ns, &e);
+		cg_read_u64(d, "cpuacct.usage_user", &st->cpu.user_ns, &e);
+		cg_read_u64(d, "cpuacct.usage_sys", &st->cpu.system_ns, &e);
+	}
+	if (cg_drives(cg, d, CV_CG_CPU)) {
+		cg_read_key(d, "cpu.stat", "nr_periods", &st->cpu.periods, &e);
+		cg_read_key(d, "cpu.stat", "nr_throttled", &st->cpu.throttled_periods, &e);
+		cg_read_key(d, "cpu.stat", "throttled_time", &st->cpu.throttled_ns, &e);
+	}
+	if (cg_drives(cg, d, CV_CG_PIDS)) {
+		st->have |= CV_CG_BIT(CV_CG_PIDS);
+		cg_read_u64(d, "pids.current", &st->pids.current, &e);
+		cg_read_u64(d, "pids.max", &st->pids.limit, &e);
+	}
+	if (cg_drives(cg, d, CV_CG_IO)) {
+		st->have |= CV_CG_BIT(CV_CG_IO);
+		v1_io_stats(d, st);
+	}
+	return 0;
+}
+
+static bool v1_can_freeze(struct cv_cg_dir *d)
+{
+	return cg_has(d, "freezer.state");
+}
+
+static bool v1_settled(struct cv_cg_dir *d)
+{
+	char state[32];
+	struct cv_err ignored;
+
+	/* FREEZING is on the way; we wait for FROZEN (or THAWED) */
+	return cg_read(d, "freezer.state", state, sizeof(state), &ignored) == 0 &&
+	       strncmp(state, "FREEZING", 8) != 0;
+}
+
+static int v1_freeze(struct cv_cg_dir *d, bool frozen, struct cv_err *err)
+{
+	int r = cg_write(d, "freezer.state", err, "%s", frozen ? "FROZEN" : "THAWED");
+
+	if (r == 0 && !cg_wait(d, v1_settled, 2000)) {
+		cv_err_set(err, ETIMEDOUT, "%s/freezer.state is still FREEZING after 2 s", d->path);
+		return cv_err_hint(err, "a process may be in an uninterruptible wait (state D)");
+	}
+	return r;
+}
+
+static bool v1_can_kill(struct cv_cg_dir *d)
+{
+	(void)d;
+	return false;
+}
+
+static int v1_kill(struct cv_cg_dir *d, struct cv_err *err)
+{
+	return cg_kill_frozen(d, &cv_cg_v1_ops, err);
+}
+
+const struct cv_cg_ops cv_cg_v1_ops = {
+    .name = "v1",
+    .create = v1_create,
+    .set = v1_set,
+    .enter = cg_enter_procs,
+    .stats = v1_stats,
+    .can_freeze = v1_can_freeze,
+    .freeze = v1_freeze,
+    .can_kill = v1_can_kill,
+    .kill = v1_kill,
+    .destroy = cg_remove,
+};

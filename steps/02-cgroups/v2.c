@@ -1,0 +1,335 @@
+/*
+ * v2.c - cgroup v2: one tree; a controller is usable in a directory only
+ * when its parent lists it in cgroup.subtree_control.
+ *
+ * The v2 spellings: memory.max, memory.low, memory.swap.max (swap alone),
+ * memory.oom.group, cpu.weight, cpu.max ("QUOTA PERIOD"), cpuset.cpus,
+ * pids.max, io.weight, io.max ("MAJ:MIN rbps=N wbps=N riops=N wiops=N"),
+ * hugetlb.<size>.max; "no limit" is "max".  Devices are a BPF program
+ * (devices.c); freezing and killing are the core files cgroup.freeze and
+ * cgroup.kill.  See Documentation/admin-guide/cgroup-v2.rst.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "02-cgroups/ops.h"
+#include "common/probe.h"
+#include "common/trace.h"
+
+/* The controllers we enable down the path, in cgroup.subtree_control terms. */
+static const enum cv_cg_ctrl enabled[] = {CV_CG_CPU,  CV_CG_CPUSET, CV_CG_MEMORY,
+					  CV_CG_PIDS, CV_CG_IO,     CV_CG_HUGETLB};
+
+/* A v2 value: "max" for none. */
+static const char *v2_value(int64_t v, char *buf, size_t size)
+{
+	if (v == CV_CG_MAX)
+		return "max";
+	snprintf(buf, size, "%lld", (long long)v);
+	return buf;
+}
+
+/* Is word in a space-separated list? */
+static bool listed(const char *list, const char *word)
+{
+	size_t len = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)) != NULL; p += len)
+		if ((p == list || p[-1] == ' ') &&
+		    (p[len] == '\0' || p[len] == ' ' || p[len] == '\n'))
+			return true;
+	return false;
+}
+
+/* Let directory `level`'s children use every controller it has. */
+static int enable_below(struct cv_cg_dir *level, struct cv_err *err)
+{
+	char have[512], on[512];
+	int r;
+
+	if ((r = cg_read(level, "cgroup.controllers", have, sizeof(have), err)) < 0 ||
+	    (r = cg_read(level, "cgroup.subtree_control", on, sizeof(on), err)) < 0)
+		return r;
+	for (size_t i = 0; i < sizeof(enabled) / sizeof(enabled[0]); i++) {
+		const char *name = cv_cg_ctrl_name(enabled[i], 2);
+		if (!listed(have, name) || listed(on, name))
+			continue;
+		r = cg_write(level, "cgroup.subtree_control", err, "+%s", name);
+		if (r == -EBUSY)
+			return cv_err_hint(err,
+					   "%s holds processes itself, so its children cannot "
+					   "get controllers (cgroup v2's no-internal-process "
+					   "rule): use a cgroup path outside it",
+					   level->path);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Enable controllers from the tree's root down to the leaf's parent. */
+static int v2_create(struct cv_cg_dir *d, struct cv_err *err)
+{
+	struct cv_cg_dir level = *d;
+	size_t end = strlen(d->tree->mount);
+	int r;
+
+	while (d->path[end] == '/') {
+		snprintf(level.path, sizeof(level.path), "%.*s", (int)end, d->path);
+		if ((r = enable_below(&level, err)) < 0)
+			return r;
+		end += 1 + strcspn(d->path + end + 1, "/");
+	}
+	return 0;
+}
+
+static int v2_memory(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err)
+{
+	char v[32];
+	int r = 0;
+
+	if (l->memory_limit != CV_CG_UNSET)
+		r = cg_write(d, "memory.max", err, "%s", v2_value(l->memory_limit, v, sizeof(v)));
+	if (r == 0 && l->memory_reservation != CV_CG_UNSET)
+		r = cg_write(d, "memory.low", err, "%s",
+			     v2_value(l->memory_reservation, v, sizeof(v)));
+	if (r == 0 && l->memory_swap != CV_CG_UNSET) {
+		if (!cg_has(d, "memory.swap.max")) {
+			cv_err_set(err, ENOTSUP,
+				   "memory.swap: this kernel does not account swap "
+				   "(no memory.swap.max)");
+			return cv_err_hint(err, "leave out the swap limit");
+		}
+		/* OCI's swap is memory + swap; memory.swap.max is the swap alone */
+		r = cg_write(d, "memory.swap.max", err, "%s",
+			     l->memory_swap == CV_CG_MAX
+				 ? "max"
+				 : v2_value(l->memory_swap - l->memory_limit, v, sizeof(v)));
+	}
+	if (r == 0 && l->oom_group >= 0)
+		r = cg_write(d, "memory.oom.group", err, "%d", l->oom_group);
+	if (l->memory_swappiness != CV_CG_UNSET)
+		cv_warn("memory.swappiness is cgroup v1 only: ignored on cgroup v2");
+	if (l->oom_kill_disable > 0)
+		cv_warn("disabling the OOM killer is cgroup v1 only: ignored on cgroup v2");
+	return r;
+}
+
+static int v2_cpu(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err)
+{
+	char now[64], quota[32] = "max";
+	unsigned long long period = 100000;
+	int r = 0;
+
+	if (l->cpu_shares != CV_CG_UNSET)
+		r = cg_write(d, "cpu.weight", err, "%llu",
+			     (unsigned long long)cv_cg_shares_to_weight((uint64_t)l->cpu_shares));
+	if (r == 0 && (l->cpu_quota != CV_CG_UNSET || l->cpu_period != CV_CG_UNSET)) {
+		/* cpu.max holds both: keep the half that is not being changed */
+		if ((r = cg_read(d, "cpu.max", now, sizeof(now), err)) < 0)
+			return r;
+		sscanf(now, "%31s %llu", quota, &period);
+		if (l->cpu_quota != CV_CG_UNSET)
+			v2_value(l->cpu_quota, quota, sizeof(quota));
+		if (l->cpu_period != CV_CG_UNSET)
+			period = (unsigned long long)l->cpu_period;
+		r = cg_write(d, "cpu.max", err, "%s %llu", quota, period);
+	}
+	if (r == 0 && (l->cpu_rt_runtime != CV_CG_UNSET || l->cpu_rt_period != CV_CG_UNSET)) {
+		cv_err_set(err, ENOTSUP,
+			   "cpu realtime limits: cgroup v2 has no realtime group "
+			   "scheduling");
+		return cv_err_hint(err, "leave out the realtime fields");
+	}
+	return r;
+}
+
+static int v2_io(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err)
+{
+	const struct cv_cg_dev_value *rates[] = {l->rbps, l->wbps, l->riops, l->wiops};
+	const unsigned counts[] = {l->n_rbps, l->n_wbps, l->n_riops, l->n_wiops};
+	static const char *const keys[] = {"rbps", "wbps", "riops", "wiops"};
+	const char *file = cg_has(d, "io.bfq.weight") ? "io.bfq.weight" : "io.weight";
+	int r;
+
+	if ((l->io_weight != CV_CG_UNSET || l->n_weight_dev) && !cg_has(d, file)) {
+		cv_err_set(err, ENOTSUP,
+			   "block io weight: this kernel has neither io.bfq.weight "
+			   "nor io.weight");
+		return cv_err_hint(err, "weights need the BFQ scheduler or io.cost; throttles "
+					"(bps, iops) work without them");
+	}
+	if (l->io_weight != CV_CG_UNSET &&
+	    (r = cg_write(d, file, err, "default %llu",
+			  (unsigned long long)cv_cg_blkio_to_io_weight((uint64_t)l->io_weight))) <
+		0)
+		return r;
+	for (unsigned i = 0; i < l->n_weight_dev; i++)
+		if ((r = cg_write(
+			 d, file, err, "%u:%u %llu", l->weight_dev[i].major, l->weight_dev[i].minor,
+			 (unsigned long long)cv_cg_blkio_to_io_weight(l->weight_dev[i].value))) < 0)
+			return r;
+	/* io.max takes one line per device; each key=value on it changes only that key */
+	for (unsigned k = 0; k < 4; k++)
+		for (unsigned i = 0; i < counts[k]; i++)
+			if ((r = cg_write(d, "io.max", err, "%u:%u %s=%llu", rates[k][i].major,
+					  rates[k][i].minor, keys[k],
+					  (unsigned long long)rates[k][i].value)) < 0)
+				return r;
+	return 0;
+}
+
+static int v2_set(const struct cv_cgroup *cg, struct cv_cg_dir *d, const struct cv_cg_limits *l,
+		  struct cv_err *err)
+{
+	char file[64], v[32];
+	int r;
+
+	if (cg_drives(cg, d, CV_CG_MEMORY) && (r = v2_memory(d, l, err)) < 0)
+		return r;
+	if (cg_drives(cg, d, CV_CG_CPU) && (r = v2_cpu(d, l, err)) < 0)
+		return r;
+	if (cg_drives(cg, d, CV_CG_CPUSET) && (r = cg_set_cpuset(d, l, err)) < 0)
+		return r;
+	if (cg_drives(cg, d, CV_CG_PIDS) && (r = cg_set_pids(d, l, err)) < 0)
+		return r;
+	if (cg_drives(cg, d, CV_CG_IO) && (r = v2_io(d, l, err)) < 0)
+		return r;
+	for (unsigned i = 0; cg_drives(cg, d, CV_CG_HUGETLB) && i < l->n_hugetlb; i++) {
+		snprintf(file, sizeof(file), "hugetlb.%s.max", l->hugetlb[i].pagesize);
+		if ((r = cg_write(d, file, err, "%s",
+				  v2_value(l->hugetlb[i].limit, v, sizeof(v)))) < 0)
+			return r;
+	}
+	if (cg_drives(cg, d, CV_CG_DEVICES) && l->n_rules &&
+	    (r = cv_cg_devices_bpf(d, l->rules, l->n_rules, err)) < 0)
+		return r;
+	for (unsigned i = 0; i < l->n_unified; i++)
+		if ((r = cg_write(d, l->unified[i].key, err, "%s", l->unified[i].value)) < 0)
+			return r == -ENOENT ? cv_err_hint(err,
+							  "no file %s here: is its controller "
+							  "enabled in the parent?",
+							  l->unified[i].key)
+					    : r;
+	return 0;
+}
+
+/* io.stat: "254:0 rbytes=1 wbytes=2 rios=3 wios=4 dbytes=0 dios=0" */
+static void v2_io_stats(struct cv_cg_dir *d, struct cv_cg_stats *st)
+{
+	struct cv_err ignored;
+	char buf[8192];
+
+	if (cg_read(d, "io.stat", buf, sizeof(buf), &ignored) < 0)
+		return;
+	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+		unsigned long long rb = 0, wb = 0, ri = 0, wi = 0;
+		unsigned major, minor;
+		if (sscanf(line, "%u:%u rbytes=%llu wbytes=%llu rios=%llu wios=%llu", &major,
+			   &minor, &rb, &wb, &ri, &wi) < 2)
+			continue;
+		cv_cg_stats_add_io(st, major, minor, true, false, true, rb);
+		cv_cg_stats_add_io(st, major, minor, false, true, true, wb);
+		cv_cg_stats_add_io(st, major, minor, true, false, false, ri);
+		cv_cg_stats_add_io(st, major, minor, false, true, false, wi);
+	}
+}
+
+static int v2_stats(const struct cv_cgroup *cg, struct cv_cg_dir *d, struct cv_cg_stats *st,
+		    struct cv_err *err)
+{
+	uint64_t usec = 0;
+	struct cv_err e;
+
+	(void)err; /* a counter this kernel lacks reads as zero */
+	if (cg_drives(cg, d, CV_CG_MEMORY)) {
+		st->have |= CV_CG_BIT(CV_CG_MEMORY);
+		cg_read_u64(d, "memory.current", &st->memory.usage, &e);
+		cg_read_u64(d, "memory.peak", &st->memory.peak, &e); /* 5.19+ */
+		cg_read_u64(d, "memory.max", &st->memory.limit, &e);
+		cg_read_key(d, "memory.events", "max", &st->memory.failcnt, &e);
+		cg_read_key(d, "memory.events", "oom_kill", &st->memory.oom_kills, &e);
+	}
+	if (cg_drives(cg, d, CV_CG_CPUACCT)) {
+		st->have |= CV_CG_BIT(CV_CG_CPU);
+		cg_read_key(d, "cpu.stat", "usage_usec", &usec, &e);
+		st->cpu.usage_ns = usec * 1000;
+		cg_read_key(d, "cpu.stat", "user_usec", &usec, &e);
+		st->cpu.user_ns = usec * 1000;
+		cg_read_key(d, "cpu.stat", "system_usec", &usec, &e);
+		st->cpu.system_ns = usec * 1000;
+		cg_read_key(d, "cpu.stat", "nr_periods", &st->cpu.periods, &e);
+		cg_read_key(d, "cpu.stat", "nr_throttled", &st->cpu.throttled_periods, &e);
+		cg_read_key(d, "cpu.stat", "throttled_usec", &usec, &e);
+		st->cpu.throttled_ns = usec * 1000;
+	}
+	if (cg_drives(cg, d, CV_CG_PIDS)) {
+		st->have |= CV_CG_BIT(CV_CG_PIDS);
+		cg_read_u64(d, "pids.current", &st->pids.current, &e);
+		cg_read_u64(d, "pids.max", &st->pids.limit, &e);
+	}
+	if (cg_drives(cg, d, CV_CG_IO)) {
+		st->have |= CV_CG_BIT(CV_CG_IO);
+		v2_io_stats(d, st);
+	}
+	return 0;
+}
+
+static bool v2_can_freeze(struct cv_cg_dir *d)
+{
+	return cg_has(d, "cgroup.freeze");
+}
+
+static bool v2_frozen(struct cv_cg_dir *d)
+{
+	uint64_t frozen = 0;
+	struct cv_err ignored;
+
+	cg_read_key(d, "cgroup.events", "frozen", &frozen, &ignored);
+	return frozen == 1;
+}
+
+static bool v2_thawed(struct cv_cg_dir *d)
+{
+	return !v2_frozen(d);
+}
+
+static int v2_freeze(struct cv_cg_dir *d, bool frozen, struct cv_err *err)
+{
+	int r = cg_write(d, "cgroup.freeze", err, "%d", frozen);
+
+	/* the write starts it; cgroup.events says when every process has stopped */
+	if (r == 0 && !cg_wait(d, frozen ? v2_frozen : v2_thawed, 2000)) {
+		cv_err_set(err, ETIMEDOUT, "%s: cgroup.events still says frozen %d after 2 s",
+			   d->path, !frozen);
+		return cv_err_hint(err, "a process may be in an uninterruptible wait (state D)");
+	}
+	return r;
+}
+
+static bool v2_can_kill(struct cv_cg_dir *d)
+{
+	return cg_has(d, "cgroup.kill") && !cv_probe_disabled("cgroup_kill");
+}
+
+static int v2_kill(struct cv_cg_dir *d, struct cv_err *err)
+{
+	if (!v2_can_kill(d)) /* before 5.14 */
+		return cg_kill_frozen(d, &cv_cg_v2_ops, err);
+	return cg_write(d, "cgroup.kill", err, "1");
+}
+
+const struct cv_cg_ops cv_cg_v2_ops = {
+    .name = "v2",
+    .create = v2_create,
+    .set = v2_set,
+    .enter = cg_enter_procs,
+    .stats = v2_stats,
+    .can_freeze = v2_can_freeze,
+    .freeze = v2_freeze,
+    .can_kill = v2_can_kill,
+    .kill = v2_kill,
+    .destroy = cg_remove,
+};

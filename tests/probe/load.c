@@ -1,0 +1,149 @@
+/*
+ * load.c - cv-load: workloads with a known shape, for tests and demos of
+ * limits.  Each prints one line saying what it managed to do.
+ *
+ *   cv-load mem SIZE        allocate and touch SIZE bytes (K, M, G suffixes)
+ *   cv-load fork N          fork N children that wait; report how many forks
+ *                           succeeded and the error that stopped the rest
+ *   cv-load spin SECS       burn CPU for SECS seconds of wall-clock time
+ *   cv-load count FILE      forever: write 1, 2, 3, ... into FILE every 10 ms
+ *   cv-load open PATH       open PATH read-only; print "ok" or the error name
+ *
+ * Linked statically: it runs in a rootfs that has nothing else.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static unsigned long long parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+
+	switch (*end) {
+	case 'G':
+	case 'g':
+		v <<= 10; /* fall through */
+	case 'M':
+	case 'm':
+		v <<= 10; /* fall through */
+	case 'K':
+	case 'k':
+		v <<= 10;
+	}
+	return v;
+}
+
+static int mem(const char *size)
+{
+	unsigned long long want = parse_size(size), chunk = 1 << 20, got = 0;
+
+	while (got < want) {
+		char *p =
+		    mmap(NULL, chunk, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED) {
+			printf("allocated %llu MiB, then %s\n", got >> 20, strerrorname_np(errno));
+			return 1;
+		}
+		memset(p, 0x5a, chunk); /* touch every page: only then is it charged */
+		got += chunk;
+	}
+	printf("allocated %llu MiB\n", got >> 20);
+	return 0;
+}
+
+static int forks(const char *count)
+{
+	int n = atoi(count), made = 0, error = 0;
+	pid_t *kids = calloc((size_t)n + 1, sizeof(pid_t));
+
+	fflush(stdout);
+	for (; made < n; made++) {
+		pid_t pid = fork();
+		if (pid < 0) {
+			error = errno;
+			break;
+		}
+		if (pid == 0) {
+			pause();
+			_exit(0);
+		}
+		kids[made] = pid;
+	}
+	if (error)
+		printf("forked %d of %d, then %s\n", made, n, strerrorname_np(error));
+	else
+		printf("forked %d of %d\n", made, n);
+	for (int i = 0; i < made; i++)
+		kill(kids[i], SIGKILL);
+	while (wait(NULL) > 0)
+		;
+	return error ? 1 : 0;
+}
+
+static int spin(const char *secs)
+{
+	double end = now() + atof(secs);
+	unsigned long long loops = 0;
+
+	while (now() < end)
+		loops++;
+	printf("spun %llu loops\n", loops);
+	return 0;
+}
+
+static int count(const char *file)
+{
+	for (unsigned long long i = 1;; i++) {
+		char buf[32];
+		int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		int n = snprintf(buf, sizeof(buf), "%llu\n", i);
+
+		if (fd < 0 || write(fd, buf, (size_t)n) != n) {
+			perror(file);
+			return 1;
+		}
+		close(fd);
+		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+	}
+}
+
+static int try_open(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	printf("%s\n", fd >= 0 ? "ok" : strerrorname_np(errno));
+	return fd >= 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 3 && !strcmp(argv[1], "mem"))
+		return mem(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "fork"))
+		return forks(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "spin"))
+		return spin(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "count"))
+		return count(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "open"))
+		return try_open(argv[2]);
+	fprintf(stderr, "usage: cv-load mem SIZE | fork N | spin SECS | count FILE | open PATH\n");
+	return 2;
+}
