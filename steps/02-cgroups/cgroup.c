@@ -526,11 +526,33 @@ static struct cv_cg_dir *freezer_dir(struct cv_cgroup *cg, struct cv_err *err)
 	return NULL;
 }
 
+/*
+ * Thaw with every freezer the cgroup has: it may have been frozen by
+ * another program, or by us with CV_DISABLE set, through the other one.
+ * A process frozen by either stays stopped - even SIGKILL waits.
+ */
+static int thaw_all(struct cv_cgroup *cg, struct cv_err *err)
+{
+	int r = 0;
+
+	for (unsigned i = 0; i < cg->n; i++) {
+		struct cv_cg_dir *d = &cg->dir[i];
+		const struct cv_cg_ops *ops = cv_cg_ops_of(d);
+
+		if (ops->can_freeze(d) && ops->freeze(d, false, err) < 0)
+			r = -err->code;
+	}
+	return r;
+}
+
 int cv_cg_freeze(struct cv_cgroup *cg, bool frozen, struct cv_err *err)
 {
-	struct cv_cg_dir *d = freezer_dir(cg, err);
+	struct cv_cg_dir *d;
 
-	return d ? cv_cg_ops_of(d)->freeze(d, frozen, err) : -err->code;
+	if (!frozen)
+		return thaw_all(cg, err);
+	d = freezer_dir(cg, err);
+	return d ? cv_cg_ops_of(d)->freeze(d, true, err) : -err->code;
 }
 
 int cv_cg_kill(struct cv_cgroup *cg, struct cv_err *err)
@@ -544,7 +566,7 @@ int cv_cg_kill(struct cv_cgroup *cg, struct cv_err *err)
 		r = cg_kill_frozen(d, cv_cg_ops_of(d), err);
 	else
 		return -err->code;
-	if (r < 0)
+	if (r < 0 || (r = thaw_all(cg, err)) < 0) /* frozen tasks die only once thawed */
 		return r;
 	for (unsigned i = 0; i < cg->n; i++)
 		if (!cg_wait(&cg->dir[i], cg_empty, 2000)) {

@@ -162,7 +162,10 @@ int cv_cg_clone_fd(const struct cv_cgroup *cg, struct cv_err *err);
 struct cv_cg_stats;
 int cv_cg_stats(struct cv_cgroup *cg, struct cv_cg_stats *st, struct cv_err *err);
 
-/* cv_cg_freeze - stop (true) or resume every process; waits until done. */
+/*
+ * cv_cg_freeze - stop (true) or resume every process; waits until done.
+ * Resuming thaws through every freezer the host has, whichever froze it.
+ */
 int cv_cg_freeze(struct cv_cgroup *cg, bool frozen, struct cv_err *err);
 
 /*

@@ -181,7 +181,9 @@ int cv_cg_parse_rule(const char *text, bool allow, struct cv_cg_dev_rule *rule, 
 	const char *colon = strchr(nums, ':');
 
 	*rule = (struct cv_cg_dev_rule){.allow = allow, .type = type, .major = -1, .minor = -1};
-	if (n == 1 && type == 'a' && parse_access("rwm", &rule->access) == 0)
+	/* "a" and "a rwm": every device, so the numbers may be left out */
+	if (type == 'a' && (n == 1 || (n == 2 && !colon)) &&
+	    parse_access(n == 1 ? "rwm" : nums, &rule->access) == 0)
 		return 0;
 	if (n < 2 || n > 3 || !strchr("abc", type) || !colon ||
 	    parse_devnum(nums, (size_t)(colon - nums), &rule->major) < 0 ||

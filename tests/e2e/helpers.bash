@@ -2,9 +2,11 @@
 #
 # CV_BIN   directory of the built binaries (default: bin)
 # CV_PROBE the static probe program (default: build/tests/probe)
+# CV_LOAD  the static workload program (default: build/tests/load)
 
 CV_BIN=${CV_BIN:-bin}
 CV_PROBE=${CV_PROBE:-build/tests/probe}
+CV_LOAD=${CV_LOAD:-build/tests/load}
 CVNS="$CV_BIN/cv-namespaces"
 PROBE="$CV_PROBE"
 
@@ -60,4 +62,21 @@ stop_target() {
 # no_process MARKER - nothing is running whose command line has MARKER.
 no_process() {
 	! pgrep -f "$1" >/dev/null
+}
+
+# --- cgroups ---
+
+CVCG="$CV_BIN/cv-cgroups"
+LOAD="$CV_LOAD"
+
+# cvtest cgroups or /containerv directories left anywhere in the cgroup trees.
+cgroup_leftovers() {
+	find /sys/fs/cgroup -maxdepth 4 -type d \( -name 'cvtest-*' -o -name containerv \) 2>/dev/null
+}
+
+# cv-cgroups names the cgroup of `run` without --name run-PID.
+no_cgroups_left() {
+	local left
+	left=$(cgroup_leftovers)
+	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
 }

@@ -3,10 +3,11 @@
  * limits.  Each prints one line saying what it managed to do.
  *
  *   cv-load mem SIZE        allocate and touch SIZE bytes (K, M, G suffixes)
+ *   cv-load hold SIZE       the same, then wait (until killed) holding it
  *   cv-load fork N          fork N children that wait; report how many forks
  *                           succeeded and the error that stopped the rest
  *   cv-load spin SECS       burn CPU for SECS seconds of wall-clock time
- *   cv-load count FILE      forever: write 1, 2, 3, ... into FILE every 10 ms
+ *   cv-load count FILE      forever: 1, 2, 3, ... into FILE (and FILE.tmp) every 10 ms
  *   cv-load open PATH       open PATH read-only; print "ok" or the error name
  *
  * Linked statically: it runs in a rootfs that has nothing else.
@@ -14,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +51,7 @@ static unsigned long long parse_size(const char *s)
 	return v;
 }
 
-static int mem(const char *size)
+static int mem(const char *size, bool hold)
 {
 	unsigned long long want = parse_size(size), chunk = 1 << 20, got = 0;
 
@@ -64,6 +66,8 @@ static int mem(const char *size)
 		got += chunk;
 	}
 	printf("allocated %llu MiB\n", got >> 20);
+	while (hold)
+		pause();
 	return 0;
 }
 
@@ -109,16 +113,20 @@ static int spin(const char *secs)
 
 static int count(const char *file)
 {
+	char tmp[4096];
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
 	for (unsigned long long i = 1;; i++) {
 		char buf[32];
-		int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		int n = snprintf(buf, sizeof(buf), "%llu\n", i);
 
-		if (fd < 0 || write(fd, buf, (size_t)n) != n) {
+		/* write, then rename: a reader never sees a half-written number */
+		if (fd < 0 || write(fd, buf, (size_t)n) != n || close(fd) < 0 ||
+		    rename(tmp, file) < 0) {
 			perror(file);
 			return 1;
 		}
-		close(fd);
 		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
 	}
 }
@@ -135,7 +143,9 @@ int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 3 && !strcmp(argv[1], "mem"))
-		return mem(argv[2]);
+		return mem(argv[2], false);
+	if (argc == 3 && !strcmp(argv[1], "hold"))
+		return mem(argv[2], true);
 	if (argc == 3 && !strcmp(argv[1], "fork"))
 		return forks(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "spin"))
@@ -144,6 +154,8 @@ int main(int argc, char **argv)
 		return count(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "open"))
 		return try_open(argv[2]);
-	fprintf(stderr, "usage: cv-load mem SIZE | fork N | spin SECS | count FILE | open PATH\n");
+	fprintf(
+	    stderr,
+	    "usage: cv-load mem SIZE | hold SIZE | fork N | spin SECS | count FILE | open PATH\n");
 	return 2;
 }

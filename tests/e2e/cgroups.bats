@@ -1,0 +1,212 @@
+#!/usr/bin/env bats
+# bin/cv-cgroups as a user types it: limits enforced on real workloads
+# (cv-load), live cgroups stopped and started, and mistakes refused with
+# nothing left behind in the cgroup trees.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup() {
+	need_root
+	COUNT=/tmp/cvtest-count-$$
+}
+
+teardown() {
+	"$CVCG" rm cvtest-keep >/dev/null 2>&1 || true
+	[ -z "${RUN_PID:-}" ] || wait "$RUN_PID" 2>/dev/null || true
+	rm -f "$COUNT" "$COUNT.tmp"
+	no_cgroups_left
+}
+
+@test "layout names this host's layout, with the mounts as evidence" {
+	run "$CVCG" layout
+	[ "$status" -eq 0 ]
+	case "$(stat -f -c %T /sys/fs/cgroup)" in
+	cgroup2fs) want=unified ;;
+	*) want=legacy
+	   [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ] && want=hybrid ;;
+	esac
+	[ "${lines[0]}" = "layout: $want (/sys/fs/cgroup)" ]
+	[[ "$output" == *"/proc/self/mountinfo"* && "$output" == *" - cgroup"* ]]
+	echo "$output" | grep -Eq '^memory +v[12] /sys/fs/cgroup'
+	[[ "$output" == *"why it matters:"* ]]
+}
+
+@test "run --help lists the limits" {
+	run "$CVCG" run --help
+	[ "$status" -eq 0 ]
+	for f in memory memory-swap cpus cpu-shares cpuset-cpus pids io-weight device-deny \
+		device-read-bps hugetlb unified name keep systemd-cgroup; do
+		[[ "$output" == *"--$f"* ]] || { echo "no --$f"; return 1; }
+	done
+}
+
+@test "run --memory 32M: a 64M hog is OOM-killed, and says so" {
+	run --separate-stderr "$CVCG" run --memory 32M -- "$LOAD" mem 64M
+	[ "$status" -eq 137 ]
+	[[ "$stderr" == *"was killed by SIGKILL: the OOM killer, at the memory limit of 32.0 MiB"* ]]
+	[[ "$stderr" =~ limit\ 32\.0\ MiB\;\ [1-9][0-9]*\ OOM\ kill ]]
+}
+
+@test "run --pids 20: the fork bomb gets EAGAIN at 20" {
+	run --separate-stderr "$CVCG" run --pids 20 -- "$LOAD" fork 50
+	[ "$output" = "forked 19 of 50, then EAGAIN" ]
+	[[ "$stderr" == *"limit 20"* ]]
+}
+
+@test "run --cpus 0.5: a second of spinning gets about half a CPU-second" {
+	run --separate-stderr "$CVCG" run --cpus 0.5 -- "$LOAD" spin 1
+	[ "$status" -eq 0 ]
+	used=$(echo "$stderr" | sed -n 's/^cpu *\([0-9.]*\) s.*/\1/p')
+	throttled=$(echo "$stderr" | sed -n 's/.*throttled \([0-9]*\) of.*/\1/p')
+	echo "used $used s, throttled $throttled periods"
+	awk -v u="$used" 'BEGIN { exit !(u > 0.35 && u < 0.7) }'
+	[ "$throttled" -gt 0 ]
+}
+
+@test "run --cpuset-cpus 0: only cpu 0 is allowed inside" {
+	run --separate-stderr "$CVCG" run --cpuset-cpus 0 -- sh -c 'grep Cpus_allowed_list /proc/self/status'
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ Cpus_allowed_list:[[:space:]]+0$ ]]
+}
+
+@test "run --device-deny: /dev/null cannot be opened, /dev/zero can" {
+	run --separate-stderr "$CVCG" run --device-deny 'c 1:3' -- sh -c "$LOAD open /dev/null; $LOAD open /dev/zero"
+	[ "${lines[0]}" = EPERM ]
+	[ "${lines[1]}" = ok ]
+}
+
+@test "run returns the command's exit status" {
+	run --separate-stderr "$CVCG" run --pids 10 -- sh -c 'exit 3'
+	[ "$status" -eq 3 ]
+}
+
+start_counter() {
+	"$CVCG" run --name cvtest-keep --keep -- "$LOAD" count "$COUNT" 2>/dev/null &
+	RUN_PID=$!
+	for _ in $(seq 50); do [ -s "$COUNT" ] && return 0; sleep 0.1; done
+	return 1
+}
+
+@test "a kept cgroup: stats, freeze, thaw, set, kill, rm" {
+	start_counter
+	run "$CVCG" stats cvtest-keep
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ pids\ +1\ now ]]
+	"$CVCG" freeze cvtest-keep
+	a=$(cat "$COUNT"); sleep 0.3; b=$(cat "$COUNT")
+	[ "$a" = "$b" ]
+	"$CVCG" thaw cvtest-keep
+	sleep 0.3; c=$(cat "$COUNT")
+	[ "$c" -gt "$b" ]
+	"$CVCG" set cvtest-keep --pids 5
+	run "$CVCG" stats cvtest-keep --json
+	[[ "$output" == *'"pids":{"current":1,"limit":5}'* ]]
+	"$CVCG" kill cvtest-keep
+	wait "$RUN_PID" || true
+	RUN_PID=
+	run "$CVCG" stats cvtest-keep --json
+	[[ "$output" == *'"pids":{"current":0,'* ]]
+	"$CVCG" rm cvtest-keep
+	no_cgroups_left
+}
+
+@test "CV_DISABLE=cgroup_freeze freezes with the v1 freezer; thaw undoes either" {
+	[ -d /sys/fs/cgroup/freezer ] || skip "no v1 freezer here"
+	start_counter
+	run --separate-stderr env CV_DISABLE=cgroup_freeze "$CVCG" --explain freeze cvtest-keep
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"freezer.state, \"FROZEN\") ok"* ]]
+	a=$(cat "$COUNT"); sleep 0.3; b=$(cat "$COUNT")
+	[ "$a" = "$b" ]
+	"$CVCG" thaw cvtest-keep # without CV_DISABLE
+	sleep 0.3; c=$(cat "$COUNT")
+	[ "$c" -gt "$b" ]
+	# frozen again, kill still works: it thaws what it killed
+	env CV_DISABLE=cgroup_freeze "$CVCG" freeze cvtest-keep
+	"$CVCG" kill cvtest-keep
+	wait "$RUN_PID" || true
+	RUN_PID=
+}
+
+@test "--systemd-cgroup without systemd: a clear error" {
+	[ ! -d /run/systemd/system ] || skip "this machine runs systemd"
+	run --separate-stderr "$CVCG" run --systemd-cgroup -- true
+	[ "$status" -eq 1 ]
+	[[ "${stderr_lines[0]}" == *"the systemd cgroup driver needs systemd as init"* ]]
+	[[ "${stderr_lines[1]}" == *"leave out --systemd-cgroup"* ]]
+}
+
+# --- bad input: named, hinted, non-zero, nothing made -------------------------
+
+@test "--memory 12XB: the unit is named" {
+	run --separate-stderr "$CVCG" run --memory 12XB -- true
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "cv-cgroups: --memory \`12XB\`: unknown unit \`XB\`" ]
+	[[ "${stderr_lines[1]}" == "hint: a size is a number with an optional unit"* ]]
+}
+
+@test "zero and negative values are refused" {
+	run --separate-stderr "$CVCG" run --memory 0 -- true
+	[ "$status" -eq 2 ]
+	[[ "${stderr_lines[0]}" == *"\`0\`: must be more than 0" ]]
+	run --separate-stderr "$CVCG" run --pids 0 -- true
+	[ "$status" -eq 2 ]
+	[[ "${stderr_lines[0]}" == *"option \`--pids\`: 0 is out of range"* ]]
+	run --separate-stderr "$CVCG" run --pids -5 -- true
+	[ "$status" -eq 2 ]
+	run --separate-stderr "$CVCG" run --cpus 0 -- true
+	[ "$status" -eq 2 ]
+	[[ "${stderr_lines[0]}" == *"must be more than 0"* ]]
+	run --separate-stderr "$CVCG" run --cpus abc -- true
+	[[ "${stderr_lines[0]}" == *"\`abc\`: not a number" ]]
+	run --separate-stderr "$CVCG" run --memory 64M --memory-swap 32M -- true
+	[ "$status" -eq 1 ]
+	[[ "${stderr_lines[0]}" == *"memory.swap 33554432 is below memory.limit 67108864" ]]
+}
+
+@test "a device rule or a device that does not exist" {
+	run --separate-stderr "$CVCG" run --device-deny 'x 1:3' -- true
+	[ "$status" -eq 2 ]
+	[[ "${stderr_lines[0]}" == *"device rule \`x 1:3\`: expected TYPE MAJOR:MINOR [ACCESS]" ]]
+	run --separate-stderr "$CVCG" run --device-read-bps 250:250:1048576 -- true
+	[ "$status" -eq 1 ]
+	[ "${stderr_lines[0]}" = "cv-cgroups: block device 250:250 does not exist (no /sys/dev/block/250:250)" ]
+	[[ "${stderr_lines[1]}" == *lsblk* ]]
+}
+
+@test "a cgroup path with .. is refused" {
+	run --separate-stderr "$CVCG" run --cgroup /containerv/../cvtest-escape -- true
+	[ "$status" -eq 1 ]
+	[[ "${stderr_lines[0]}" == *"\`..\` is not allowed in a cgroup path" ]]
+	run --separate-stderr "$CVCG" run --name .. -- true
+	[ "$status" -eq 1 ]
+}
+
+@test "a memory limit below what the cgroup uses now" {
+	[ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ] || skip "cgroup v2 reclaims instead of refusing"
+	"$CVCG" run --name cvtest-keep --keep -- "$LOAD" hold 32M >/dev/null 2>&1 &
+	RUN_PID=$!
+	for _ in $(seq 50); do
+		used=$("$CVCG" stats cvtest-keep --json 2>/dev/null | sed -n 's/.*"usage":{"usage":\([0-9]*\).*/\1/p')
+		[ "${used:-0}" -gt 30000000 ] && break
+		sleep 0.1
+	done
+	run --separate-stderr "$CVCG" set cvtest-keep --memory 8M
+	[ "$status" -eq 1 ]
+	[[ "${stderr_lines[0]}" == *"memory.limit_in_bytes"*"Device or resource busy" ]]
+	[[ "${stderr_lines[1]}" == *"uses "*" bytes now"* ]]
+}
+
+@test "unknown cgroup, no command, stray words" {
+	run --separate-stderr "$CVCG" stats cvtest-nosuch
+	[ "$status" -eq 1 ]
+	[[ "${stderr_lines[1]}" == *"no cgroup \`/containerv/cvtest-nosuch\` here"* ]]
+	run --separate-stderr "$CVCG" run --memory 32M
+	[ "$status" -eq 2 ]
+	[[ "${stderr_lines[0]}" == *"no command given"* ]]
+	run --separate-stderr "$CVCG" freeze a b
+	[ "$status" -eq 2 ]
+	run --separate-stderr "$CVCG" set cvtest-nosuch
+	[ "$status" -eq 1 ]
+}
