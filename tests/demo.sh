@@ -43,4 +43,18 @@ else
 	echo "(run 'sudo make demo' to see the privileged demos too)"
 fi
 echo
+echo "== step 02: cgroups =="
+load="$rootfs/bin/cv-load"
+show "cv-cgroups layout" "$bin/cv-cgroups" layout
+if [ "$(id -u)" = 0 ]; then
+	show "cv-cgroups run --memory 32M -- cv-load mem 64M" \
+		"$bin/cv-cgroups" run --memory 32M -- "$load" mem 64M || true
+	show "cv-cgroups run --pids 20 -- cv-load fork 50" \
+		"$bin/cv-cgroups" run --pids 20 -- "$load" fork 50 || true
+	show "cv-cgroups run --cpus 0.5 -- cv-load spin 1" \
+		"$bin/cv-cgroups" run --cpus 0.5 -- "$load" spin 1
+else
+	echo "(cgroups belong to root here: run 'sudo make demo' to see limits enforced)"
+fi
+echo
 echo "Next: read steps/01-namespaces/README.md, then docs/reading-order.md."

@@ -176,7 +176,8 @@ static int child_setup(const struct cv_ns_spec *spec, int sock, struct cv_err *e
 		;
 	if (n != 1)
 		return cv_err_set(err, EPIPE, "the parent went away before the child was set up");
-	cv_trace("child is pid %d inside; the parent has written its id maps", (int)getpid());
+	cv_trace("child is pid %d inside; the parent is done with it (id maps, hook)",
+		 (int)getpid());
 	if (spec->hostname) {
 		r = sethostname(spec->hostname, strlen(spec->hostname));
 		cv_trace_sys(r, "sethostname(\"%s\")", spec->hostname);
@@ -227,10 +228,11 @@ static pid_t clone_child(int flags, int cgroup_fd, struct cv_err *err)
 			args.cgroup = (uint64_t)cgroup_fd;
 		}
 		pid = sys_clone3(&args, sizeof(args));
-		if (pid != 0)
-			cv_trace_sys(pid, "clone3(flags=%s%s) = %d", names,
-				     args.flags & CLONE_INTO_CGROUP ? "|CLONE_INTO_CGROUP" : "",
-				     (int)pid);
+		if (pid != 0 && (args.flags & CLONE_INTO_CGROUP))
+			cv_trace_sys(pid, "clone3(flags=%s%sCLONE_INTO_CGROUP, cgroup=fd %d) = %d",
+				     flags ? names : "", flags ? "|" : "", cgroup_fd, (int)pid);
+		else if (pid != 0)
+			cv_trace_sys(pid, "clone3(flags=%s) = %d", names, (int)pid);
 	} else {
 		pid = sys_clone((unsigned long)flags | SIGCHLD);
 		if (pid != 0)

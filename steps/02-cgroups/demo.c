@@ -361,7 +361,7 @@ static int run_in(struct cv_cgroup *cg, char **argv, struct cv_err *err)
 	status = cv_wait_forwarding(pid, &sig);
 	if (cv_cg_stats(cg, &st, err) < 0)
 		return 1;
-	report(argv[0], status, sig, &st);
+	report(strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0], status, sig, &st);
 	return status;
 }
 

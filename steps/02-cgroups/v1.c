@@ -228,6 +228,21 @@ static void v1_io_stats(struct cv_cg_dir *d, struct cv_cg_stats *st)
 	}
 }
 
+/*
+ * cpuacct.usage is exact; its user/system split comes from sampling at each
+ * timer tick and need not add up to it.  Keep the split, scaled to the total.
+ */
+static void v1_split_cpu(struct cv_cg_stats *st)
+{
+	uint64_t sum = st->cpu.user_ns + st->cpu.system_ns;
+
+	if (sum == 0)
+		return;
+	st->cpu.user_ns =
+	    (uint64_t)((double)st->cpu.usage_ns * (double)st->cpu.user_ns / (double)sum);
+	st->cpu.system_ns = st->cpu.usage_ns - st->cpu.user_ns;
+}
+
 static int v1_stats(const struct cv_cgroup *cg, struct cv_cg_dir *d, struct cv_cg_stats *st,
 		    struct cv_err *err)
 {
@@ -249,6 +264,7 @@ static int v1_stats(const struct cv_cgroup *cg, struct cv_cg_dir *d, struct cv_c
 		cg_read_u64(d, "cpuacct.usage", &st->cpu.usage_ns, &e);
 		cg_read_u64(d, "cpuacct.usage_user", &st->cpu.user_ns, &e);
 		cg_read_u64(d, "cpuacct.usage_sys", &st->cpu.system_ns, &e);
+		v1_split_cpu(st);
 	}
 	if (cg_drives(cg, d, CV_CG_CPU)) {
 		cg_read_key(d, "cpu.stat", "nr_periods", &st->cpu.periods, &e);
@@ -284,7 +300,13 @@ static bool v1_settled(struct cv_cg_dir *d)
 
 static int v1_freeze(struct cv_cg_dir *d, bool frozen, struct cv_err *err)
 {
-	int r = cg_write(d, "freezer.state", err, "%s", frozen ? "FROZEN" : "THAWED");
+	char state[32] = "";
+	int r;
+
+	if (!frozen && cg_read(d, "freezer.state", state, sizeof(state), err) == 0 &&
+	    !strncmp(state, "THAWED", 6))
+		return 0; /* nothing to do */
+	r = cg_write(d, "freezer.state", err, "%s", frozen ? "FROZEN" : "THAWED");
 
 	if (r == 0 && !cg_wait(d, v1_settled, 2000)) {
 		cv_err_set(err, ETIMEDOUT, "%s/freezer.state is still FREEZING after 2 s", d->path);

@@ -298,7 +298,12 @@ static bool v2_thawed(struct cv_cg_dir *d)
 
 static int v2_freeze(struct cv_cg_dir *d, bool frozen, struct cv_err *err)
 {
-	int r = cg_write(d, "cgroup.freeze", err, "%d", frozen);
+	uint64_t now = 1;
+	int r;
+
+	if (!frozen && cg_read_u64(d, "cgroup.freeze", &now, err) == 0 && now == 0)
+		return 0; /* nothing to do */
+	r = cg_write(d, "cgroup.freeze", err, "%d", frozen);
 
 	/* the write starts it; cgroup.events says when every process has stopped */
 	if (r == 0 && !cg_wait(d, frozen ? v2_frozen : v2_thawed, 2000)) {
