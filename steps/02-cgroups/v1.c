@@ -129,6 +129,10 @@ static int v1_cpu(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_e
 		r = cg_write(d, "cpu.rt_period_us", err, "%lld", (long long)l->cpu_rt_period);
 	if (r == 0 && l->cpu_rt_runtime != CV_CG_UNSET)
 		r = cg_write(d, "cpu.rt_runtime_us", err, "%lld", v1_value(l->cpu_rt_runtime));
+	if (r == -EINVAL)
+		return cv_err_hint(err,
+				   "a cgroup's realtime runtime must fit in what its parent "
+				   "has (the parent's cpu.rt_runtime_us), and in its own period");
 	return r;
 }
 

@@ -100,6 +100,8 @@ start_counter() {
 	sleep 0.3; c=$(cat "$COUNT")
 	[ "$c" -gt "$b" ]
 	"$CVCG" set cvtest-keep --pids 5
+	run timeout 2.5 "$CVCG" stats cvtest-keep --watch 1
+	[ "$(echo "$output" | grep -c '^pids ')" -ge 2 ] # printed again each second
 	run "$CVCG" stats cvtest-keep --json
 	[[ "$output" == *'"pids":{"current":1,"limit":5}'* ]]
 	"$CVCG" kill cvtest-keep

@@ -482,6 +482,57 @@ static void failed_set_leaves_nothing(void)
 	}
 }
 
+static void realtime_limits(void)
+{
+	const struct cv_cg_tree *t;
+	char file[1024];
+	uint64_t v = 1;
+	int r;
+
+	tap_need_root();
+	CHECK(cv_cg_detect(NULL, &host, &err) == 0, "%s", err.msg);
+	t = cv_cg_tree_of(&host, CV_CG_CPU);
+	snprintf(file, sizeof(file), "%s/cpu.rt_runtime_us", t ? t->mount : "/nonexistent");
+	if (!t || t->version != 1 || access(file, F_OK) != 0)
+		tap_skip("no realtime group scheduling on this host");
+	cv_cg_limits_init(&lim);
+	lim.cpu_rt_period = 1000000;
+	lim.cpu_rt_runtime = 0;
+	make("rt/x"); /* nested: the new parent has no realtime runtime to give */
+	for (unsigned i = 0; i < cg.n; i++)
+		if (cg.dir[i].tree == t)
+			CHECK(cg_read_u64(&cg.dir[i], "cpu.rt_runtime_us", &v, &err) == 0 && v == 0,
+			      "cpu.rt_runtime_us reads %llu", (unsigned long long)v);
+	cv_cg_limits_init(&lim);
+	lim.cpu_rt_runtime = 10000; /* more than its parent, /cvtest-...-rt, has */
+	r = cv_cg_set(&cg, &lim, &err);
+	unmake();
+	CHECK(r == -EINVAL, "a runtime beyond the parent's was accepted: %d", r);
+	CHECK(strstr(err.hint, "parent") != NULL, "hint: %s", err.hint);
+}
+
+static void hugetlb_limit(void)
+{
+	const struct cv_cg_tree *t;
+	char file[1024], text[64];
+
+	tap_need_root();
+	CHECK(cv_cg_detect(NULL, &host, &err) == 0, "%s", err.msg);
+	t = cv_cg_tree_of(&host, CV_CG_HUGETLB);
+	if (!t || access("/sys/kernel/mm/hugepages/hugepages-2048kB", F_OK) != 0)
+		tap_skip("no hugetlb controller or no 2 MB huge pages here");
+	cv_cg_limits_init(&lim);
+	lim.n_hugetlb = 1;
+	snprintf(lim.hugetlb[0].pagesize, sizeof(lim.hugetlb[0].pagesize), "2MB");
+	lim.hugetlb[0].limit = 4 << 20;
+	make("hugetlb");
+	snprintf(file, sizeof(file), "%s%s/hugetlb.2MB.%s", t->mount, path,
+		 t->version == 2 ? "max" : "limit_in_bytes");
+	CHECK(cv_read_file(file, text, sizeof(text), &err) > 0, "%s", err.msg);
+	unmake();
+	CHECK(strtoull(text, NULL, 10) == 4u << 20, "%s reads %s", file, text);
+}
+
 static void systemd_driver_needs_systemd(void)
 {
 	if (access("/run/systemd/system", F_OK) == 0)
@@ -512,6 +563,9 @@ int main(void)
 	     nested_with_subtree_control},
 	    {"a memory limit below current usage is refused with the usage", limit_below_usage},
 	    {"a set that fails leaves nothing once destroyed", failed_set_leaves_nothing},
+	    {"realtime limits: written where the kernel has them, bounded by the parent",
+	     realtime_limits},
+	    {"a hugetlb limit lands in the tree that has the controller", hugetlb_limit},
 	    {"the systemd cgroup driver needs systemd", systemd_driver_needs_systemd},
 	};
 	return tap_main(tests, sizeof(tests) / sizeof(tests[0])) ? 1 : 0;
