@@ -199,6 +199,15 @@ int cg_set_pids(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err
 	return cg_write(d, "pids.max", err, "%lld", (long long)l->pids_limit);
 }
 
+void cg_pids_stats(struct cv_cg_dir *d, struct cv_cg_stats *st)
+{
+	struct cv_err ignored;
+
+	st->have |= CV_CG_BIT(CV_CG_PIDS);
+	cg_read_u64(d, "pids.current", &st->pids.current, &ignored);
+	cg_read_u64(d, "pids.max", &st->pids.limit, &ignored);
+}
+
 /* --- paths ------------------------------------------------------------------ */
 
 int cv_cg_path_check(const char *path, struct cv_err *err)

@@ -73,6 +73,7 @@ int cg_kill_frozen(struct cv_cg_dir *d, const struct cv_cg_ops *ops, struct cv_e
 /* Files both versions spell the same: cpuset.cpus, cpuset.mems, pids.max. */
 int cg_set_cpuset(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err);
 int cg_set_pids(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err);
+void cg_pids_stats(struct cv_cg_dir *d, struct cv_cg_stats *st);
 
 /* stats.c: add to a device's io counters (bytes or operations, read or write). */
 void cv_cg_stats_add_io(struct cv_cg_stats *st, unsigned major, unsigned minor, bool read,

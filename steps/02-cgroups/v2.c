@@ -265,11 +265,8 @@ static int v2_stats(const struct cv_cgroup *cg, struct cv_cg_dir *d, struct cv_c
 		cg_read_key(d, "cpu.stat", "throttled_usec", &usec, &e);
 		st->cpu.throttled_ns = usec * 1000;
 	}
-	if (cg_drives(cg, d, CV_CG_PIDS)) {
-		st->have |= CV_CG_BIT(CV_CG_PIDS);
-		cg_read_u64(d, "pids.current", &st->pids.current, &e);
-		cg_read_u64(d, "pids.max", &st->pids.limit, &e);
-	}
+	if (cg_drives(cg, d, CV_CG_PIDS))
+		cg_pids_stats(d, st);
 	if (cg_drives(cg, d, CV_CG_IO)) {
 		st->have |= CV_CG_BIT(CV_CG_IO);
 		v2_io_stats(d, st);
