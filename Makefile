@@ -23,7 +23,7 @@ STEPS  := common 01-namespaces 02-cgroups
 common_SRCS        := err.c trace.c probe.c file.c args.c child.c
 01-namespaces_SRCS := namespaces.c idmap.c spawn.c
 01-namespaces_LIBS := -lcap
-02-cgroups_SRCS    := layout.c limits.c cgroup.c v1.c v2.c devices.c stats.c
+02-cgroups_SRCS    := layout.c limits.c cgroup.c ops.c v1.c v2.c devices.c stats.c
 02-cgroups_LIBS    := -ljansson
 # Each demo, and the steps it links (its own first, then those it uses).
 DEMOS  := namespaces cgroups
