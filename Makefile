@@ -15,20 +15,24 @@ CPPFLAGS  += -D_GNU_SOURCE -Isteps -Itests -DCV_VERSION='"$(VERSION)"'
 ALL_CFLAGS = $(CFLAGS) $(WARNINGS) $(CPPFLAGS)
 
 # Debian packages the build, the demos and the tests need.
-DEB_PACKAGES := gcc make libc6-dev pkg-config libcap-dev libjansson-dev libcmocka-dev lcov \
+DEB_PACKAGES := gcc make libc6-dev pkg-config libcap-dev libjansson-dev libarchive-dev \
+                libcmocka-dev lcov \
                 clang-format busybox-static bats uidmap util-linux procps iproute2
 
 # The steps, in reading order; each is a library the runtime links and a demo.
-STEPS  := common 01-namespaces 02-cgroups
+STEPS  := common 01-namespaces 02-cgroups 03-rootfs
 common_SRCS        := err.c trace.c probe.c file.c args.c child.c
 01-namespaces_SRCS := namespaces.c idmap.c spawn.c
 01-namespaces_LIBS := -lcap
 02-cgroups_SRCS    := layout.c limits.c cgroup.c ops.c v1.c v2.c devices.c stats.c
 02-cgroups_LIBS    := -ljansson
+03-rootfs_SRCS     := resolve.c mounts.c apply.c devnodes.c overlay.c rootfs.c layer.c
+03-rootfs_LIBS     := -larchive
 # Each demo, and the steps it links (its own first, then those it uses).
-DEMOS  := namespaces cgroups
+DEMOS  := namespaces cgroups rootfs
 namespaces_STEPS := 01-namespaces common
 cgroups_STEPS    := 02-cgroups 01-namespaces common
+rootfs_STEPS     := 03-rootfs 02-cgroups 01-namespaces common
 
 step_lib  = $(BUILD)/lib/libcv-$(1).a
 step_objs = $(patsubst %.c,$(BUILD)/obj/steps/$(1)/%.o,$($(1)_SRCS))

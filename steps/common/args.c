@@ -92,6 +92,21 @@ static const char *suggest(const struct cv_opt *opts, const char *name, size_t l
 	return best;
 }
 
+const char *cv_closest(const char *word, const char *const *words)
+{
+	const char *best = NULL;
+	size_t best_d = 3, len = strlen(word);
+
+	for (; *words; words++) {
+		size_t d = distance(word, len, *words);
+		if (d < best_d) {
+			best_d = d;
+			best = *words;
+		}
+	}
+	return best;
+}
+
 static const char *where(const struct cv_args *a)
 {
 	return a->cmd ? a->cmd->name : a->prog->name;

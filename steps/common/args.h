@@ -108,6 +108,12 @@ static inline int cv_args_rest(const struct cv_args *a)
 int cv_args_usage_error(struct cv_args *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/*
+ * cv_closest - the word in `words` (NULL-terminated) closest to `word`,
+ * at most two edits away, or NULL: for "did you mean" hints anywhere.
+ */
+const char *cv_closest(const char *word, const char *const *words);
+
 void cv_args_print_help(const struct cv_prog *prog, const struct cv_cmd *cmd, FILE *out);
 
 #endif

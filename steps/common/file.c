@@ -2,6 +2,8 @@
  * file.c - small kernel-interface files (see file.h).
  */
 #include <errno.h>
+#include <ftw.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -67,4 +69,22 @@ ssize_t cv_read_file(const char *path, char *buf, size_t size, struct cv_err *er
 	}
 	buf[off] = '\0';
 	return (ssize_t)off;
+}
+
+static int remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return (type == FTW_DP ? rmdir(path) : unlink(path)) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+int cv_remove_tree(const char *path, struct cv_err *err)
+{
+	/* children first (FTW_DEPTH), links as links (FTW_PHYS), one filesystem (FTW_MOUNT) */
+	int r = nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+
+	cv_trace_sys(r, "rm -r `%s`", path);
+	if (r < 0 && errno != ENOENT)
+		return cv_err_sys(err, "removing `%s`", path);
+	return 0;
 }

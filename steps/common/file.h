@@ -22,4 +22,10 @@ int cv_write_file(const char *path, const char *data, size_t len, struct cv_err 
  */
 ssize_t cv_read_file(const char *path, char *buf, size_t size, struct cv_err *err);
 
+/*
+ * cv_remove_tree - rm -rf path: never following a symlink, never crossing
+ * into another filesystem mounted below it.  A missing path is fine.
+ */
+int cv_remove_tree(const char *path, struct cv_err *err);
+
 #endif

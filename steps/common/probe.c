@@ -20,7 +20,7 @@
 #include "common/trace.h"
 
 static int have_clone3 = -1, have_pidfd = -1, have_setns_pidfd = -1, have_newidmap = -1,
-	   have_into_cgroup = -1;
+	   have_into_cgroup = -1, have_openat2 = -1, have_mount_setattr = -1;
 
 bool cv_probe_disabled(const char *name)
 {
@@ -39,6 +39,7 @@ bool cv_probe_disabled(const char *name)
 void cv_probe_reset(void)
 {
 	have_clone3 = have_pidfd = have_setns_pidfd = have_newidmap = have_into_cgroup = -1;
+	have_openat2 = have_mount_setattr = -1;
 }
 
 /* Remember and narrate a probe's answer. */
@@ -75,6 +76,32 @@ bool cv_have_clone_into_cgroup(void)
 		answer(&have_into_cgroup, "clone_into_cgroup", yes);
 	}
 	return have_into_cgroup;
+}
+
+bool cv_have_openat2(void)
+{
+	if (have_openat2 < 0) {
+		struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT};
+		_cleanup_close_ int fd = -1;
+
+		if (!cv_probe_disabled("openat2"))
+			fd = sys_openat2(AT_FDCWD, "/", &how, sizeof(how));
+		answer(&have_openat2, "openat2", fd >= 0);
+	}
+	return have_openat2;
+}
+
+bool cv_have_mount_setattr(void)
+{
+	if (have_mount_setattr < 0) {
+		/* An invalid flag is EINVAL where the syscall exists, ENOSYS where not. */
+		struct mount_attr attr = {0};
+		bool yes = !cv_probe_disabled("mount_setattr") &&
+			   sys_mount_setattr(-1, "", 0xffffffffu, &attr, sizeof(attr)) < 0 &&
+			   errno == EINVAL;
+		answer(&have_mount_setattr, "mount_setattr", yes);
+	}
+	return have_mount_setattr;
 }
 
 bool cv_have_pidfd(void)
@@ -134,6 +161,8 @@ const struct cv_feature cv_features[] = {
     {"clone_into_cgroup", "clone3(2) CLONE_INTO_CGROUP: born in a cgroup",
      cv_have_clone_into_cgroup},
     {"pidfd", "pidfd_open(2): race-free process handles", cv_have_pidfd},
+    {"openat2", "openat2(2) RESOLVE_IN_ROOT: paths that stay inside a root", cv_have_openat2},
+    {"mount_setattr", "mount_setattr(2): recursive read-only mounts", cv_have_mount_setattr},
     {"setns_pidfd", "setns(2) on a pidfd: join many namespaces at once", cv_have_setns_pidfd},
     {"newidmap", "newuidmap/newgidmap: id ranges for unprivileged users", cv_have_newidmap},
     {NULL, NULL, NULL},

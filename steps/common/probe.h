@@ -26,6 +26,12 @@ bool cv_have_setns_pidfd(void);
 /* clone3(2) with CLONE_INTO_CGROUP (5.7+): born inside a cgroup v2 directory. */
 bool cv_have_clone_into_cgroup(void);
 
+/* openat2(2) with RESOLVE_IN_ROOT (5.6+): paths that cannot leave a directory. */
+bool cv_have_openat2(void);
+
+/* mount_setattr(2) (5.12+): recursive read-only mounts. */
+bool cv_have_mount_setattr(void);
+
 /* /proc/self/ns/NAME exists: this namespace type is compiled in. */
 bool cv_have_ns(const char *name);
 

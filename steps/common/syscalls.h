@@ -18,7 +18,19 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
-#include <linux/sched.h> /* struct clone_args, CLONE_NEWTIME, CLONE_INTO_CGROUP */
+#include <sys/mount.h>     /* struct mount_attr (glibc 2.36) */
+#include <linux/openat2.h> /* struct open_how, RESOLVE_* */
+#include <linux/sched.h>   /* struct clone_args, CLONE_NEWTIME, CLONE_INTO_CGROUP */
+
+#ifndef MOUNT_ATTR_RDONLY /* older C libraries: the kernel's own definition */
+#define MOUNT_ATTR_RDONLY 0x00000001
+struct mount_attr {
+	uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
 
 /*
  * clone3(2): create a child, like fork(2) when args->stack is 0: the child
@@ -35,6 +47,46 @@ static inline pid_t sys_clone3(struct clone_args *args, size_t size)
 	(void)size;
 	errno = ENOSYS;
 	return -1;
+	/*
+ * openat2(2) (5.6+): open with rules on how the path may be resolved:
+ * RESOLVE_IN_ROOT treats dirfd as "/" for absolute symlinks and "..",
+ * so nothing outside it can be reached.
+ */
+	static inline int sys_openat2(int dirfd, const char *path, struct open_how *how,
+				      size_t size)
+	{
+#ifdef SYS_openat2
+		return (int)syscall(SYS_openat2, dirfd, path, how, size);
+#else
+		(void)dirfd;
+		(void)path;
+		(void)how;
+		(void)size;
+		errno = ENOSYS;
+		return -1;
+#endif
+	}
+
+	/*
+ * mount_setattr(2) (5.12+): change the attributes of a mount, or with
+ * AT_RECURSIVE of a whole mount tree at once (a recursive read-only bind).
+ */
+	static inline int sys_mount_setattr(int dirfd, const char *path, unsigned int flags,
+					    struct mount_attr *attr, size_t size)
+	{
+#ifdef SYS_mount_setattr
+		return (int)syscall(SYS_mount_setattr, dirfd, path, flags, attr, size);
+#else
+		(void)dirfd;
+		(void)path;
+		(void)flags;
+		(void)attr;
+		(void)size;
+		errno = ENOSYS;
+		return -1;
+#endif
+	}
+
 	/*
  * bpf(2): load, attach and query eBPF programs; containerv uses it for
  * cgroup v2 device programs (BPF_PROG_TYPE_CGROUP_DEVICE).
@@ -95,6 +147,46 @@ static inline int sys_pidfd_open(pid_t pid, unsigned int flags)
 	errno = ENOSYS;
 	return -1;
 	/*
+ * openat2(2) (5.6+): open with rules on how the path may be resolved:
+ * RESOLVE_IN_ROOT treats dirfd as "/" for absolute symlinks and "..",
+ * so nothing outside it can be reached.
+ */
+	static inline int sys_openat2(int dirfd, const char *path, struct open_how *how,
+				      size_t size)
+	{
+#ifdef SYS_openat2
+		return (int)syscall(SYS_openat2, dirfd, path, how, size);
+#else
+		(void)dirfd;
+		(void)path;
+		(void)how;
+		(void)size;
+		errno = ENOSYS;
+		return -1;
+#endif
+	}
+
+	/*
+ * mount_setattr(2) (5.12+): change the attributes of a mount, or with
+ * AT_RECURSIVE of a whole mount tree at once (a recursive read-only bind).
+ */
+	static inline int sys_mount_setattr(int dirfd, const char *path, unsigned int flags,
+					    struct mount_attr *attr, size_t size)
+	{
+#ifdef SYS_mount_setattr
+		return (int)syscall(SYS_mount_setattr, dirfd, path, flags, attr, size);
+#else
+		(void)dirfd;
+		(void)path;
+		(void)flags;
+		(void)attr;
+		(void)size;
+		errno = ENOSYS;
+		return -1;
+#endif
+	}
+
+	/*
  * bpf(2): load, attach and query eBPF programs; containerv uses it for
  * cgroup v2 device programs (BPF_PROG_TYPE_CGROUP_DEVICE).
  */
@@ -131,6 +223,46 @@ static inline int sys_pidfd_send_signal(int pidfd, int sig, siginfo_t *info, uns
 	errno = ENOSYS;
 	return -1;
 	/*
+ * openat2(2) (5.6+): open with rules on how the path may be resolved:
+ * RESOLVE_IN_ROOT treats dirfd as "/" for absolute symlinks and "..",
+ * so nothing outside it can be reached.
+ */
+	static inline int sys_openat2(int dirfd, const char *path, struct open_how *how,
+				      size_t size)
+	{
+#ifdef SYS_openat2
+		return (int)syscall(SYS_openat2, dirfd, path, how, size);
+#else
+		(void)dirfd;
+		(void)path;
+		(void)how;
+		(void)size;
+		errno = ENOSYS;
+		return -1;
+#endif
+	}
+
+	/*
+ * mount_setattr(2) (5.12+): change the attributes of a mount, or with
+ * AT_RECURSIVE of a whole mount tree at once (a recursive read-only bind).
+ */
+	static inline int sys_mount_setattr(int dirfd, const char *path, unsigned int flags,
+					    struct mount_attr *attr, size_t size)
+	{
+#ifdef SYS_mount_setattr
+		return (int)syscall(SYS_mount_setattr, dirfd, path, flags, attr, size);
+#else
+		(void)dirfd;
+		(void)path;
+		(void)flags;
+		(void)attr;
+		(void)size;
+		errno = ENOSYS;
+		return -1;
+#endif
+	}
+
+	/*
  * bpf(2): load, attach and query eBPF programs; containerv uses it for
  * cgroup v2 device programs (BPF_PROG_TYPE_CGROUP_DEVICE).
  */
@@ -148,6 +280,45 @@ static inline int sys_pidfd_send_signal(int pidfd, int sig, siginfo_t *info, uns
 #endif
 	}
 
+#endif
+}
+
+/*
+ * openat2(2) (5.6+): open with rules on how the path may be resolved:
+ * RESOLVE_IN_ROOT treats dirfd as "/" for absolute symlinks and "..",
+ * so nothing outside it can be reached.
+ */
+static inline int sys_openat2(int dirfd, const char *path, struct open_how *how, size_t size)
+{
+#ifdef SYS_openat2
+	return (int)syscall(SYS_openat2, dirfd, path, how, size);
+#else
+	(void)dirfd;
+	(void)path;
+	(void)how;
+	(void)size;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/*
+ * mount_setattr(2) (5.12+): change the attributes of a mount, or with
+ * AT_RECURSIVE of a whole mount tree at once (a recursive read-only bind).
+ */
+static inline int sys_mount_setattr(int dirfd, const char *path, unsigned int flags,
+				    struct mount_attr *attr, size_t size)
+{
+#ifdef SYS_mount_setattr
+	return (int)syscall(SYS_mount_setattr, dirfd, path, flags, attr, size);
+#else
+	(void)dirfd;
+	(void)path;
+	(void)flags;
+	(void)attr;
+	(void)size;
+	errno = ENOSYS;
+	return -1;
 #endif
 }
 

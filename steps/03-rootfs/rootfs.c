@@ -1,0 +1,210 @@
+/*
+ * rootfs.c - switching root (see rootfs.h for the order and why).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "03-rootfs/resolve.h"
+#include "03-rootfs/rootfs.h"
+#include "common/cleanup.h"
+#include "common/syscalls.h"
+#include "common/trace.h"
+
+void cv_rootfs_spec_init(struct cv_rootfs_spec *spec)
+{
+	memset(spec, 0, sizeof(*spec));
+	spec->mounts = cv_default_mounts;
+	spec->n_mounts = cv_default_mounts_n;
+	spec->populate_dev = true;
+	spec->masked = cv_default_masked;
+	spec->readonly_paths = cv_default_readonly;
+}
+
+int cv_parse_propagation(const char *word, unsigned long *flags, struct cv_err *err)
+{
+	struct cv_mount m;
+
+	if (cv_mount_parse("bind", "none", "/", &word, 1, &m, err) < 0 || !m.propagation) {
+		cv_err_set(err, EINVAL, "rootfs propagation `%s` is not a propagation", word);
+		return cv_err_hint(err, "one of private, rprivate, slave, rslave, shared, rshared, "
+					"unbindable, runbindable");
+	}
+	*flags = m.propagation;
+	return 0;
+}
+
+int cv_rootfs_check(const struct cv_rootfs_spec *spec, struct cv_err *err)
+{
+	struct stat st;
+	int r;
+
+	if (!spec->root || stat(spec->root, &st) < 0) {
+		cv_err_sys(err, "rootfs `%s`", spec->root ? spec->root : "");
+		return cv_err_hint(err, "give a directory holding the container's files, as in "
+					"build/rootfs (`make rootfs`)");
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		cv_err_set(err, ENOTDIR, "rootfs `%s` is not a directory", spec->root);
+		return cv_err_hint(err,
+				   "for an image tarball, unpack it first: `cv-rootfs import "
+				   "%s DIR`",
+				   spec->root);
+	}
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		const struct cv_mount *m = &spec->mounts[i];
+		if (!m->bind && (r = cv_mount_type_check(m->type, err)) < 0)
+			return cv_err_wrap(err, "mount on %s", m->destination);
+		if (m->bind && stat(m->source, &st) < 0) {
+			cv_err_sys(err, "bind mount on %s: source `%s`", m->destination, m->source);
+			return cv_err_hint(err, "the source is a path on the host");
+		}
+	}
+	for (size_t i = 0; i < spec->n_devices; i++)
+		if ((r = cv_device_check(&spec->devices[i], err)) < 0)
+			return r;
+	return spec->overlay ? cv_overlay_check(spec->overlay, err) : 0;
+}
+
+/* A root on the initial ramfs cannot be pivoted away from: the kernel keeps it. */
+static bool root_is_ramfs(void)
+{
+	struct statfs st;
+
+	return statfs("/", &st) == 0 && st.f_type == RAMFS_MAGIC;
+}
+
+static int pivot(struct cv_err *err)
+{
+	int r = sys_pivot_root(".", ".");
+
+	/* pivot_root(".", "."): the old root is now stacked on top of "/" */
+	cv_trace_sys(r, "pivot_root(\".\", \".\")");
+	if (r < 0)
+		return cv_err_sys(err, "pivot_root(\".\", \".\")");
+	/* slave first, so the detach below cannot propagate to the host's mounts */
+	r = mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL);
+	cv_trace_sys(r, "mount(`.`, MS_SLAVE|MS_REC) on the old root");
+	if (r < 0)
+		return cv_err_sys(err, "mount(`.`, MS_SLAVE|MS_REC)");
+	r = umount2(".", MNT_DETACH);
+	cv_trace_sys(r, "umount2(\".\", MNT_DETACH): the old root is gone");
+	if (r < 0)
+		return cv_err_sys(err, "umount2(`.`, MNT_DETACH)");
+	return 0;
+}
+
+/* The old way: move the rootfs over "/" and chroot into it.  The host stays mounted. */
+static int move_and_chroot(const char *why, struct cv_err *err)
+{
+	int r;
+
+	cv_warn("using chroot, not pivot_root: %s; a process that may call chroot(2) can "
+		"get out of it",
+		why);
+	r = mount(".", "/", NULL, MS_MOVE, NULL);
+	cv_trace_sys(r, "mount(`.` on `/`, MS_MOVE)");
+	if (r < 0)
+		return cv_err_sys(err, "mount(`.` on `/`, MS_MOVE)");
+	r = chroot(".");
+	cv_trace_sys(r, "chroot(\".\")");
+	return r < 0 ? cv_err_sys(err, "chroot(\".\")") : 0;
+}
+
+/* Steps 1 and 2: nothing propagates out; the rootfs is a mount point. */
+static int prepare(const struct cv_rootfs_spec *spec, struct cv_err *err)
+{
+	unsigned long first = (spec->propagation & (MS_SHARED | MS_SLAVE)) ? MS_SLAVE : MS_PRIVATE;
+	int r = mount(NULL, "/", NULL, first | MS_REC, NULL);
+
+	cv_trace_sys(r, "mount(`/`, %s|MS_REC): our mounts stay ours",
+		     first == MS_SLAVE ? "MS_SLAVE" : "MS_PRIVATE");
+	if (r < 0)
+		return cv_err_sys(err, "mount(`/`, MS_REC|%s)",
+				  first == MS_SLAVE ? "MS_SLAVE" : "MS_PRIVATE");
+	if (spec->overlay) /* a mount point already: the layers, with writes to the upper */
+		return cv_overlay_mount(spec->overlay, spec->root, err);
+	r = mount(spec->root, spec->root, NULL, MS_BIND | MS_REC, NULL);
+	cv_trace_sys(r, "mount(`%s` on itself, MS_BIND|MS_REC)", spec->root);
+	if (r < 0) {
+		cv_err_sys(err, "mount(`%s` on itself, MS_BIND|MS_REC)", spec->root);
+		return cv_err_hint(err, "switching root needs a new mount namespace and "
+					"CAP_SYS_ADMIN in it");
+	}
+	return 0;
+}
+
+/* Steps 3 and 4, inside the rootfs, before the switch. */
+static int populate(const struct cv_rootfs_spec *spec, int root_fd, struct cv_err *err)
+{
+	int r;
+
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if ((r = cv_mount_apply(root_fd, &spec->mounts[i], &spec->ctx, err)) < 0)
+			return r;
+	if (spec->populate_dev &&
+	    (r = cv_dev_populate(root_fd, spec->ctx.userns, spec->console, err)) < 0)
+		return r;
+	for (size_t i = 0; i < spec->n_devices; i++)
+		if ((r = cv_device_create(root_fd, &spec->devices[i], spec->ctx.userns, err)) < 0)
+			return r;
+	return 0;
+}
+
+/* Steps 6 and 7, after the switch: "/" is the rootfs now. */
+static int finish(const struct cv_rootfs_spec *spec, struct cv_err *err)
+{
+	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int r;
+
+	if (root < 0)
+		return cv_err_sys(err, "open(`/`)");
+	for (size_t i = 0; spec->masked && spec->masked[i]; i++)
+		if ((r = cv_mask_path(root, spec->masked[i], err)) < 0)
+			return r;
+	for (size_t i = 0; spec->readonly_paths && spec->readonly_paths[i]; i++)
+		if ((r = cv_readonly_path(root, spec->readonly_paths[i], err)) < 0)
+			return r;
+	if (spec->readonly && (r = cv_remount_readonly(root, false, err)) < 0)
+		return r;
+	if (spec->propagation) {
+		r = mount(NULL, "/", NULL, spec->propagation, NULL);
+		cv_trace_sys(r, "mount(`/`, rootfs propagation %#lx)", spec->propagation);
+		if (r < 0)
+			return cv_err_sys(err, "mount(`/`, rootfs propagation)");
+	}
+	return 0;
+}
+
+int cv_rootfs_enter(const struct cv_rootfs_spec *spec, struct cv_err *err)
+{
+	_cleanup_close_ int root_fd = -1;
+	bool ramfs = root_is_ramfs();
+	int r;
+
+	if ((r = prepare(spec, err)) < 0)
+		return r;
+	root_fd = open(spec->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0)
+		return cv_err_sys(err, "open(`%s`)", spec->root);
+	if ((r = populate(spec, root_fd, err)) < 0)
+		return r;
+	if (fchdir(root_fd) < 0)
+		return cv_err_sys(err, "fchdir(`%s`)", spec->root);
+	if (spec->no_pivot || ramfs)
+		r = move_and_chroot(spec->no_pivot ? "--no-pivot was asked for"
+						   : "the current root is the initial ramfs, which "
+						     "pivot_root cannot move",
+				    err);
+	else
+		r = pivot(err);
+	if (r < 0 || chdir("/") < 0)
+		return r < 0 ? r : cv_err_sys(err, "chdir(`/`)");
+	return finish(spec, err);
+}
