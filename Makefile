@@ -17,7 +17,7 @@ ALL_CFLAGS = $(CFLAGS) $(WARNINGS) $(CPPFLAGS)
 # Debian packages the build, the demos and the tests need.
 DEB_PACKAGES := gcc make libc6-dev pkg-config libcap-dev libjansson-dev libarchive-dev \
                 libcmocka-dev lcov \
-                clang-format busybox-static bats uidmap util-linux procps iproute2
+                clang-format busybox-static bats uidmap util-linux procps iproute2 tar attr
 
 # The steps, in reading order; each is a library the runtime links and a demo.
 STEPS  := common 01-namespaces 02-cgroups 03-rootfs

@@ -37,6 +37,7 @@ enum {
 	O_READONLY,
 	O_NO_PIVOT,
 	O_MOUNT,
+	O_FS,
 	O_DEVICE,
 	O_PROPAGATION,
 	O_MAP_ROOT,
@@ -51,6 +52,7 @@ static const struct cv_opt run_opts[] = {
 	{"readonly", 0, NULL, "make / read-only", O_READONLY},
 	{"no-pivot", 0, NULL, "chroot instead of pivot_root (and see why not)", O_NO_PIVOT},
 	{"mount", 'm', "SRC:DST[:OPTS]", "bind a host path in, as in /srv:/data:ro (repeatable)", O_MOUNT},
+	{"fs", 0, "TYPE:DST[:OPTS]", "mount a filesystem, as in tmpfs:/scratch:size=1m (repeatable)", O_FS},
 	{"device", 0, "PATH:TYPE:MAJ:MIN", "a device node, as in /dev/fuse:c:10:229 (repeatable)", O_DEVICE},
 	{"propagation", 0, "MODE", "rootfs propagation: rprivate (default), rslave, rshared...", O_PROPAGATION},
 	{"map-root", 0, NULL, "in a user namespace, you as root (rootless)", O_MAP_ROOT},
@@ -93,6 +95,21 @@ static int add_mount(struct cv_args *a, struct run *r)
 	return 0;
 }
 
+static int add_fs(struct cv_args *a, struct run *r)
+{
+	char type[32] = "", dst[512] = "", opts[256] = "";
+	size_t nm = r->root.n_mounts;
+
+	if (sscanf(a->val, "%31[^:]:%511[^:]:%255s", type, dst, opts) < 2)
+		return cv_args_usage_error(a, "--fs `%s`: expected TYPE:DST[:OPTIONS]", a->val);
+	if (nm == MAX_MOUNTS)
+		return cv_args_usage_error(a, "at most %d mounts", MAX_MOUNTS);
+	if (cv_mount_parse_csv(type, type, dst, opts, &r->mounts[nm], a->err) < 0)
+		return CV_EXIT_USAGE;
+	r->root.n_mounts++;
+	return 0;
+}
+
 static int add_device(struct cv_args *a, struct run *r)
 {
 	struct cv_device *d = &r->devices[r->root.n_devices];
@@ -129,6 +146,8 @@ static int run_option(struct cv_args *a, int opt, struct run *r)
 		return 0;
 	case O_MOUNT:
 		return add_mount(a, r);
+	case O_FS:
+		return add_fs(a, r);
 	case O_DEVICE:
 		return add_device(a, r);
 	case O_PROPAGATION:

@@ -69,6 +69,9 @@ struct walk {
 	int depth; /* fds[0] is the root; fds[depth] is where we are */
 	char rest[2 * 4096];
 	int links;
+	bool create; /* make what is missing (cv_mkpath_in_root) */
+	enum cv_leaf leaf;
+	mode_t mode;
 };
 
 static void walk_pop_to(struct walk *w, int depth)
@@ -98,6 +101,37 @@ static int walk_follow(struct walk *w, int link_fd, const char *after, struct cv
 	return 0;
 }
 
+/* Make `name` in the directory dir_fd, unless it is there already. */
+static int make_one(int dir_fd, const char *name, bool as_file, mode_t mode, struct cv_err *err)
+{
+	int r;
+
+	if (as_file) {
+		r = openat(dir_fd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+			   mode);
+		if (r >= 0)
+			close(r);
+	} else {
+		r = mkdirat(dir_fd, name, mode);
+	}
+	cv_trace_sys(r, "%s(`%s`) inside the root", as_file ? "create" : "mkdir", name);
+	if (r < 0 && errno != EEXIST)
+		return cv_err_sys(err, "%s(`%s`)", as_file ? "openat(O_CREAT)" : "mkdirat", name);
+	return 0;
+}
+
+/* Open one component below where the walk is; with w->create, make it first if missing. */
+static int open_component(struct walk *w, const char *name, bool last, struct cv_err *err)
+{
+	int fd = openat(w->fds[w->depth], name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0 || errno != ENOENT || !w->create)
+		return fd;
+	if (make_one(w->fds[w->depth], name, last && w->leaf == CV_LEAF_FILE, w->mode, err) < 0)
+		return -1;
+	return openat(w->fds[w->depth], name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+}
+
 /* One step of the walk: the first component of w->rest.  Returns 0, or -errno. */
 static int walk_step(struct walk *w, struct cv_err *err)
 {
@@ -118,13 +152,13 @@ static int walk_step(struct walk *w, struct cv_err *err)
 		walk_pop_to(w, w->depth > 0 ? w->depth - 1 : 0); /* never above the root */
 		return 0;
 	}
-	fd = openat(w->fds[w->depth], name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	fd = open_component(w, name, w->rest[strspn(w->rest, "/")] == '\0', err);
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		int e = errno;
 		if (fd >= 0)
 			close(fd);
 		errno = e;
-		return cv_err_sys(err, "openat(`%s`)", name);
+		return err->code && w->create ? -err->code : cv_err_sys(err, "openat(`%s`)", name);
 	}
 	if (S_ISLNK(st.st_mode)) {
 		char rest[sizeof(w->rest)];
@@ -142,21 +176,28 @@ static int walk_step(struct walk *w, struct cv_err *err)
 	return 0;
 }
 
-static int resolve_by_walk(int root_fd, const char *path, struct cv_err *err)
+static int walk(int root_fd, const char *path, struct walk *w, struct cv_err *err)
 {
-	struct walk w = {.depth = 0, .links = 0};
 	int r = 0, fd;
 
-	w.fds[0] = fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
-	if (w.fds[0] < 0)
+	cv_err_clear(err);
+	w->fds[0] = fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
+	if (w->fds[0] < 0)
 		return cv_err_sys(err, "fcntl(F_DUPFD_CLOEXEC)");
-	snprintf(w.rest, sizeof(w.rest), "%s", path);
-	while (w.rest[strspn(w.rest, "/")] && (r = walk_step(&w, err)) == 0)
+	snprintf(w->rest, sizeof(w->rest), "%s", path);
+	while (w->rest[strspn(w->rest, "/")] && (r = walk_step(w, err)) == 0)
 		;
-	fd = r == 0 ? fcntl(w.fds[w.depth], F_DUPFD_CLOEXEC, 3) : r;
-	walk_pop_to(&w, 0);
-	close(w.fds[0]);
+	fd = r == 0 ? fcntl(w->fds[w->depth], F_DUPFD_CLOEXEC, 3) : r;
+	walk_pop_to(w, 0);
+	close(w->fds[0]);
 	return fd;
+}
+
+static int resolve_by_walk(int root_fd, const char *path, struct cv_err *err)
+{
+	struct walk w = {.create = false};
+
+	return walk(root_fd, path, &w, err);
 }
 
 int cv_resolve_in_root(int root_fd, const char *path, struct cv_err *err)
@@ -176,53 +217,18 @@ int cv_resolve_in_root(int root_fd, const char *path, struct cv_err *err)
 	return fd;
 }
 
-/* Make `name` in the directory parent_fd, unless it is there already. */
-static int make_one(int parent_fd, const char *name, bool as_file, mode_t mode, struct cv_err *err)
-{
-	int r;
-
-	if (as_file) {
-		r = openat(parent_fd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
-			   mode);
-		if (r >= 0)
-			close(r);
-	} else {
-		r = mkdirat(parent_fd, name, mode);
-	}
-	if (r < 0 && errno != EEXIST)
-		return cv_err_sys(err, "%s(`%s`)", as_file ? "openat(O_CREAT)" : "mkdirat", name);
-	return 0;
-}
-
 int cv_mkpath_in_root(int root_fd, const char *path, enum cv_leaf leaf, mode_t mode,
 		      struct cv_err *err)
 {
-	char clean[4096];
-	int fd, len = cv_path_clean(path, clean, sizeof(clean));
-	size_t end = 0; /* clean[end] is the '/' before the next component */
+	struct walk w = {.create = true, .leaf = leaf, .mode = mode};
+	int fd = cv_resolve_in_root(root_fd, path, err);
 
-	if (len < 0)
-		return cv_err_set(err, ENAMETOOLONG, "path `%.64s...` is too long", path);
-	fd = cv_resolve_in_root(root_fd, clean, err);
-	if (fd >= 0 || err->code != ENOENT || len == 1)
+	if (fd >= 0 || err->code != ENOENT)
 		return fd;
-	/* Make each component that is missing, in a parent resolved safely each time. */
-	while (clean[end] == '/') {
-		size_t start = end + 1, stop = start + strcspn(clean + start, "/");
-		char parent[4096], name[256];
-		_cleanup_close_ int parent_fd = -1;
-
-		if (stop - start >= sizeof(name))
-			return cv_err_set(err, ENAMETOOLONG, "a component of `%s` is too long",
-					  path);
-		snprintf(parent, sizeof(parent), "%.*s", end ? (int)end : 1, clean);
-		snprintf(name, sizeof(name), "%.*s", (int)(stop - start), clean + start);
-		parent_fd = cv_resolve_in_root(root_fd, parent, err);
-		if (parent_fd < 0 ||
-		    make_one(parent_fd, name, clean[stop] == '\0' && leaf == CV_LEAF_FILE, mode,
-			     err) < 0)
-			return -err->code;
-		end = stop;
-	}
-	return cv_resolve_in_root(root_fd, clean, err);
+	/*
+	 * The walk makes each missing component as it comes to it - through
+	 * symlinks too, so a dangling `etc -> /host-dir` gets a host-dir made
+	 * inside the root, never outside.
+	 */
+	return walk(root_fd, path, &w, err);
 }

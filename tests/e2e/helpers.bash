@@ -80,3 +80,18 @@ no_cgroups_left() {
 	left=$(cgroup_leftovers)
 	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
 }
+
+# --- rootfs ---
+
+CVRF="$CV_BIN/cv-rootfs"
+ROOTFS="${CV_ROOTFS:-build/rootfs}"
+
+# The host's mount table, to compare before and after.
+host_mounts() {
+	wc -l </proc/self/mountinfo
+}
+
+# Temporary directories cv-rootfs makes for layers, which it must remove.
+no_rootfs_temps() {
+	! ls -d /tmp/cv-rootfs-* 2>/dev/null
+}

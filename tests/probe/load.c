@@ -9,6 +9,7 @@
  *   cv-load spin SECS       burn CPU for SECS seconds of wall-clock time
  *   cv-load count FILE      forever: 1, 2, 3, ... into FILE (and FILE.tmp) every 10 ms
  *   cv-load open PATH       open PATH read-only; print "ok" or the error name
+ *   cv-load write PATH      create or truncate PATH and write to it; the same
  *
  * Linked statically: it runs in a rootfs that has nothing else.
  */
@@ -139,6 +140,17 @@ static int try_open(const char *path)
 	return fd >= 0 ? 0 : 1;
 }
 
+static int try_write(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int ok = fd >= 0 && write(fd, "x\n", 2) == 2;
+
+	printf("%s\n", ok ? "ok" : strerrorname_np(errno));
+	if (fd >= 0)
+		close(fd);
+	return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -154,8 +166,9 @@ int main(int argc, char **argv)
 		return count(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "open"))
 		return try_open(argv[2]);
-	fprintf(
-	    stderr,
-	    "usage: cv-load mem SIZE | hold SIZE | fork N | spin SECS | count FILE | open PATH\n");
+	if (argc == 3 && !strcmp(argv[1], "write"))
+		return try_write(argv[2]);
+	fprintf(stderr, "usage: cv-load mem SIZE | hold SIZE | fork N | spin SECS | count FILE | "
+			"open PATH | write PATH\n");
 	return 2;
 }
