@@ -57,4 +57,18 @@ else
 	echo "(cgroups belong to root here: run 'sudo make demo' to see limits enforced)"
 fi
 echo
+echo "== step 03: the root filesystem =="
+if [ "$(id -u)" = 0 ]; then
+	show "cv-rootfs run --rootfs $rootfs -- sh -c 'echo I am pid \$\$; ls /'" \
+		"$bin/cv-rootfs" run --rootfs "$rootfs" -- /bin/sh -c 'echo I am pid $$; ls /'
+	up=$(mktemp -d /tmp/cv-demo-upper-XXXXXX)
+	show "cv-rootfs run -q --rootfs $rootfs --upper $up -- sh -c 'echo changed > /etc/motd; rm /etc/hostname'" \
+		"$bin/cv-rootfs" run -q --rootfs "$rootfs" --upper "$up" -- /bin/sh -c 'echo changed > /etc/motd; rm /etc/hostname'
+	show "ls -l $up/etc     # the writes, and a whiteout for the deleted file" ls -l "$up/etc"
+	rm -rf "$up" "$up.work"
+	show "cv-rootfs breakout" "$bin/cv-rootfs" breakout "$rootfs"
+else
+	echo "(run 'sudo make demo' to see pivot_root, layers and the chroot breakout)"
+fi
+echo
 echo "Next: read steps/01-namespaces/README.md, then docs/reading-order.md."

@@ -61,13 +61,13 @@ static unsigned long locked_flags(int fd)
 	return flags;
 }
 
-int cv_remount_readonly(int fd, bool recursive, struct cv_err *err)
+int cv_remount_readonly(int fd, const char *path, bool recursive, struct cv_err *err)
 {
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
 	int r;
 
 	if (!recursive)
-		return do_mount(NULL, fd, "(remount)", NULL,
+		return do_mount(NULL, fd, path, NULL,
 				MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags(fd), NULL, err);
 	if (!cv_have_mount_setattr()) {
 		cv_err_set(err, ENOSYS, "a recursive read-only mount (rro) needs mount_setattr(2)");
@@ -75,8 +75,9 @@ int cv_remount_readonly(int fd, bool recursive, struct cv_err *err)
 					"mounts below writable");
 	}
 	r = sys_mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr));
-	cv_trace_sys(r, "mount_setattr(fd %d, AT_RECURSIVE, MOUNT_ATTR_RDONLY)", fd);
-	return r < 0 ? cv_err_sys(err, "mount_setattr(AT_RECURSIVE, MOUNT_ATTR_RDONLY)") : 0;
+	cv_trace_sys(r, "mount_setattr(`%s`, AT_RECURSIVE, MOUNT_ATTR_RDONLY)", path);
+	return r < 0 ? cv_err_sys(err, "mount_setattr(`%s`, AT_RECURSIVE, MOUNT_ATTR_RDONLY)", path)
+		     : 0;
 }
 
 /* What a bind mount's destination must be: a file for a file, else a directory. */
@@ -170,7 +171,7 @@ int cv_mount_apply(int root_fd, const struct cv_mount *m, const struct cv_mount_
 		     MS_REMOUNT | MS_BIND | want | locked_flags(top) | (r == 1 ? MS_RDONLY : 0),
 		     NULL, err) < 0)
 		return -err->code;
-	if (m->recursive_ro && cv_remount_readonly(top, true, err) < 0)
+	if (m->recursive_ro && cv_remount_readonly(top, m->destination, true, err) < 0)
 		return -err->code;
 	if (m->propagation &&
 	    do_mount(NULL, top, m->destination, NULL, m->propagation, NULL, err) < 0)
@@ -243,7 +244,7 @@ static int mount_cgroups(int root_fd, const struct cv_mount *m, const struct cv_
 		r = mount_tree(root_fd, m, &host.tree[i], err);
 	if (r == 0 && (m->flags & MS_RDONLY) &&
 	    (fd = cv_resolve_in_root(root_fd, m->destination, err)) >= 0)
-		r = cv_remount_readonly(fd, false, err);
+		r = cv_remount_readonly(fd, m->destination, false, err);
 	return r < 0 ? -err->code : 0;
 }
 
@@ -272,5 +273,5 @@ int cv_readonly_path(int root_fd, const char *path, struct cv_err *err)
 		     err) < 0)
 		return -err->code;
 	top = cv_resolve_in_root(root_fd, path, err);
-	return top < 0 ? top : cv_remount_readonly(top, false, err);
+	return top < 0 ? top : cv_remount_readonly(top, path, false, err);
 }

@@ -99,10 +99,11 @@ int cv_mask_path(int root_fd, const char *path, struct cv_err *err);
 int cv_readonly_path(int root_fd, const char *path, struct cv_err *err);
 
 /*
- * cv_remount_readonly - make the mount at the O_PATH fd read-only,
+ * cv_remount_readonly - make the mount at the O_PATH fd (path, for
+ * messages) read-only,
  * keeping the nosuid/nodev/noexec it has (a user namespace may not drop
  * them: they are locked).  recursive: mount_setattr(AT_RECURSIVE).
  */
-int cv_remount_readonly(int fd, bool recursive, struct cv_err *err);
+int cv_remount_readonly(int fd, const char *path, bool recursive, struct cv_err *err);
 
 #endif

@@ -171,7 +171,7 @@ static int finish(const struct cv_rootfs_spec *spec, struct cv_err *err)
 	for (size_t i = 0; spec->readonly_paths && spec->readonly_paths[i]; i++)
 		if ((r = cv_readonly_path(root, spec->readonly_paths[i], err)) < 0)
 			return r;
-	if (spec->readonly && (r = cv_remount_readonly(root, false, err)) < 0)
+	if (spec->readonly && (r = cv_remount_readonly(root, "/", false, err)) < 0)
 		return r;
 	if (spec->propagation) {
 		r = mount(NULL, "/", NULL, spec->propagation, NULL);

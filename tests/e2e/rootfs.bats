@@ -45,17 +45,17 @@ teardown() {
 
 @test "--mount SRC:DST:ro: the host directory, read-only" {
 	echo hello >"$T/file"
-	run "$CVRF" run -q --rootfs "$ROOTFS" --mount "$T:/data:ro" -- \
-		sh -c 'cat /data/file; /bin/cv-load write /data/new'
+	run "$CVRF" run -q --rootfs "$ROOTFS" --mount "$T:/mnt:ro" -- \
+		sh -c 'cat /mnt/file; /bin/cv-load write /mnt/new'
 	[ "${lines[0]}" = hello ]
 	[ "${lines[1]}" = EROFS ]
 	[ ! -e "$T/new" ]
 }
 
 @test "--fs and --device: a tmpfs, a device node" {
-	run "$CVRF" run -q --rootfs "$ROOTFS" --fs tmpfs:/scratch:size=1m \
+	run "$CVRF" run -q --rootfs "$ROOTFS" --fs tmpfs:/srv:size=1m \
 		--device /dev/cvtest-zero:c:1:5 -- \
-		sh -c 'grep " /scratch " /proc/mounts | cut -d" " -f3; head -c 2 /dev/cvtest-zero | od -An -tx1'
+		sh -c 'grep " /srv " /proc/mounts | cut -d" " -f3; head -c 2 /dev/cvtest-zero | od -An -tx1'
 	[ "${lines[0]}" = tmpfs ]
 	[ "$(echo ${lines[1]})" = "00 00" ]
 }
@@ -154,7 +154,7 @@ teardown() {
 	[ "$status" -eq 2 ]
 	[[ "${stderr_lines[0]}" == *"unknown mount option \`nosiud\`" ]]
 	[ "${stderr_lines[1]}" = "hint: did you mean \`nosuid\`?" ]
-	run --separate-stderr "$CVRF" run --rootfs "$ROOTFS" --mount "$T/none:/data" -- true
+	run --separate-stderr "$CVRF" run --rootfs "$ROOTFS" --mount "$T/none:/mnt" -- true
 	[ "$status" -eq 1 ]
 	[[ "${stderr_lines[0]}" == *"source \`$T/none\`: No such file or directory" ]]
 }

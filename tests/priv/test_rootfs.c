@@ -283,13 +283,13 @@ static void bind_mounts_ro_and_rro(void)
 	spec.n_mounts = 1;
 	spec.populate_dev = false;
 	spec.masked = spec.readonly_paths = NULL;
-	CHECK(cv_mount_parse_csv("bind", dir, "/data", "rbind,ro", &m, &err) == 0, "%s", err.msg);
+	CHECK(cv_mount_parse_csv("bind", dir, "/mnt", "rbind,ro", &m, &err) == 0, "%s", err.msg);
 	/* ro: the top is read-only, the mount below it is not */
-	expect("/bin/cv-load write /data/x; /bin/cv-load write /data/sub/x", "EROFS\nok\n");
+	expect("/bin/cv-load write /mnt/x; /bin/cv-load write /mnt/sub/x", "EROFS\nok\n");
 	if (cv_have_mount_setattr()) {
-		CHECK(cv_mount_parse_csv("bind", dir, "/data", "rbind,rro", &m, &err) == 0, "%s",
+		CHECK(cv_mount_parse_csv("bind", dir, "/mnt", "rbind,rro", &m, &err) == 0, "%s",
 		      err.msg);
-		expect("/bin/cv-load write /data/x; /bin/cv-load write /data/sub/y",
+		expect("/bin/cv-load write /mnt/x; /bin/cv-load write /mnt/sub/y",
 		       "EROFS\nEROFS\n");
 	}
 	snprintf(sub, sizeof(sub), "%s/sub", dir);

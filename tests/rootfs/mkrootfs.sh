@@ -21,7 +21,7 @@ esac
 tmp="$dir.tmp"
 rm -rf "$tmp"
 mkdir -p "$tmp"
-for d in bin sbin usr/bin usr/sbin etc proc sys dev tmp root home var/tmp run; do
+for d in bin sbin usr/bin usr/sbin etc proc sys dev tmp root home var/tmp run mnt srv; do
 	mkdir -p "$tmp/$d"
 done
 chmod 1777 "$tmp/tmp" "$tmp/var/tmp"
