@@ -135,13 +135,16 @@ check: deps
 test: all $(TEST_BINS)
 	@sh tests/run.sh $(BUILD) $(BIN)
 
+# Counts go under GCOV_PREFIX: in /tmp on the host, and in the rootfs's own
+# /tmp for code that runs after pivot_root; coverage.sh merges the two.
+COV_PREFIX := /tmp/cv-coverage
 coverage: deps
-	@rm -rf build/cov build/coverage
+	@rm -rf build/cov build/coverage $(COV_PREFIX) $(ROOTFS)$(COV_PREFIX)
 	@# umask 0: processes running as other uids (inside user namespaces,
 	@# or as nobody) must be able to add to the .gcda files too.
-	@umask 0 && $(MAKE) --no-print-directory BUILD=build/cov BIN=build/cov/bin \
-	  CFLAGS="-O0 -g --coverage" LDFLAGS=--coverage test || true
-	@sh tests/coverage.sh build/cov build/coverage
+	@umask 0 && GCOV_PREFIX=$(COV_PREFIX) CV_ROOTFS=$(ROOTFS) $(MAKE) --no-print-directory BUILD=build/cov \
+	  BIN=build/cov/bin ROOTFS=$(ROOTFS) CFLAGS="-O0 -g --coverage" LDFLAGS=--coverage test || true
+	@sh tests/coverage.sh build/cov build/coverage $(COV_PREFIX) $(ROOTFS)$(COV_PREFIX)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/containerv

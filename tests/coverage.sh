@@ -1,11 +1,31 @@
 #!/bin/sh
-# coverage.sh COVBUILD OUTDIR - after `make test` ran on an instrumented
-# build in COVBUILD: capture line coverage with lcov, write the HTML
-# report to OUTDIR, and print one summary line per step.
+# coverage.sh COVBUILD OUTDIR PREFIX... - after `make test` ran on an
+# instrumented build in COVBUILD with GCOV_PREFIX set: merge the counts
+# written under each PREFIX (the host's, and a container rootfs's own /tmp
+# for code that ran after pivot_root), capture line coverage with lcov,
+# write the HTML report to OUTDIR, print one summary line per step.
 set -eu
 cov=$1
 out=$2
+shift 2
 info="$cov/lcov.info"
+objs="$(pwd)/$cov/obj"
+
+# Each prefix holds a copy of the object tree's path with .gcda files in it.
+merged=""
+for prefix in "$@"; do
+	[ -d "$prefix$objs" ] || continue
+	if [ -z "$merged" ]; then
+		merged=$(mktemp -d /tmp/cv-coverage-merged-XXXXXX)
+		cp -r "$prefix$objs/." "$merged/"
+	else
+		gcov-tool merge "$merged" "$prefix$objs" -o "$merged" 2>/dev/null
+	fi
+done
+if [ -n "$merged" ]; then
+	(cd "$merged" && find . -name '*.gcda' -exec cp --parents {} "$objs/" \;)
+	rm -rf "$merged" "$@"
+fi
 
 lcov --quiet --capture --directory "$cov/obj" --base-directory . --output-file "$info.all" \
 	--rc lcov_branch_coverage=0 2>/dev/null

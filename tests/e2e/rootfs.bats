@@ -99,13 +99,15 @@ teardown() {
 	ln "$T/src/etc/a" "$T/src/etc/hard" && ln -s a "$T/src/etc/link"
 	mknod "$T/src/etc/null" c 1 3
 	touch "$T/src/etc/.wh.gone" "$T/src/opq/.wh..wh..opq"
-	tar -czf "$T/layer.tar.gz" -C "$T/src" .
+	setfattr -n user.cvtest -v kept "$T/src/etc/a"
+	tar --xattrs -czf "$T/layer.tar.gz" -C "$T/src" .
 	"$CVRF" import "$T/layer.tar.gz" "$T/one"
 	[ "$(stat -c '%u:%g %a %h' "$T/one/etc/a")" = "1234:5678 640 2" ]
 	[ "$(stat -c '%F %t:%T' "$T/one/etc/gone")" = "character special file 0:0" ]
 	[ "$(stat -c '%F %t:%T' "$T/one/etc/null")" = "character special file 1:3" ]
 	[ "$(readlink "$T/one/etc/link")" = a ]
 	[ "$(getfattr --only-values -n trusted.overlay.opaque "$T/one/opq")" = y ]
+	[ "$(getfattr --only-values -n user.cvtest "$T/one/etc/a")" = kept ]
 	"$CVRF" export "$T/one" "$T/back.tar"
 	tar -tf "$T/back.tar" | grep -qx 'etc/.wh.gone'
 	tar -tf "$T/back.tar" | grep -qx 'opq/.wh..wh..opq'
@@ -113,6 +115,8 @@ teardown() {
 	diff <(cd "$T/one" && find . -printf '%p %U %G %m %y %n\n' | sort) \
 		<(cd "$T/two" && find . -printf '%p %U %G %m %y %n\n' | sort)
 	cmp "$T/one/etc/a" "$T/two/etc/a"
+	[ "$(getfattr --only-values -n user.cvtest "$T/two/etc/a")" = kept ]
+	[ "$(getfattr --only-values -n trusted.overlay.opaque "$T/two/opq")" = y ]
 }
 
 @test "hostile archives are refused, naming the entry; nothing lands outside" {

@@ -338,6 +338,28 @@ static void devices_from_the_spec(void)
 	       "crw-r----- 7 9 1, 3\n");
 }
 
+static void console_is_the_terminal(void)
+{
+	char script[256];
+	int ptm;
+	struct stat st;
+
+	setup();
+	ptm = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	CHECK(ptm >= 0 && grantpt(ptm) == 0 && unlockpt(ptm) == 0, "a pseudo-terminal");
+	CHECK(stat(ptsname(ptm), &st) == 0, "stat %s", ptsname(ptm));
+	spec.console = ptsname(ptm);
+	/* /dev/console inside is the terminal we made: the same device */
+	snprintf(script, sizeof(script), "stat -c '%%F %%t:%%T' /dev/console");
+	{
+		char want[64];
+		snprintf(want, sizeof(want), "character special file %x:%x\n", major(st.st_rdev),
+			 minor(st.st_rdev));
+		expect(script, want);
+	}
+	close(ptm);
+}
+
 int main(void)
 {
 	static const struct tap_test tests[] = {
@@ -356,6 +378,7 @@ int main(void)
 	    {"rootfs propagation: private by default, shared when asked", rootfs_propagation},
 	    {"chroot instead of pivot_root when asked", chroot_when_asked},
 	    {"linux.devices: type, numbers, mode, owner as given", devices_from_the_spec},
+	    {"with a terminal, /dev/console is that terminal", console_is_the_terminal},
 	};
 	return tap_main(tests, sizeof(tests) / sizeof(tests[0])) ? 1 : 0;
 }
