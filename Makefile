@@ -16,11 +16,12 @@ ALL_CFLAGS = $(CFLAGS) $(WARNINGS) $(CPPFLAGS)
 
 # Debian packages the build, the demos and the tests need.
 DEB_PACKAGES := gcc make libc6-dev pkg-config libcap-dev libjansson-dev libarchive-dev \
+                libseccomp-dev libapparmor-dev \
                 libcmocka-dev lcov \
                 clang-format busybox-static bats uidmap util-linux procps iproute2 tar attr
 
 # The steps, in reading order; each is a library the runtime links and a demo.
-STEPS  := common 01-namespaces 02-cgroups 03-rootfs
+STEPS  := common 01-namespaces 02-cgroups 03-rootfs 05-security
 common_SRCS        := err.c trace.c probe.c file.c args.c child.c
 01-namespaces_SRCS := namespaces.c idmap.c spawn.c
 01-namespaces_LIBS := -lcap
@@ -28,11 +29,15 @@ common_SRCS        := err.c trace.c probe.c file.c args.c child.c
 02-cgroups_LIBS    := -ljansson
 03-rootfs_SRCS     := resolve.c mounts.c apply.c devnodes.c overlay.c rootfs.c layer.c
 03-rootfs_LIBS     := -larchive
+05-security_SRCS   := caps.c identity.c seccomp.c profile.c default_profile.c landlock.c \
+                      seccomp_load.c apparmor.c policy.c security.c show.c listen.c
+05-security_LIBS   := -lseccomp -lcap -ljansson -lapparmor
 # Each demo, and the steps it links (its own first, then those it uses).
-DEMOS  := namespaces cgroups rootfs
+DEMOS  := namespaces cgroups rootfs security
 namespaces_STEPS := 01-namespaces common
 cgroups_STEPS    := 02-cgroups 01-namespaces common
 rootfs_STEPS     := 03-rootfs 02-cgroups 01-namespaces common
+security_STEPS   := 05-security common
 
 step_lib  = $(BUILD)/lib/libcv-$(1).a
 step_objs = $(patsubst %.c,$(BUILD)/obj/steps/$(1)/%.o,$($(1)_SRCS))

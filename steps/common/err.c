@@ -10,7 +10,9 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "common/err.h"
@@ -128,4 +130,19 @@ void cv_warn(const char *fmt, ...)
 	n = n + 9 < (int)sizeof(line) - 1 ? n + 9 : (int)sizeof(line) - 1;
 	line[n++] = '\n';
 	(void)!write(STDERR_FILENO, line, (size_t)n);
+}
+
+int cv_errno_from_name(const char *name)
+{
+	char *end;
+	long n = strtol(name, &end, 10);
+
+	if (end != name && !*end)
+		return n > 0 && n < 4096 ? (int)n : -1;
+	for (int e = 1; e < 256; e++) {
+		const char *known = strerrorname_np(e);
+		if (known && !strcasecmp(known, name))
+			return e;
+	}
+	return -1;
 }

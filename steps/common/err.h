@@ -75,4 +75,7 @@ void cv_err_print(const struct cv_err *err, const char *prog);
  */
 void cv_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* cv_errno_from_name - "EACCES", "eacces" or "13" -> 13; -1 when it is none of them. */
+int cv_errno_from_name(const char *name);
+
 #endif

@@ -47,64 +47,6 @@ static inline pid_t sys_clone3(struct clone_args *args, size_t size)
 	(void)size;
 	errno = ENOSYS;
 	return -1;
-	/*
- * openat2(2) (5.6+): open with rules on how the path may be resolved:
- * RESOLVE_IN_ROOT treats dirfd as "/" for absolute symlinks and "..",
- * so nothing outside it can be reached.
- */
-	static inline int sys_openat2(int dirfd, const char *path, struct open_how *how,
-				      size_t size)
-	{
-#ifdef SYS_openat2
-		return (int)syscall(SYS_openat2, dirfd, path, how, size);
-#else
-		(void)dirfd;
-		(void)path;
-		(void)how;
-		(void)size;
-		errno = ENOSYS;
-		return -1;
-#endif
-	}
-
-	/*
- * mount_setattr(2) (5.12+): change the attributes of a mount, or with
- * AT_RECURSIVE of a whole mount tree at once (a recursive read-only bind).
- */
-	static inline int sys_mount_setattr(int dirfd, const char *path, unsigned int flags,
-					    struct mount_attr *attr, size_t size)
-	{
-#ifdef SYS_mount_setattr
-		return (int)syscall(SYS_mount_setattr, dirfd, path, flags, attr, size);
-#else
-		(void)dirfd;
-		(void)path;
-		(void)flags;
-		(void)attr;
-		(void)size;
-		errno = ENOSYS;
-		return -1;
-#endif
-	}
-
-	/*
- * bpf(2): load, attach and query eBPF programs; containerv uses it for
- * cgroup v2 device programs (BPF_PROG_TYPE_CGROUP_DEVICE).
- */
-	union bpf_attr;
-	static inline int sys_bpf(int cmd, union bpf_attr *attr, unsigned int size)
-	{
-#ifdef SYS_bpf
-		return (int)syscall(SYS_bpf, cmd, attr, size);
-#else
-		(void)cmd;
-		(void)attr;
-		(void)size;
-		errno = ENOSYS;
-		return -1;
-#endif
-	}
-
 #endif
 }
 
@@ -146,64 +88,6 @@ static inline int sys_pidfd_open(pid_t pid, unsigned int flags)
 	(void)flags;
 	errno = ENOSYS;
 	return -1;
-	/*
- * openat2(2) (5.6+): open with rules on how the path may be resolved:
- * RESOLVE_IN_ROOT treats dirfd as "/" for absolute symlinks and "..",
- * so nothing outside it can be reached.
- */
-	static inline int sys_openat2(int dirfd, const char *path, struct open_how *how,
-				      size_t size)
-	{
-#ifdef SYS_openat2
-		return (int)syscall(SYS_openat2, dirfd, path, how, size);
-#else
-		(void)dirfd;
-		(void)path;
-		(void)how;
-		(void)size;
-		errno = ENOSYS;
-		return -1;
-#endif
-	}
-
-	/*
- * mount_setattr(2) (5.12+): change the attributes of a mount, or with
- * AT_RECURSIVE of a whole mount tree at once (a recursive read-only bind).
- */
-	static inline int sys_mount_setattr(int dirfd, const char *path, unsigned int flags,
-					    struct mount_attr *attr, size_t size)
-	{
-#ifdef SYS_mount_setattr
-		return (int)syscall(SYS_mount_setattr, dirfd, path, flags, attr, size);
-#else
-		(void)dirfd;
-		(void)path;
-		(void)flags;
-		(void)attr;
-		(void)size;
-		errno = ENOSYS;
-		return -1;
-#endif
-	}
-
-	/*
- * bpf(2): load, attach and query eBPF programs; containerv uses it for
- * cgroup v2 device programs (BPF_PROG_TYPE_CGROUP_DEVICE).
- */
-	union bpf_attr;
-	static inline int sys_bpf(int cmd, union bpf_attr *attr, unsigned int size)
-	{
-#ifdef SYS_bpf
-		return (int)syscall(SYS_bpf, cmd, attr, size);
-#else
-		(void)cmd;
-		(void)attr;
-		(void)size;
-		errno = ENOSYS;
-		return -1;
-#endif
-	}
-
 #endif
 }
 
@@ -222,64 +106,6 @@ static inline int sys_pidfd_send_signal(int pidfd, int sig, siginfo_t *info, uns
 	(void)flags;
 	errno = ENOSYS;
 	return -1;
-	/*
- * openat2(2) (5.6+): open with rules on how the path may be resolved:
- * RESOLVE_IN_ROOT treats dirfd as "/" for absolute symlinks and "..",
- * so nothing outside it can be reached.
- */
-	static inline int sys_openat2(int dirfd, const char *path, struct open_how *how,
-				      size_t size)
-	{
-#ifdef SYS_openat2
-		return (int)syscall(SYS_openat2, dirfd, path, how, size);
-#else
-		(void)dirfd;
-		(void)path;
-		(void)how;
-		(void)size;
-		errno = ENOSYS;
-		return -1;
-#endif
-	}
-
-	/*
- * mount_setattr(2) (5.12+): change the attributes of a mount, or with
- * AT_RECURSIVE of a whole mount tree at once (a recursive read-only bind).
- */
-	static inline int sys_mount_setattr(int dirfd, const char *path, unsigned int flags,
-					    struct mount_attr *attr, size_t size)
-	{
-#ifdef SYS_mount_setattr
-		return (int)syscall(SYS_mount_setattr, dirfd, path, flags, attr, size);
-#else
-		(void)dirfd;
-		(void)path;
-		(void)flags;
-		(void)attr;
-		(void)size;
-		errno = ENOSYS;
-		return -1;
-#endif
-	}
-
-	/*
- * bpf(2): load, attach and query eBPF programs; containerv uses it for
- * cgroup v2 device programs (BPF_PROG_TYPE_CGROUP_DEVICE).
- */
-	union bpf_attr;
-	static inline int sys_bpf(int cmd, union bpf_attr *attr, unsigned int size)
-	{
-#ifdef SYS_bpf
-		return (int)syscall(SYS_bpf, cmd, attr, size);
-#else
-		(void)cmd;
-		(void)attr;
-		(void)size;
-		errno = ENOSYS;
-		return -1;
-#endif
-	}
-
 #endif
 }
 
@@ -317,6 +143,54 @@ static inline int sys_mount_setattr(int dirfd, const char *path, unsigned int fl
 	(void)flags;
 	(void)attr;
 	(void)size;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/*
+ * landlock_create_ruleset(2), landlock_add_rule(2), landlock_restrict_self(2)
+ * (5.13+): an unprivileged process limits its own access to file trees.
+ * With LANDLOCK_CREATE_RULESET_VERSION and no attributes, the first answers
+ * the ABI version the kernel speaks.
+ */
+struct landlock_ruleset_attr;
+static inline int sys_landlock_create_ruleset(const struct landlock_ruleset_attr *attr, size_t size,
+					      uint32_t flags)
+{
+#ifdef SYS_landlock_create_ruleset
+	return (int)syscall(SYS_landlock_create_ruleset, attr, size, flags);
+#else
+	(void)attr;
+	(void)size;
+	(void)flags;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+static inline int sys_landlock_add_rule(int ruleset_fd, int rule_type, const void *rule_attr,
+					uint32_t flags)
+{
+#ifdef SYS_landlock_add_rule
+	return (int)syscall(SYS_landlock_add_rule, ruleset_fd, rule_type, rule_attr, flags);
+#else
+	(void)ruleset_fd;
+	(void)rule_type;
+	(void)rule_attr;
+	(void)flags;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+static inline int sys_landlock_restrict_self(int ruleset_fd, uint32_t flags)
+{
+#ifdef SYS_landlock_restrict_self
+	return (int)syscall(SYS_landlock_restrict_self, ruleset_fd, flags);
+#else
+	(void)ruleset_fd;
+	(void)flags;
 	errno = ENOSYS;
 	return -1;
 #endif

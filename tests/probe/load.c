@@ -10,6 +10,9 @@
  *   cv-load count FILE      forever: 1, 2, 3, ... into FILE (and FILE.tmp) every 10 ms
  *   cv-load open PATH       open PATH read-only; print "ok" or the error name
  *   cv-load write PATH      create or truncate PATH and write to it; the same
+ *   cv-load sys NAME [ARG...]  make system call NAME (a number, or a string's
+ *                           address, per argument); print "ok RET" or the error
+ *                           name: what a seccomp filter answered
  *
  * Linked statically: it runs in a rootfs that has nothing else.
  */
@@ -21,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -151,6 +155,57 @@ static int try_write(const char *path)
 	return ok ? 0 : 1;
 }
 
+#define S(name)                                                                                    \
+	{                                                                                          \
+#name, SYS_##name                                                                  \
+	}
+static const struct {
+	const char *name;
+	long nr;
+} syscalls[] = {
+    S(getpid),          S(getppid),      S(gettid),
+    S(uname),           S(unshare),      S(setns),
+    S(keyctl),          S(add_key),      S(request_key),
+    S(mount),           S(umount2),      S(pivot_root),
+    S(chroot),          S(personality),  S(mkdir),
+    S(rmdir),           S(bpf),          S(userfaultfd),
+    S(perf_event_open), S(kexec_load),   S(reboot),
+    S(init_module),     S(finit_module), S(open_by_handle_at),
+    S(clone3),          S(socket),       S(io_uring_setup),
+    S(fsopen),          S(ptrace),       S(syslog),
+    S(settimeofday),    S(swapon),       S(acct),
+    S(getcwd),          S(setuid),       S(capset),
+    S(sethostname),
+#ifdef __x86_64__ /* newer than these headers: x86-64 numbers */
+    {"fchmodat2", 452}, {"mseal", 462},
+#endif
+};
+
+static int sys(int argc, char **argv)
+{
+	long args[6] = {0}, r;
+
+	for (size_t i = 0; i < sizeof(syscalls) / sizeof(syscalls[0]); i++) {
+		if (strcmp(syscalls[i].name, argv[0]))
+			continue;
+		for (int a = 1; a < argc && a <= 6; a++) {
+			char *end;
+			args[a - 1] = (long)strtoull(argv[a], &end, 0);
+			if (*end) /* not a number: the string itself */
+				args[a - 1] = (long)argv[a];
+		}
+		r = syscall(syscalls[i].nr, args[0], args[1], args[2], args[3], args[4], args[5]);
+		if (r < 0) {
+			printf("%s\n", strerrorname_np(errno));
+			return 1;
+		}
+		printf("ok %ld\n", r);
+		return 0;
+	}
+	fprintf(stderr, "cv-load: sys: `%s` is not in the table (load.c)\n", argv[0]);
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -168,7 +223,9 @@ int main(int argc, char **argv)
 		return try_open(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "write"))
 		return try_write(argv[2]);
+	if (argc >= 3 && !strcmp(argv[1], "sys"))
+		return sys(argc - 2, argv + 2);
 	fprintf(stderr, "usage: cv-load mem SIZE | hold SIZE | fork N | spin SECS | count FILE | "
-			"open PATH | write PATH\n");
+			"open PATH | write PATH | sys NAME [ARG...]\n");
 	return 2;
 }

@@ -4,7 +4,7 @@
  *   cv-probe               every fact, one "key=value" line each
  *   cv-probe KEY [KEY...]  just those values, one per line
  *
- * Keys: pid ppid hostname domainname uid gid groups uid_map gid_map
+ * Keys: pid ppid hostname domainname uid euid gid groups uid_map gid_map
  * cap_inh cap_prm cap_eff cap_bnd cap_amb no_new_privs seccomp cgroup
  * mounts netdevs monotonic boottime ns:TYPE (TYPE: user mnt uts ipc pid
  * net cgroup time) rlimit:NAME (NAME: cpu fsize data stack core rss nproc
@@ -27,7 +27,7 @@
 
 /* Every key, in the order a bare `cv-probe` prints them. */
 static const char keys[] =
-    "pid ppid hostname domainname uid gid groups uid_map gid_map cap_inh cap_prm cap_eff "
+    "pid ppid hostname domainname uid euid gid groups uid_map gid_map cap_inh cap_prm cap_eff "
     "cap_bnd cap_amb no_new_privs seccomp cgroup mounts netdevs monotonic boottime ns:user "
     "ns:mnt ns:uts ns:ipc ns:pid ns:net ns:cgroup ns:time rlimit:nofile rlimit:nproc "
     "rlimit:core rlimit:stack rlimit:as rlimit:memlock rlimit:cpu rlimit:fsize rlimit:data "
@@ -181,6 +181,8 @@ static int print_value(const char *key)
 		printf("%s", u.domainname);
 	else if (!strcmp(key, "uid"))
 		printf("%u", (unsigned)getuid());
+	else if (!strcmp(key, "euid"))
+		printf("%u", (unsigned)geteuid());
 	else if (!strcmp(key, "gid"))
 		printf("%u", (unsigned)getgid());
 	else if (!strcmp(key, "groups"))

@@ -1,0 +1,156 @@
+/*
+ * landlock.c - path rules with Landlock (see landlock.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/landlock.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "05-security/landlock.h"
+#include "common/cleanup.h"
+#include "common/probe.h"
+#include "common/syscalls.h"
+#include "common/trace.h"
+
+/* Rights newer than the headers this is built with (uapi landlock.h). */
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14) /* ABI 3 */
+#endif
+#ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
+#define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15) /* ABI 5 */
+#endif
+
+/* Reading a file, and listing a directory. */
+#define FS_READ (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
+/* Everything that changes the tree. */
+#define FS_WRITE                                                                                   \
+	(LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR |                           \
+	 LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR |                           \
+	 LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |                               \
+	 LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |                             \
+	 LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM)
+/* Rights that only make sense on directories. */
+#define DIR_ONLY                                                                                   \
+	(LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_REMOVE_DIR |                             \
+	 LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR |                           \
+	 LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |                               \
+	 LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |                             \
+	 LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM | LANDLOCK_ACCESS_FS_REFER)
+
+int cv_landlock_abi(void)
+{
+	static int abi = -1;
+
+	if (abi < 0) {
+		abi = cv_probe_disabled("landlock")
+			  ? 0
+			  : sys_landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+		if (abi < 0)
+			abi = 0;
+		cv_trace("probe landlock: ABI %d", abi);
+	}
+	return abi;
+}
+
+uint64_t cv_landlock_rights(unsigned access, int abi, int is_dir)
+{
+	uint64_t r = 0;
+
+	if (access & CV_FS_READ)
+		r |= FS_READ;
+	if (access & CV_FS_WRITE)
+		r |= FS_WRITE | (abi >= 2 ? LANDLOCK_ACCESS_FS_REFER : 0) |
+		     (abi >= 3 ? LANDLOCK_ACCESS_FS_TRUNCATE : 0);
+	if (access & CV_FS_EXEC)
+		r |= LANDLOCK_ACCESS_FS_EXECUTE;
+	if ((access & CV_FS_WRITE) && abi >= 5)
+		r |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
+	return is_dir ? r : r & ~DIR_ONLY;
+}
+
+int cv_landlock_add(struct cv_landlock *ll, const char *path, unsigned access, struct cv_err *err)
+{
+	if (ll->n_rules == CV_LANDLOCK_MAX_RULES)
+		return cv_err_set(err, E2BIG, "landlock: more than %d path rules",
+				  CV_LANDLOCK_MAX_RULES);
+	if (!access || (access & ~CV_FS_ALL))
+		return cv_err_set(err, EINVAL,
+				  "landlock rule for `%s`: access %#x is not "
+				  "CV_FS_READ, _WRITE, _EXEC or _ALL",
+				  path, access);
+	snprintf(ll->rules[ll->n_rules].path, sizeof(ll->rules[0].path), "%s", path);
+	ll->rules[ll->n_rules++].access = access;
+	return 0;
+}
+
+static int add_path_rule(int ruleset, const struct cv_landlock_rule *rule, int abi,
+			 struct cv_err *err)
+{
+	struct landlock_path_beneath_attr attr = {0};
+	_cleanup_close_ int fd = open(rule->path, O_PATH | O_CLOEXEC);
+	struct stat st;
+	int r;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		cv_err_sys(err, "landlock rule: open(`%s`)", rule->path);
+		return cv_err_hint(err,
+				   "every path in a Landlock rule must exist when it is applied");
+	}
+	attr.parent_fd = fd;
+	attr.allowed_access = cv_landlock_rights(rule->access, abi, S_ISDIR(st.st_mode));
+	r = sys_landlock_add_rule(ruleset, LANDLOCK_RULE_PATH_BENEATH, &attr, 0);
+	cv_trace_sys(r, "landlock_add_rule(`%s`, %s%s%s)", rule->path,
+		     rule->access & CV_FS_READ ? "r" : "", rule->access & CV_FS_WRITE ? "w" : "",
+		     rule->access & CV_FS_EXEC ? "x" : "");
+	return r < 0 ? cv_err_sys(err, "landlock_add_rule(`%s`)", rule->path) : 0;
+}
+
+int cv_landlock_check(const struct cv_landlock *ll, struct cv_err *err)
+{
+	if (cv_landlock_abi() == 0) {
+		cv_err_set(err, ENOTSUP,
+			   "this kernel has no Landlock (no landlock_create_ruleset, "
+			   "or Landlock not in the lsm= list)");
+		return cv_err_hint(err,
+				   "Landlock needs Linux 5.13 built with CONFIG_SECURITY_LANDLOCK; "
+				   "leave out the path rules");
+	}
+	for (unsigned i = 0; i < ll->n_rules; i++)
+		if (access(ll->rules[i].path, F_OK) < 0) {
+			cv_err_sys(err, "landlock rule: `%s`", ll->rules[i].path);
+			return cv_err_hint(err,
+					   "every path in a Landlock rule must exist when it is "
+					   "applied");
+		}
+	return 0;
+}
+
+int cv_landlock_apply(const struct cv_landlock *ll, struct cv_err *err)
+{
+	int abi = cv_landlock_abi();
+	struct landlock_ruleset_attr attr = {.handled_access_fs =
+						 cv_landlock_rights(CV_FS_ALL, abi, 1)};
+	_cleanup_close_ int ruleset = -1;
+	int r;
+
+	if (abi == 0)
+		return cv_landlock_check(ll, err);
+	ruleset = sys_landlock_create_ruleset(&attr, sizeof(attr), 0);
+	cv_trace_sys(ruleset, "landlock_create_ruleset(ABI %d, handled %#llx)", abi,
+		     (unsigned long long)attr.handled_access_fs);
+	if (ruleset < 0)
+		return cv_err_sys(err, "landlock_create_ruleset()");
+	for (unsigned i = 0; i < ll->n_rules; i++)
+		if ((r = add_path_rule(ruleset, &ll->rules[i], abi, err)) < 0)
+			return r;
+	r = sys_landlock_restrict_self(ruleset, 0);
+	cv_trace_sys(r, "landlock_restrict_self(%u rules)", ll->n_rules);
+	if (r < 0) {
+		cv_err_sys(err, "landlock_restrict_self()");
+		return cv_err_hint(err, "it needs no_new_privs (or CAP_SYS_ADMIN) first");
+	}
+	return 0;
+}

@@ -1,0 +1,131 @@
+/*
+ * listen.c - a seccomp supervisor (see show.h): the other end of
+ * SCMP_ACT_NOTIFY.
+ *
+ * A filter rule with NOTIFY stops the calling thread inside the kernel
+ * and hands a description of the call (pid, syscall number, arguments)
+ * to whoever holds the filter's listener fd.  The supervisor answers with
+ * a return value, an errno, or "continue" - and only then does the call
+ * return.  The runtime sends the fd over a unix socket (seccomp.c); this
+ * receives it, as a container engine's seccomp agent would.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "05-security/show.h"
+#include "common/cleanup.h"
+#include "common/trace.h"
+
+/* Accept one connection on path and take the fd and the message it carries. */
+static int receive_fd(const char *path, char *msg, size_t size, struct cv_err *err)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	char control[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {msg, size - 1};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = control,
+			    .msg_controllen = sizeof(control)};
+	_cleanup_close_ int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), conn = -1;
+	struct cmsghdr *cm;
+	ssize_t n;
+	int fd = -1;
+
+	if (strlen(path) >= sizeof(addr.sun_path))
+		return cv_err_set(err, ENAMETOOLONG, "socket path `%s`: longer than %zu bytes",
+				  path, sizeof(addr.sun_path) - 1);
+	strcpy(addr.sun_path, path);
+	if (sock < 0 || bind(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+	    listen(sock, 1) < 0)
+		return cv_err_sys(err, "bind(`%s`)", path);
+	printf("listening on %s\n", path);
+	fflush(stdout);
+	conn = accept4(sock, NULL, NULL, SOCK_CLOEXEC);
+	unlink(path); /* one container per listener: the name is no longer needed */
+	if (conn < 0)
+		return cv_err_sys(err, "accept(`%s`)", path);
+	n = recvmsg(conn, &mh, MSG_CMSG_CLOEXEC);
+	if (n < 0)
+		return cv_err_sys(err, "recvmsg(`%s`)", path);
+	msg[n] = '\0';
+	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+			memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	if (fd < 0)
+		return cv_err_set(err, EPROTO, "`%s`: the message carried no file descriptor",
+				  path);
+	return fd;
+}
+
+/* Answer one notification as l says; print it. */
+static int answer(int fd, const struct cv_listen *l, struct seccomp_notif *req,
+		  struct seccomp_notif_resp *resp)
+{
+	char *name = seccomp_syscall_resolve_num_arch(req->data.arch, req->data.nr);
+	int r;
+
+	resp->id = req->id;
+	resp->flags = l->cont ? SECCOMP_USER_NOTIF_FLAG_CONTINUE : 0;
+	resp->error = l->cont ? 0 : -l->error;
+	resp->val = l->cont || l->error ? 0 : l->value;
+	printf("pid %u: %s(%#llx, %#llx, %#llx) -> ", req->pid, name ? name : "?",
+	       (unsigned long long)req->data.args[0], (unsigned long long)req->data.args[1],
+	       (unsigned long long)req->data.args[2]);
+	if (l->cont)
+		printf("continue\n");
+	else if (l->error)
+		printf("-1 (%s)\n", strerrorname_np(l->error));
+	else
+		printf("%lld\n", l->value);
+	fflush(stdout);
+	free(name);
+	r = seccomp_notify_respond(fd, resp);
+	return r == -ENOENT ? 0 : r; /* the caller was killed meanwhile: nothing to answer */
+}
+
+int cv_listen(const struct cv_listen *l, struct cv_err *err)
+{
+	struct seccomp_notif *req = NULL;
+	struct seccomp_notif_resp *resp = NULL;
+	char msg[8192];
+	int fd, r = 0, n = 0;
+
+	if ((fd = receive_fd(l->path, msg, sizeof(msg), err)) < 0)
+		return fd;
+	printf("received the listener fd; the state: %s\n", msg);
+	fflush(stdout);
+	if (seccomp_notify_alloc(&req, &resp) < 0) {
+		close(fd);
+		return cv_err_set(err, ENOMEM, "seccomp_notify_alloc()");
+	}
+	while (l->count < 0 || n < l->count) {
+		struct pollfd p = {fd, POLLIN, 0};
+		if (poll(&p, 1, -1) < 0 && errno != EINTR) {
+			r = cv_err_sys(err, "poll(listener fd)");
+			break;
+		}
+		if (!(p.revents & POLLIN) && (p.revents & POLLHUP))
+			break; /* every filtered process has exited */
+		memset(req, 0, sizeof(*req));
+		if ((r = seccomp_notify_receive(fd, req)) == -ENOENT) {
+			r = 0;
+			continue; /* it was interrupted or killed before we looked */
+		}
+		if (r < 0 || (r = answer(fd, l, req, resp)) < 0) {
+			cv_err_set(err, -r, "seccomp notification: %s", strerror(-r));
+			break;
+		}
+		n++;
+	}
+	printf("answered %d notifications\n", n);
+	seccomp_notify_free(req, resp);
+	close(fd);
+	return r < 0 ? r : 0;
+}

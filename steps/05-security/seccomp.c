@@ -1,0 +1,328 @@
+/*
+ * seccomp.c - filters in one form, compiled with libseccomp (see seccomp.h).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "05-security/seccomp.h"
+#include "common/file.h"
+#include "common/trace.h"
+
+static const struct {
+	const char *name;
+	uint32_t action;
+} actions[] = {
+    {"SCMP_ACT_KILL", SCMP_ACT_KILL_THREAD},
+    {"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD},
+    {"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS},
+    {"SCMP_ACT_TRAP", SCMP_ACT_TRAP},
+    {"SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0)},
+    {"SCMP_ACT_TRACE", SCMP_ACT_TRACE(0)},
+    {"SCMP_ACT_LOG", SCMP_ACT_LOG},
+    {"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW},
+    {"SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY},
+};
+
+static const char *const op_names[] = {NULL,          "SCMP_CMP_NE",       "SCMP_CMP_LT",
+				       "SCMP_CMP_LE", "SCMP_CMP_EQ",       "SCMP_CMP_GE",
+				       "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ"};
+
+static const struct {
+	const char *name;
+	unsigned flag;
+} flags[] = {
+    {"SECCOMP_FILTER_FLAG_LOG", CV_SC_FLAG_LOG},
+    {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", CV_SC_FLAG_SPEC_ALLOW},
+    {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", CV_SC_FLAG_WAIT_KILLABLE},
+    {"SECCOMP_FILTER_FLAG_TSYNC", 0}, /* always: a filter for every thread */
+};
+
+void cv_seccomp_init(struct cv_seccomp *sc, uint32_t default_action)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->default_action = default_action;
+	sc->default_errno = EPERM;
+}
+
+void cv_seccomp_free(struct cv_seccomp *sc)
+{
+	free(sc->rules);
+	sc->rules = NULL;
+	sc->n_rules = sc->max_rules = 0;
+}
+
+int cv_seccomp_add(struct cv_seccomp *sc, const struct cv_sc_rule *rule, struct cv_err *err)
+{
+	if (sc->n_rules == sc->max_rules) {
+		unsigned more = sc->max_rules ? 2 * sc->max_rules : 64;
+		struct cv_sc_rule *grown = realloc(sc->rules, more * sizeof(*grown));
+		if (!grown)
+			return cv_err_set(err, ENOMEM, "seccomp: out of memory for %u rules", more);
+		sc->rules = grown;
+		sc->max_rules = more;
+	}
+	sc->rules[sc->n_rules++] = *rule;
+	return 0;
+}
+
+int cv_seccomp_allow(struct cv_seccomp *sc, const char *const *names, struct cv_err *err)
+{
+	struct cv_sc_rule rule = {.action = SCMP_ACT_ALLOW, .errno_ret = -1};
+
+	for (; *names; names++) {
+		snprintf(rule.name, sizeof(rule.name), "%s", *names);
+		if (cv_seccomp_add(sc, &rule, err) < 0)
+			return -err->code;
+	}
+	return 0;
+}
+
+int cv_sc_action(const char *name, uint32_t *action, struct cv_err *err)
+{
+	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+		if (!strcmp(name, actions[i].name)) {
+			*action = actions[i].action;
+			return 0;
+		}
+	cv_err_set(err, EINVAL, "unknown seccomp action `%s`", name);
+	return cv_err_hint(err, "the actions are SCMP_ACT_ALLOW, _ERRNO, _KILL, _KILL_PROCESS, "
+				"_KILL_THREAD, _TRAP, _TRACE, _LOG and _NOTIFY");
+}
+
+const char *cv_sc_action_name(uint32_t action)
+{
+	uint32_t base = action & SCMP_ACT_KILL_PROCESS ? action : action & 0xffff0000u;
+
+	for (size_t i = 1; i < sizeof(actions) / sizeof(actions[0]); i++)
+		if (actions[i].action == base)
+			return actions[i].name;
+	return "SCMP_ACT_?";
+}
+
+int cv_sc_arch(const char *name, uint32_t *arch, struct cv_err *err)
+{
+	char lower[32];
+	size_t i = 0;
+	const char *bare = strncmp(name, "SCMP_ARCH_", 10) ? name : name + 10;
+
+	for (; bare[i] && i + 1 < sizeof(lower); i++)
+		lower[i] = (char)tolower((unsigned char)bare[i]);
+	lower[i] = '\0';
+	*arch = seccomp_arch_resolve_name(lower);
+	if (*arch)
+		return 0;
+	cv_err_set(err, EINVAL, "unknown seccomp architecture `%s`", name);
+	return cv_err_hint(err,
+			   "as in SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32, "
+			   "SCMP_ARCH_AARCH64, SCMP_ARCH_ARM, SCMP_ARCH_PPC64LE, SCMP_ARCH_S390X, "
+			   "SCMP_ARCH_RISCV64");
+}
+
+int cv_sc_op(const char *name, enum cv_sc_op *op, struct cv_err *err)
+{
+	for (int i = CV_SC_NE; i <= CV_SC_MASKED_EQ; i++)
+		if (!strcmp(name, op_names[i])) {
+			*op = (enum cv_sc_op)i;
+			return 0;
+		}
+	cv_err_set(err, EINVAL, "unknown seccomp operator `%s`", name);
+	return cv_err_hint(err, "the operators are SCMP_CMP_NE, _LT, _LE, _EQ, _GE, _GT and "
+				"_MASKED_EQ");
+}
+
+int cv_sc_flag(const char *name, unsigned *flag, struct cv_err *err)
+{
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (!strcmp(name, flags[i].name)) {
+			*flag = flags[i].flag;
+			return 0;
+		}
+	cv_err_set(err, EINVAL, "unknown seccomp flag `%s`", name);
+	return cv_err_hint(err,
+			   "SECCOMP_FILTER_FLAG_LOG, _SPEC_ALLOW, _TSYNC, _WAIT_KILLABLE_RECV");
+}
+
+/* The full action value: the errno (or trace message) folded in. */
+static uint32_t full_action(uint32_t action, int errno_ret, int fallback)
+{
+	int e = errno_ret >= 0 ? errno_ret : fallback;
+
+	if ((action & 0xffff0000u) == SCMP_ACT_ERRNO(0))
+		return SCMP_ACT_ERRNO((uint16_t)e);
+	if ((action & 0xffff0000u) == SCMP_ACT_TRACE(0))
+		return SCMP_ACT_TRACE((uint16_t)(errno_ret >= 0 ? errno_ret : 0));
+	return action;
+}
+
+/* The architectures; the flags are the kernel's, given when loading (seccomp_load.c). */
+static int set_arches(scmp_filter_ctx ctx, const struct cv_seccomp *sc, struct cv_err *err)
+{
+	for (unsigned i = 0; i < sc->n_arches; i++) {
+		int r = seccomp_arch_add(ctx, sc->arches[i]);
+		if (r < 0 && r != -EEXIST)
+			return cv_err_set(err, -r, "seccomp: architecture %#x: %s", sc->arches[i],
+					  strerror(-r));
+	}
+	return 0;
+}
+
+static int add_rule(scmp_filter_ctx ctx, const struct cv_seccomp *sc, const struct cv_sc_rule *rule,
+		    int *max_nr, struct cv_err *err)
+{
+	struct scmp_arg_cmp args[CV_SC_MAX_ARGS];
+	uint32_t action = full_action(rule->action, rule->errno_ret, EPERM);
+	int nr = seccomp_syscall_resolve_name(rule->name), r;
+
+	if (nr == __NR_SCMP_ERROR) {
+		cv_warn("seccomp: `%s` is not a system call libseccomp knows here: rule skipped",
+			rule->name);
+		return 0;
+	}
+	if (nr > *max_nr)
+		*max_nr = nr;
+	if (action == full_action(sc->default_action, sc->default_errno, sc->default_errno))
+		return 0; /* the same as the default: libseccomp refuses it, and it changes nothing */
+	for (unsigned i = 0; i < rule->n_args; i++)
+		args[i] =
+		    (struct scmp_arg_cmp){rule->args[i].index, (enum scmp_compare)rule->args[i].op,
+					  rule->args[i].value, rule->args[i].value_two};
+	r = seccomp_rule_add_array(ctx, action, nr, rule->n_args, args);
+	if (r < 0) {
+		cv_err_set(err, -r, "seccomp rule for `%s` (%s, %u argument conditions): %s",
+			   rule->name, cv_sc_action_name(rule->action), rule->n_args, strerror(-r));
+		return cv_err_hint(err, "a syscall may have one rule per set of conditions, each "
+					"argument compared once");
+	}
+	return 0;
+}
+
+bool cv_seccomp_denies_unknown(const struct cv_seccomp *sc)
+{
+	return sc->default_action != SCMP_ACT_ALLOW && sc->default_action != SCMP_ACT_LOG;
+}
+
+int cv_seccomp_known_limit(void)
+{
+	static int limit = -1;
+
+	for (int nr = 1023; limit < 0 && nr >= 0; nr--) {
+		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+		if (name)
+			limit = nr + 1;
+		free(name);
+	}
+	return limit;
+}
+
+/* Where the default denies: syscalls newer than all named get ENOSYS, not the default. */
+static int newer_get_enosys(scmp_filter_ctx ctx, const struct cv_seccomp *sc, int max_nr)
+{
+	int added = 0;
+
+	if (!cv_seccomp_denies_unknown(sc))
+		return 0;
+	for (int nr = max_nr + 1; nr < 1024; nr++) {
+		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+		if (!name)
+			continue;
+		if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0) == 0)
+			added++;
+		free(name);
+	}
+	cv_trace("seccomp: %d syscalls newer than the profile's newest (%d) answer ENOSYS", added,
+		 max_nr);
+	return 0;
+}
+
+void *cv_seccomp_compile(const struct cv_seccomp *sc, struct cv_err *err)
+{
+	scmp_filter_ctx ctx =
+	    seccomp_init(full_action(sc->default_action, sc->default_errno, sc->default_errno));
+	int max_nr = -1;
+
+	if (!ctx) {
+		cv_err_set(err, EINVAL, "seccomp_init(%s): refused",
+			   cv_sc_action_name(sc->default_action));
+		return NULL;
+	}
+	if (set_arches(ctx, sc, err) < 0)
+		goto release;
+	for (unsigned i = 0; i < sc->n_rules; i++)
+		if (add_rule(ctx, sc, &sc->rules[i], &max_nr, err) < 0)
+			goto release;
+	newer_get_enosys(ctx, sc, max_nr);
+	return ctx;
+release:
+	seccomp_release(ctx);
+	return NULL;
+}
+
+bool cv_seccomp_has_notify(const struct cv_seccomp *sc)
+{
+	for (unsigned i = 0; i < sc->n_rules; i++)
+		if (sc->rules[i].action == SCMP_ACT_NOTIFY)
+			return true;
+	return false;
+}
+
+int cv_seccomp_check(const struct cv_seccomp *sc, struct cv_err *err)
+{
+	scmp_filter_ctx ctx;
+
+	if (cv_seccomp_has_notify(sc) && !sc->listener_path[0]) {
+		cv_err_set(err, EINVAL, "seccomp: a SCMP_ACT_NOTIFY rule needs a listenerPath");
+		return cv_err_hint(err, "the notifications go to a supervisor listening on a unix "
+					"socket: give its path");
+	}
+	if (!(ctx = cv_seccomp_compile(sc, err)))
+		return -err->code;
+	seccomp_release(ctx);
+	return 0;
+}
+
+int cv_seccomp_export(const struct cv_seccomp *sc, int fd, struct cv_err *err)
+{
+	scmp_filter_ctx ctx = cv_seccomp_compile(sc, err);
+	int r;
+
+	if (!ctx)
+		return -err->code;
+	if (cv_seccomp_denies_unknown(sc))
+		dprintf(fd,
+			"#\n# in front of it, on the native architecture: syscall numbers from %d "
+			"on,\n# newer than this libseccomp can name, answer ERRNO(%d) (ENOSYS)\n",
+			cv_seccomp_known_limit(), ENOSYS);
+	r = seccomp_export_pfc(ctx, fd);
+	seccomp_release(ctx);
+	return r < 0 ? cv_err_set(err, -r, "seccomp_export_pfc(): %s", strerror(-r)) : 0;
+}
+
+bool cv_seccomp_action_available(uint32_t action)
+{
+	uint32_t kernel = action;
+
+	/* the kernel's SECCOMP_RET_* values, which libseccomp's SCMP_ACT_* are */
+	if ((action & 0xffff0000u) == SCMP_ACT_ERRNO(0) ||
+	    (action & 0xffff0000u) == SCMP_ACT_TRACE(0))
+		kernel = action & 0xffff0000u;
+	return syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &kernel) == 0;
+}
+
+int cv_seccomp_mode(void)
+{
+	char text[4096];
+	struct cv_err ignored;
+	const char *at;
+
+	if (cv_read_file("/proc/self/status", text, sizeof(text), &ignored) < 0 ||
+	    !(at = strstr(text, "Seccomp:")))
+		return -1;
+	return atoi(at + 8);
+}
