@@ -71,4 +71,23 @@ else
 	echo "(run 'sudo make demo' to see pivot_root, layers and the chroot breakout)"
 fi
 echo
+echo "== step 05: security =="
+show "cv-security status" "$bin/cv-security" status
+if [ "$(id -u)" = 0 ]; then
+	show "cv-security run --cap-drop ALL --cap-add NET_BIND_SERVICE --user 1000:1000 -- sh -c 'echo inside: uid \$(id -u)'" \
+		"$bin/cv-security" run --cap-drop ALL --cap-add NET_BIND_SERVICE --user 1000:1000 -- \
+		"$sh_in" -c 'echo inside: uid $(id -u)'
+	show "cv-security run -q --seccomp default -- cv-load sys unshare 0x10000000   # CLONE_NEWUSER" \
+		"$bin/cv-security" run -q --seccomp default -- "$load" sys unshare 0x10000000 || true
+	show "cv-security run -q --seccomp default -- cv-load sys clone3 0 0   # newer than the profile" \
+		"$bin/cv-security" run -q --seccomp default -- "$load" sys clone3 0 0 || true
+	work=$(mktemp -d /tmp/cv-demo-work-XXXXXX)
+	show "cv-security run -q --allow-write $work --allow-exec $rootfs -- sh -c 'echo hi > $work/note && echo wrote it; echo hi > /tmp/elsewhere'" \
+		"$bin/cv-security" run -q --allow-write "$work" --allow-exec "$rootfs" -- "$sh_in" -c \
+		"echo hi > $work/note && echo wrote it; echo hi > /tmp/elsewhere" || true
+	rm -rf "$work"
+else
+	echo "(run 'sudo make demo' to see capabilities, seccomp and Landlock at work)"
+fi
+echo
 echo "Next: read steps/01-namespaces/README.md, then docs/reading-order.md."

@@ -316,15 +316,13 @@ static int export_all(struct archive *disk, struct archive *out, const char *dir
 		}
 		archive_read_disk_descend(disk);
 		snprintf(full, sizeof(full), "%s", archive_entry_pathname(e));
-		/* the directory itself is the layer's root: no entry of its own */
-		if (strlen(full) > base + 1) {
-			/* relative before linkify, so a hard link names its target relatively */
-			snprintf(rel, sizeof(rel), "%s", full + base + 1);
-			archive_entry_set_pathname(e, rel);
-			archive_entry_linkify(links, &e, &spare);
-			if (e)
-				r = export_entry(disk, out, e, full, rel, err);
-		}
+		/* the directory itself is "./", as tar names it: its mode and owner travel too;
+		 * the rest relative before linkify, so a hard link names its target relatively */
+		snprintf(rel, sizeof(rel), "%s", strlen(full) > base + 1 ? full + base + 1 : "./");
+		archive_entry_set_pathname(e, rel);
+		archive_entry_linkify(links, &e, &spare);
+		if (e)
+			r = export_entry(disk, out, e, full, rel, err);
 		archive_entry_free(e);
 		archive_entry_free(spare);
 	}

@@ -118,7 +118,7 @@ int cv_identity_limits(const struct cv_identity *id, struct cv_err *err)
 		struct rlimit rl = {l->soft, l->hard}, now;
 
 		r = setrlimit(l->resource, &rl);
-		cv_trace_sys(r, "setrlimit(RLIMIT_%s, %llu, %llu)", cv_rlimit_name(l->resource),
+		cv_trace_sys(r, "setrlimit(%s, %llu, %llu)", cv_rlimit_name(l->resource),
 			     (unsigned long long)l->soft, (unsigned long long)l->hard);
 		if (r == 0)
 			continue;

@@ -32,7 +32,7 @@ teardown() {
 }
 
 @test "--readonly: writes to / fail with EROFS" {
-	run "$CVRF" run -q --rootfs "$ROOTFS" --readonly -- /bin/cv-load write /x
+	run --separate-stderr "$CVRF" run -q --rootfs "$ROOTFS" --readonly -- /bin/cv-load write /x
 	[ "$output" = EROFS ]
 }
 
@@ -95,6 +95,7 @@ teardown() {
 
 @test "import and export: owners, modes, links, devices, whiteouts, round trip" {
 	mkdir -p "$T/src/etc" "$T/src/opq"
+	chmod 750 "$T/src" # the layer's root has a mode of its own, which must travel
 	echo secret >"$T/src/etc/a" && chown 1234:5678 "$T/src/etc/a" && chmod 640 "$T/src/etc/a"
 	ln "$T/src/etc/a" "$T/src/etc/hard" && ln -s a "$T/src/etc/link"
 	mknod "$T/src/etc/null" c 1 3

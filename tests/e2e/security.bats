@@ -169,10 +169,10 @@ OK" ]
 @test "run --allow-write DIR: writes inside, EACCES outside" {
 	need_root
 	mkdir "$TMP/in"
-	run "$CVSEC" run -q --allow-write "$TMP/in" --allow-exec "$(dirname "$LOAD")" -- \
+	run --separate-stderr "$CVSEC" run -q --allow-write "$TMP/in" --allow-exec "$(dirname "$LOAD")" -- \
 		"$LOAD" write "$TMP/in/f"
 	[ "$output" = ok ]
-	run "$CVSEC" run -q --allow-write "$TMP/in" --allow-exec "$(dirname "$LOAD")" -- \
+	run --separate-stderr "$CVSEC" run -q --allow-write "$TMP/in" --allow-exec "$(dirname "$LOAD")" -- \
 		"$LOAD" write "$TMP/out"
 	[ "$output" = EACCES ]
 	[ ! -e "$TMP/out" ]
@@ -180,15 +180,15 @@ OK" ]
 
 @test "run --policy minimal: no sockets, no forks; network: sockets" {
 	need_root
-	run "$CVSEC" run -q --policy minimal --allow-exec "$(dirname "$LOAD")" -- \
+	run --separate-stderr "$CVSEC" run -q --policy minimal --allow-exec "$(dirname "$LOAD")" -- \
 		"$LOAD" sys socket 1 1 0
 	[ "$output" = EPERM ]
-	run "$CVSEC" run -q --policy network --allow-exec "$(dirname "$LOAD")" -- \
+	run --separate-stderr "$CVSEC" run -q --policy network --allow-exec "$(dirname "$LOAD")" -- \
 		"$LOAD" sys socket 1 1 0
 	[[ "$output" == "ok "* ]]
-	run "$CVSEC" run -q --policy minimal -- /bin/sh -c 'echo hi; /bin/true'
-	[[ "$output" == *"hi"* ]]
-	[[ "$output" == *"fork"* ]]
+	run --separate-stderr "$CVSEC" run -q --policy minimal -- /bin/sh -c 'echo hi; /bin/true'
+	[ "$output" = hi ]
+	[[ "$stderr" == *"fork"* ]]
 }
 
 # --- status and caps -----------------------------------------------------------------------
