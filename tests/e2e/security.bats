@@ -178,6 +178,17 @@ OK" ]
 	[ ! -e "$TMP/out" ]
 }
 
+@test "without Landlock in the kernel, path rules are a clear error (CV_DISABLE=landlock)" {
+	CV_DISABLE=landlock run "$CVSEC" run --allow-write "$TMP" -- "$MARK"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"this kernel has no Landlock"* ]]
+	[[ "$output" == *"hint: "* ]]
+	nothing_ran
+	run "$CVSEC" status
+	CV_DISABLE=landlock run "$CVSEC" status
+	[[ "$output" == *"landlock     not available"* ]]
+}
+
 @test "run --policy minimal: no sockets, no forks; network: sockets" {
 	need_root
 	run --separate-stderr "$CVSEC" run -q --policy minimal --allow-exec "$(dirname "$LOAD")" -- \

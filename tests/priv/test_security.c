@@ -332,14 +332,17 @@ static void kill_rules_kill_with_sigsys(void)
 	cv_seccomp_free(&filter);
 }
 
-static void log_allows(void)
+static void log_allows_trace_needs_a_tracer(void)
 {
 	setup();
 	cv_seccomp_init(&filter, SCMP_ACT_ALLOW);
+	filter.flags = CV_SC_FLAG_LOG | CV_SC_FLAG_SPEC_ALLOW; /* the kernel takes both */
 	add("rmdir", SCMP_ACT_LOG, -1);
+	add("getcwd", SCMP_ACT_TRACE(0), -1);
 	sec.seccomp = &filter;
 	sec.id.no_new_privs = true;
 	expect_syscall(NULL, "rmdir /tmp/cvtest-none", "ENOENT"); /* it ran */
+	expect_syscall(NULL, "getcwd 0 0", "ENOSYS");             /* no tracer to ask */
 	cv_seccomp_free(&filter);
 }
 
@@ -606,7 +609,8 @@ int main(void)
 	     argument_rule_denies_only_its_value},
 	    {"KILL_PROCESS, KILL_THREAD and TRAP end the process with SIGSYS",
 	     kill_rules_kill_with_sigsys},
-	    {"LOG allows the call", log_allows},
+	    {"LOG allows the call; TRACE without a tracer says ENOSYS",
+	     log_allows_trace_needs_a_tracer},
 	    {"without no_new_privs the filter goes on before the capabilities go",
 	     filter_without_no_new_privs},
 	    {"the default profile blocks unshare, keyctl, mount; busybox still works",
