@@ -11,7 +11,7 @@ BIN       ?= bin
 CC        ?= gcc
 CFLAGS    ?= -O2 -g
 WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
-CPPFLAGS  += -D_GNU_SOURCE -Isteps -Itests -DCV_VERSION='"$(VERSION)"'
+CPPFLAGS  += -D_GNU_SOURCE -I. -Isteps -Itests -DCV_VERSION='"$(VERSION)"'
 ALL_CFLAGS = $(CFLAGS) $(WARNINGS) $(CPPFLAGS)
 
 # Debian packages the build, the demos and the tests need.
@@ -39,10 +39,16 @@ cgroups_STEPS    := 02-cgroups 01-namespaces common
 rootfs_STEPS     := 03-rootfs 02-cgroups 01-namespaces common
 security_STEPS   := 05-security common
 
+# The runtime: one library of its modules, and the binaries built on it.
+RUNTIME_SRCS := json.c spec.c spec_process.c spec_linux.c spec_resources.c spec_default.c \
+                state.c hooks.c console.c init.c exec.c create.c container.c
+RUNTIME_LIB  := $(BUILD)/lib/libcv-runtime.a
+RUNTIME_OBJS  = $(patsubst %.c,$(BUILD)/obj/runtime/%.o,$(RUNTIME_SRCS))
+
 step_lib  = $(BUILD)/lib/libcv-$(1).a
 step_objs = $(patsubst %.c,$(BUILD)/obj/steps/$(1)/%.o,$($(1)_SRCS))
 LIBS_ALL  = $(foreach s,$(STEPS),$($(s)_LIBS))
-STEP_LIBS = $(foreach s,$(call reverse,$(STEPS)),$(call step_lib,$(s)))
+STEP_LIBS = $(RUNTIME_LIB) $(foreach s,$(call reverse,$(STEPS)),$(call step_lib,$(s)))
 reverse   = $(if $(1),$(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
 
 DEMO_BINS := $(foreach d,$(DEMOS),$(BIN)/cv-$(d))
@@ -58,7 +64,7 @@ FORMAT_SRCS = $(shell git ls-files --cached --others --exclude-standard '*.c' '*
 .PHONY: all deps demo check test coverage install clean format format-check rootfs help
 .DEFAULT_GOAL := all
 
-all: $(DEMO_BINS)
+all: $(DEMO_BINS) $(BIN)/containerv
 
 help:
 	@echo "make            build every binary into $(BIN)/"
@@ -90,6 +96,14 @@ $(BIN)/cv-$(1): $(BUILD)/obj/steps/$(firstword $($(1)_STEPS))/demo.o \
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $$@ $$^ $(foreach s,$($(1)_STEPS),$($(s)_LIBS))
 endef
 $(foreach d,$(DEMOS),$(eval $(call demo_rules,$(d))))
+
+$(RUNTIME_LIB): $(RUNTIME_OBJS)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(BIN)/containerv: $(BUILD)/obj/runtime/main.o $(STEP_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS_ALL)
 
 $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(STEP_LIBS)
 	@mkdir -p $(@D)

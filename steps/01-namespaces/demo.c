@@ -468,6 +468,8 @@ static const struct cv_prog prog = {
     "the processes inside their own copy of one global resource.",
     "cv-namespaces run --user --map-root --pid --uts --hostname box -- sh",
     commands,
+    NULL,
+    NULL,
 };
 
 int main(int argc, char **argv)

@@ -615,6 +615,8 @@ static const struct cv_prog prog = {
     "processes may use: memory, CPU time, processes, block io, devices.",
     "cv-cgroups run --memory 32M --pids 20 --cpus 0.5 -- sh",
     commands,
+    NULL,
+    NULL,
 };
 
 int main(int argc, char **argv)

@@ -463,6 +463,8 @@ static const struct cv_prog prog = {
     "mounts (/proc, /dev, /sys...), and a root made of image layers.",
     "cv-rootfs run --rootfs build/rootfs -- sh",
     commands,
+    NULL,
+    NULL,
 };
 
 int main(int argc, char **argv)

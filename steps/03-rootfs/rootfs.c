@@ -195,6 +195,8 @@ int cv_rootfs_enter(const struct cv_rootfs_spec *spec, struct cv_err *err)
 		return cv_err_sys(err, "open(`%s`)", spec->root);
 	if ((r = populate(spec, root_fd, err)) < 0)
 		return r;
+	if (spec->before_pivot && (r = spec->before_pivot(spec->before_pivot_arg, err)) < 0)
+		return r;
 	if (fchdir(root_fd) < 0)
 		return cv_err_sys(err, "fchdir(`%s`)", spec->root);
 	if (spec->no_pivot || ramfs)

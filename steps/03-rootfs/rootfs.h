@@ -45,6 +45,12 @@ struct cv_rootfs_spec {
 	const char *const *masked; /* NULL-terminated, or NULL */
 	const char *const *readonly_paths;
 	const char *console; /* a pty to bind on /dev/console, or NULL */
+	/*
+	 * Called with everything mounted, just before the switch (the OCI
+	 * createRuntime and createContainer hooks run here), or NULL.
+	 */
+	int (*before_pivot)(void *arg, struct cv_err *err);
+	void *before_pivot_arg;
 	struct cv_mount_ctx ctx;
 };
 

@@ -534,6 +534,8 @@ static const struct cv_prog prog = {
     "profile - in the one order that works - then runs your command.",
     "sudo cv-security run --seccomp default -- sh -c 'unshare -U true'",
     commands,
+    NULL,
+    NULL,
 };
 
 int main(int argc, char **argv)

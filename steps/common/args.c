@@ -160,11 +160,15 @@ static const struct cv_opt *lookup(const struct cv_args *a, const char *word,
 		if (eq)
 			*inline_val = eq + 1;
 		o = find_long(own, name, len);
+		if (!o && !a->cmd && a->prog->opts)
+			o = find_long(a->prog->opts, name, len);
 		return o ? o : find_long(common_opts, name, len);
 	}
 	if (word[2])
 		*inline_val = word + 2;
 	o = find_short(own, word[1]);
+	if (!o && !a->cmd && a->prog->opts)
+		o = find_short(a->prog->opts, word[1]);
 	return o ? o : find_short(common_opts, word[1]);
 }
 
@@ -205,7 +209,10 @@ int cv_args_next(struct cv_args *a)
 		a->i++;
 		o = lookup(a, word, &inline_val);
 		if (!o)
-			return unknown_option(a, word, a->cmd ? a->cmd->opts : version_opt);
+			return unknown_option(a, word,
+					      a->cmd          ? a->cmd->opts
+					      : a->prog->opts ? a->prog->opts
+							      : version_opt);
 		if (o->id < 0) {
 			int r = common_option(a, o);
 			if (r)
@@ -241,7 +248,10 @@ int cv_args_command(struct cv_args *a, const struct cv_prog *prog, int argc, cha
 	int r;
 
 	*a = (struct cv_args){.prog = prog, .argc = argc, .argv = argv, .i = 1, .err = err};
-	r = cv_args_next(a); /* the program's own options, before the command */
+	/* the program's own options, before the command */
+	while ((r = cv_args_next(a)) > 0)
+		if (!prog->option || prog->option(a, r) != 0)
+			return CV_ARG_ERROR;
 	if (r == CV_ARG_HELP || r == CV_ARG_ERROR)
 		return r;
 	if (a->i >= argc) {
@@ -315,6 +325,8 @@ void cv_args_print_help(const struct cv_prog *prog, const struct cv_cmd *cmd, FI
 	for (const struct cv_cmd *c = prog->cmds; c->name; c++)
 		fprintf(out, "  %-12s %s\n", c->name, c->summary);
 	fprintf(out, "\nOptions:\n");
+	if (prog->opts)
+		print_opts(prog->opts, out);
 	print_opts(common_opts, out);
 	print_opts(version_opt, out);
 	fprintf(out, "\nRun `%s COMMAND --help` for a command's options.\n\nExample:\n  %s\n",

@@ -53,6 +53,11 @@ struct cv_prog {
 	const char *summary;       /* one paragraph */
 	const char *example;       /* shown at the end of `--help` */
 	const struct cv_cmd *cmds; /* ends with an entry whose name is NULL */
+	/* Options of the program itself, before the command (`containerv --root
+	 * DIR create ...`), and what to do with each; NULL when there are none.
+	 * option() returns 0, or CV_ARG_ERROR with a->err set. */
+	const struct cv_opt *opts;
+	int (*option)(struct cv_args *a, int id);
 };
 
 struct cv_args {

@@ -30,14 +30,16 @@ static void shorten(const char *data, size_t len, char *out, size_t size)
 	out[o] = '\0';
 }
 
-int cv_write_file(const char *path, const char *data, size_t len, struct cv_err *err)
+static int write_once(const char *path, int flags, mode_t mode, const char *data, size_t len,
+		      struct cv_err *err)
 {
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	_cleanup_close_ int fd = open(path, flags | O_WRONLY | O_CLOEXEC | O_NOCTTY, mode);
 	char shown[128];
 	ssize_t n;
 
 	if (fd < 0)
-		return cv_err_sys(err, "open(`%s`, O_WRONLY)", path);
+		return cv_err_sys(err, "open(`%s`, O_WRONLY%s)", path,
+				  flags & O_CREAT ? "|O_CREAT" : "");
 	n = write(fd, data, len);
 	shorten(data, len, shown, sizeof(shown));
 	cv_trace_sys(n, "write(%s, \"%s\")", path, shown);
@@ -48,6 +50,17 @@ int cv_write_file(const char *path, const char *data, size_t len, struct cv_err 
 		return cv_err_sys(err, "write(`%s`): short write, %zd of %zu bytes", path, n, len);
 	}
 	return 0;
+}
+
+int cv_write_file(const char *path, const char *data, size_t len, struct cv_err *err)
+{
+	return write_once(path, 0, 0, data, len, err);
+}
+
+int cv_write_file_new(const char *path, const char *data, size_t len, mode_t mode,
+		      struct cv_err *err)
+{
+	return write_once(path, O_CREAT | O_TRUNC, mode, data, len, err);
 }
 
 ssize_t cv_read_file(const char *path, char *buf, size_t size, struct cv_err *err)

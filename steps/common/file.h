@@ -16,6 +16,10 @@
  */
 int cv_write_file(const char *path, const char *data, size_t len, struct cv_err *err);
 
+/* cv_write_file_new - the same, creating or truncating the file (with mode). */
+int cv_write_file_new(const char *path, const char *data, size_t len, mode_t mode,
+		      struct cv_err *err);
+
 /*
  * cv_read_file - read up to size-1 bytes of the file at path into buf and
  * NUL-terminate it.  Returns the length read, or -errno.

@@ -38,7 +38,7 @@ static const struct cv_cmd cmds[] = {
      run_cmd},
     {NULL, NULL, NULL, NULL, NULL, 0, NULL},
 };
-static const struct cv_prog prog = {"prog", "A test program.", "prog run x", cmds};
+static const struct cv_prog prog = {"prog", "A test program.", "prog run x", cmds, NULL, NULL};
 
 static struct cv_err err;
 static struct cv_args a;

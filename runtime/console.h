@@ -1,0 +1,45 @@
+/*
+ * console.h - a terminal for the container.
+ *
+ * With "terminal": true the container's process gets a pseudo-terminal
+ * made inside the container (its own devpts instance, so ttyname() and
+ * /dev/console name something that exists in there).  The other end, the
+ * master, goes to whoever manages the container's I/O: a program
+ * listening on the --console-socket, which receives it as SCM_RIGHTS -
+ * sent as runc sends it (the pty's name as the message), because clients
+ * such as conmon expect exactly that.  Without a console socket, `run` in
+ * the foreground is that program itself and copies between its own
+ * terminal and the master.
+ */
+#ifndef CV_RT_CONSOLE_H
+#define CV_RT_CONSOLE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "common/err.h"
+
+/* cv_console_connect - connect to the console socket at path; the fd, or -errno. */
+int cv_console_connect(const char *path, struct cv_err *err);
+
+/*
+ * cv_console_setup - in the container after pivot_root: open a pty from
+ * /dev/ptmx, size it, bind the slave over /dev/console, make it the
+ * controlling terminal and stdin/out/err, send the master over `sock`.
+ */
+int cv_console_setup(int sock, unsigned rows, unsigned cols, struct cv_err *err);
+
+/*
+ * cv_console_recv - receive a master fd sent by cv_console_setup; the fd,
+ * or -errno.  Without `wait`, only one already sent.
+ */
+int cv_console_recv(int sock, bool wait, struct cv_err *err);
+
+/*
+ * cv_console_copy - until pid exits: copy our stdin to the master and the
+ * master to our stdout, with our terminal (if stdin is one) in raw mode
+ * and restored after.  Returns pid's status as waitpid gives it.
+ */
+int cv_console_copy(int master, pid_t pid);
+
+#endif

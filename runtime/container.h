@@ -1,0 +1,59 @@
+/*
+ * container.h - a container's life, as the OCI runtime spec's
+ * runtime.md describes it, on top of the steps:
+ *
+ *     create  -> "created": everything set up, the init waiting at exec.fifo
+ *     start   -> "running": the init execs the program
+ *     kill    -> a signal to the init (or, with all, every process of it)
+ *     delete  -> "stopped" containers only (or forced): cgroup, state gone
+ *
+ * Each function takes the state root (--root) and the container id.
+ */
+#ifndef CV_RT_CONTAINER_H
+#define CV_RT_CONTAINER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "common/err.h"
+
+struct cv_create {
+	const char *root; /* the state root, /run/containerv */
+	const char *id;
+	const char *bundle;         /* default "." */
+	const char *pid_file;       /* write the init's pid here, or NULL */
+	const char *console_socket; /* path of the console socket, or NULL */
+	int console_fd;             /* or a connected socket to send the terminal over; -1 */
+	bool no_pivot;
+	bool no_new_keyring;
+	int preserve_fds;
+	bool foreground; /* `run` without -d: a terminal may be ours to serve */
+};
+
+/*
+ * cv_container_create - make the container; on success *init is its init
+ * process, a child of the caller, waiting for start.  On failure nothing
+ * is left: no cgroup, no state directory, no process.
+ */
+int cv_container_create(const struct cv_create *c, pid_t *init, struct cv_err *err);
+
+/* cv_container_start - let a created container's init exec its program; poststart hooks. */
+int cv_container_start(const char *root, const char *id, struct cv_err *err);
+
+/* cv_container_kill - sig to the init; with all, to every process in its cgroup. */
+int cv_container_kill(const char *root, const char *id, int sig, bool all, struct cv_err *err);
+
+/*
+ * cv_container_delete - remove a stopped (or created) container; with
+ * force, kill a running one first.  Cleans the cgroup and the state even
+ * when the init died half-way through its create; runs poststop hooks.
+ */
+int cv_container_delete(const char *root, const char *id, bool force, struct cv_err *err);
+
+/* cv_container_state - the OCI state JSON, status as of now; malloc()ed. */
+int cv_container_state(const char *root, const char *id, char **json, struct cv_err *err);
+
+/* cv_signal_parse - "KILL", "SIGKILL", "kill" or "9" -> 9. */
+int cv_signal_parse(const char *text, int *sig, struct cv_err *err);
+
+#endif

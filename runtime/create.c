@@ -1,0 +1,422 @@
+/*
+ * create.c - `create`: the runtime's side of making a container (see
+ * container.h; the container's side is init.c).
+ *
+ * cv_container_create() reads like the list of what a container is made
+ * of, each line a step's module, in the order that works:
+ *
+ *   1. the bundle's config.json, checked whole   nothing is made for a bad one
+ *   2. the state directory, state.json           so `delete` finds whatever follows
+ *   3. exec.fifo                                 where the init will wait for start
+ *   4. the cgroup and its limits (step 02)       before the init exists: it is born in it
+ *   5. the init (step 01)                        new namespaces, id maps, hostname
+ *   6. prestart and createRuntime hooks          when the init has mounted, before pivot_root
+ *   7. "created", the pid file                   the init now waits at exec.fifo
+ *
+ * If any of it fails, what was made is unmade, in reverse.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "01-namespaces/namespaces.h"
+#include "02-cgroups/cgroups.h"
+#include "05-security/apparmor.h"
+#include "common/cleanup.h"
+#include "common/file.h"
+#include "common/syscalls.h"
+#include "common/trace.h"
+#include "runtime/console.h"
+#include "runtime/container.h"
+#include "runtime/hooks.h"
+#include "runtime/init.h"
+#include "runtime/state.h"
+
+/* Everything create holds while it works. */
+struct creation {
+	const struct cv_create *c;
+	struct cv_spec spec;
+	struct cv_state st;
+	struct cv_cg_host host;
+	struct cv_cgroup cg;
+	bool have_cg;
+	struct cv_init in;
+	int sync_fd; /* the runtime's end */
+	pid_t pid;
+};
+
+/* Checks that need no change to the system: a bad config leaves nothing behind. */
+static int check_spec(struct creation *k, struct cv_err *err)
+{
+	struct cv_spec *s = &k->spec;
+
+	if (!s->has_process) {
+		cv_err_set(err, EINVAL, "config.json: process: missing");
+		return cv_err_hint(err, "a container needs a process to run: \"process\": "
+					"{\"args\": [\"sh\"], \"cwd\": \"/\"}");
+	}
+	if (s->terminal && !k->c->console_socket && k->c->console_fd < 0 && !k->c->foreground) {
+		cv_err_set(err, EINVAL,
+			   "cannot allocate a terminal when detaching without a console "
+			   "socket");
+		return cv_err_hint(err, "give --console-socket, or set process.terminal to false");
+	}
+	if (!s->terminal && k->c->console_socket) {
+		cv_err_set(err, EINVAL, "--console-socket given, but process.terminal is false");
+		return cv_err_hint(err, "the console socket receives the container's terminal");
+	}
+	for (unsigned i = 0; i < s->n_joins; i++)
+		if (s->joins[i].flag == CLONE_NEWUSER) {
+			cv_err_set(err, ENOTSUP,
+				   "config.json: linux.namespaces: joining a user namespace "
+				   "by path (`%s`) is not supported",
+				   s->joins[i].path);
+			return cv_err_hint(err, "give uidMappings and gidMappings for a new user "
+						"namespace instead");
+		}
+	if (s->apparmor && !cv_apparmor_enabled())
+		return cv_apparmor_exec(s->apparmor, err); /* the error that says why */
+	if (s->has_seccomp && cv_seccomp_check(&s->seccomp, err) < 0)
+		return cv_err_wrap(err, "config.json: linux.seccomp");
+	if (s->has_resources && cv_cg_check(&k->host, s->limits, err) < 0)
+		return cv_err_wrap(err, "config.json: linux.resources");
+	return 0;
+}
+
+/*
+ * The devices every container has (null, zero, full, random, urandom,
+ * tty, console, ptmx and the ptys) are allowed after the config's own
+ * rules, as runc does: a config that denies all ("a", "rwm") still gets a
+ * working /dev.  So are the devices linux.devices creates, and mknod of
+ * any node (using one is what the rules decide).
+ */
+static void allow_default_devices(struct cv_spec *s)
+{
+	static const struct cv_cg_dev_rule standard[] = {
+	    {true, 'c', -1, -1, CV_DEV_MKNOD}, {true, 'b', -1, -1, CV_DEV_MKNOD},
+	    {true, 'c', 1, 3, CV_DEV_ALL},     {true, 'c', 1, 5, CV_DEV_ALL},
+	    {true, 'c', 1, 7, CV_DEV_ALL},     {true, 'c', 1, 8, CV_DEV_ALL},
+	    {true, 'c', 1, 9, CV_DEV_ALL},     {true, 'c', 5, 0, CV_DEV_ALL},
+	    {true, 'c', 5, 1, CV_DEV_ALL},     {true, 'c', 5, 2, CV_DEV_ALL},
+	    {true, 'c', 136, -1, CV_DEV_ALL},
+	};
+	struct cv_cg_limits *l = s->limits;
+
+	if (!s->has_resources || !l->n_rules)
+		return; /* no device rules at all: the cgroup allows everything */
+	for (size_t i = 0;
+	     i < sizeof(standard) / sizeof(standard[0]) && l->n_rules < CV_CG_MAX_RULES; i++)
+		l->rules[l->n_rules++] = standard[i];
+	for (size_t i = 0; i < s->n_devices && l->n_rules < CV_CG_MAX_RULES; i++)
+		l->rules[l->n_rules++] =
+		    (struct cv_cg_dev_rule){true, s->devices[i].type == 'b' ? 'b' : 'c',
+					    s->devices[i].major, s->devices[i].minor, CV_DEV_ALL};
+}
+
+/* Step 03's spec and step 05's settings, from the config. */
+static void build_init(struct creation *k)
+{
+	const struct cv_spec *s = &k->spec;
+	struct cv_rootfs_spec *r = &k->in.rootfs;
+	bool dev_bound = false;
+
+	for (size_t i = 0; i < s->n_mounts; i++)
+		if (!strcmp(s->mounts[i].destination, "/dev") && s->mounts[i].bind)
+			dev_bound = true;
+	cv_rootfs_spec_init(r);
+	r->root = s->root_abs;
+	r->readonly = s->root_readonly;
+	r->no_pivot = k->c->no_pivot;
+	r->propagation = s->propagation;
+	r->mounts = s->mounts;
+	r->n_mounts = s->n_mounts;
+	r->populate_dev = !dev_bound;
+	r->devices = s->devices;
+	r->n_devices = s->n_devices;
+	r->masked = s->masked;
+	r->readonly_paths = s->readonly_paths;
+	r->ctx.userns = s->ns_new & CLONE_NEWUSER;
+	r->ctx.own_netns = s->ns_new & CLONE_NEWNET;
+	r->ctx.own_cgroupns = s->ns_new & CLONE_NEWCGROUP;
+	for (unsigned i = 0; i < s->n_joins; i++) {
+		if (s->joins[i].flag == CLONE_NEWNET)
+			r->ctx.own_netns = true; /* joined, but not the host's */
+		if (s->joins[i].flag == CLONE_NEWNS)
+			k->in.ns_mnt_join = s->joins[i].path;
+	}
+	cv_security_init(&k->in.sec);
+	k->in.sec.id = s->id;
+	k->in.sec.set_caps = s->has_caps;
+	k->in.sec.caps = s->caps;
+	if (s->has_caps)
+		cv_caps_usable(&k->in.sec.caps); /* one this host lacks: a warning, as runc gives */
+	k->in.sec.seccomp = s->has_seccomp ? &s->seccomp : NULL;
+	k->in.sec.apparmor = s->apparmor;
+	k->in.spec = s;
+	k->in.preserve_fds = k->c->preserve_fds;
+	k->in.new_keyring = !k->c->no_new_keyring;
+}
+
+/* Step 2: the directory, and a state.json saying what to clean if we die. */
+static int make_state(struct creation *k, struct cv_err *err)
+{
+	char path[PATH_MAX + 16], text[1 << 16];
+	ssize_t n;
+	int r;
+
+	if ((r = cv_state_make(k->c->root, k->c->id, &k->st, err)) < 0)
+		return r;
+	snprintf(k->st.bundle, sizeof(k->st.bundle), "%s", k->spec.bundle);
+	snprintf(k->st.rootfs, sizeof(k->st.rootfs), "%s", k->spec.root_abs);
+	if (k->spec.cgroups_path && k->spec.cgroups_path[0])
+		snprintf(k->st.cgroup, sizeof(k->st.cgroup), "%s", k->spec.cgroups_path);
+	else
+		snprintf(k->st.cgroup, sizeof(k->st.cgroup), "/containerv/%s", k->c->id);
+	k->st.annotations = json_incref(k->spec.annotations);
+	if ((r = cv_state_save(&k->st, err)) < 0)
+		return r;
+	/* the config as it was, for delete's poststop hooks */
+	snprintf(path, sizeof(path), "%s/config.json", k->spec.bundle);
+	if ((n = cv_read_file(path, text, sizeof(text), err)) < 0)
+		return (int)n;
+	snprintf(path, sizeof(path), "%s/config.json", k->st.dir);
+	return cv_write_file_new(path, text, (size_t)n, 0600, err);
+}
+
+/* Step 3: the fifo, open for reading and writing: the init inherits it. */
+static int make_fifo(struct creation *k, struct cv_err *err)
+{
+	char path[PATH_MAX + 16];
+
+	snprintf(path, sizeof(path), "%s/exec.fifo", k->st.dir);
+	if (mkfifo(path, 0600) < 0)
+		return cv_err_sys(err, "mkfifo(`%s`)", path);
+	k->in.fifo_fd = open(path, O_RDWR | O_CLOEXEC);
+	return k->in.fifo_fd < 0 ? cv_err_sys(err, "open(`%s`)", path) : 0;
+}
+
+/* Step 4: the cgroup.  Without the rights to make one, and with no limits asked, do without. */
+static int make_cgroup(struct creation *k, struct cv_err *err)
+{
+	int r = cv_cg_create(&k->host, k->st.cgroup, &k->cg, err);
+
+	if (r == -EACCES || r == -EPERM || r == -EROFS) {
+		if (k->spec.has_resources)
+			return cv_err_wrap(err, "config.json: linux.resources need a cgroup");
+		cv_trace("no cgroup for an unprivileged container without limits");
+		k->st.cgroup[0] = '\0';
+		return cv_state_save(&k->st, err);
+	}
+	if (r < 0)
+		return r;
+	k->have_cg = true;
+	return k->spec.has_resources ? cv_cg_set(&k->cg, k->spec.limits, err) : 0;
+}
+
+/* Runs in create once the init exists: into every cgroup tree, before it does anything. */
+static int enter_cgroup(pid_t child, void *arg, struct cv_err *err)
+{
+	struct creation *k = arg;
+
+	return k->have_cg ? cv_cg_enter(&k->cg, child, err) : 0;
+}
+
+/*
+ * Namespaces given by path (but mount, joined by the init): entered by
+ * create around the clone, so the init is born in them, then left.
+ */
+static int join_around(const struct cv_spec *s, int *saved, bool back, struct cv_err *err)
+{
+	int r;
+
+	for (unsigned i = 0; i < s->n_joins; i++) {
+		const struct cv_ns_type *t = cv_ns_by_flag(s->joins[i].flag);
+		char own[64];
+		if (t->flag == CLONE_NEWNS || t->flag == CLONE_NEWUSER)
+			continue;
+		if (!back) {
+			snprintf(own, sizeof(own), "/proc/self/ns/%s", t->name);
+			saved[i] = open(own, O_RDONLY | O_CLOEXEC);
+			if ((r = cv_ns_join_path(s->joins[i].path, t->flag, err)) < 0)
+				return cv_err_wrap(err, "config.json: linux.namespaces (%s)",
+						   t->oci);
+		} else if (saved[i] >= 0) {
+			(void)!sys_setns(saved[i], t->flag);
+			close(saved[i]);
+			saved[i] = -1;
+		}
+	}
+	return 0;
+}
+
+/* Step 5: the init, in its namespaces and cgroup. */
+static int spawn_init(struct creation *k, struct cv_err *err)
+{
+	const struct cv_spec *s = &k->spec;
+	struct cv_ns_spec *ns = calloc(1, sizeof(*ns));
+	int sv[2], saved[8] = {-1, -1, -1, -1, -1, -1, -1, -1}, r;
+
+	if (!ns || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		free(ns);
+		return cv_err_sys(err, "socketpair(AF_UNIX, SOCK_SEQPACKET)");
+	}
+	k->sync_fd = sv[0];
+	k->in.sync_fd = sv[1];
+	cv_ns_spec_init(ns);
+	ns->flags = s->ns_new & ~CLONE_NEWCGROUP; /* the init unshares it once in its cgroup */
+	ns->hostname = s->hostname;
+	ns->domainname = s->domainname;
+	ns->uid_map = s->uid_map;
+	ns->gid_map = s->gid_map;
+	ns->monotonic = s->monotonic;
+	ns->boottime = s->boottime;
+	ns->cgroup_fd = k->have_cg ? cv_cg_clone_fd(&k->cg, err) : -1;
+	ns->parent_hook = enter_cgroup;
+	ns->parent_hook_arg = k;
+	r = join_around(s, saved, false, err);
+	if (r == 0)
+		k->pid = cv_ns_spawn(ns, cv_init_main, &k->in, err);
+	join_around(s, saved, true, err);
+	if (ns->cgroup_fd >= 0)
+		close(ns->cgroup_fd);
+	free(ns);
+	close(k->in.sync_fd);
+	return r < 0 ? r : k->pid < 0 ? (int)k->pid : 0;
+}
+
+/* Steps 6 and 7: answer the init until it is created, or reports its error. */
+static int converse(struct creation *k, struct cv_err *err)
+{
+	struct cv_sync m;
+	char *state;
+	ssize_t n;
+	int r;
+
+	for (;;) {
+		while ((n = recv(k->sync_fd, &m, sizeof(m), 0)) < 0 && errno == EINTR)
+			;
+		if (n < (ssize_t)offsetof(struct cv_sync, state))
+			return cv_err_set(err, ECHILD,
+					  "the container's init died while it was set up");
+		if (m.type == CV_SYNC_ERROR) {
+			*err = m.err;
+			return -err->code;
+		}
+		if (m.type == CV_SYNC_CREATED)
+			return 0;
+		/* CV_SYNC_HOOKS: the mounts are made; before pivot_root */
+		if (!(state = cv_state_json(&k->st, CV_CREATING)))
+			return cv_err_set(err, ENOMEM, "state");
+		r = cv_hooks_run(k->spec.hooks[CV_HOOK_PRESTART], k->spec.n_hooks[CV_HOOK_PRESTART],
+				 CV_HOOK_PRESTART, state, false, err);
+		if (r == 0)
+			r = cv_hooks_run(k->spec.hooks[CV_HOOK_CREATE_RUNTIME],
+					 k->spec.n_hooks[CV_HOOK_CREATE_RUNTIME],
+					 CV_HOOK_CREATE_RUNTIME, state, false, err);
+		m.type = CV_SYNC_HOOKS_DONE;
+		snprintf(m.state, sizeof(m.state), "%s", state);
+		free(state);
+		if (r < 0)
+			return r;
+		if (send(k->sync_fd, &m, sizeof(m), MSG_NOSIGNAL) < 0)
+			return cv_err_sys(err, "send(to the container's init)");
+	}
+}
+
+/* Undo, in reverse: the init, the cgroup, the state directory. */
+static void unmake(struct creation *k)
+{
+	struct cv_err ignored;
+
+	if (k->pid > 0) {
+		kill(k->pid, SIGKILL);
+		waitpid(k->pid, NULL, 0);
+	}
+	if (k->have_cg)
+		cv_cg_destroy(&k->cg, &ignored);
+	if (k->st.lock_fd >= 0)
+		cv_state_remove(&k->st, &ignored);
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct cv_err *err)
+{
+	char text[32], tmp[PATH_MAX];
+	int n = snprintf(text, sizeof(text), "%d", (int)pid);
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (cv_write_file_new(tmp, text, (size_t)n, 0644, err) < 0)
+		return -err->code;
+	return rename(tmp, path) < 0 ? cv_err_sys(err, "rename(`%s`, `%s`)", tmp, path) : 0;
+}
+
+int cv_container_create(const struct cv_create *c, pid_t *init, struct cv_err *err)
+{
+	struct creation *k = calloc(1, sizeof(*k));
+	struct stat self;
+	int r;
+
+	if (!k)
+		return cv_err_set(err, ENOMEM, "create");
+	k->c = c;
+	k->st.lock_fd = k->in.fifo_fd = k->in.console_fd = k->sync_fd = -1;
+	if ((r = cv_state_id_check(c->id, err)) < 0 ||
+	    (r = cv_spec_load(c->bundle, &k->spec, err)) < 0)
+		goto out;
+	if ((r = cv_cg_detect(NULL, &k->host, err)) < 0 || (r = check_spec(k, err)) < 0)
+		goto out_spec;
+	allow_default_devices(&k->spec);
+	build_init(k);
+	if ((r = cv_rootfs_check(&k->in.rootfs, err)) < 0)
+		goto out_spec;
+	if (stat("/proc/self/exe", &self) == 0) {
+		k->in.self_dev = self.st_dev;
+		k->in.self_ino = self.st_ino;
+	}
+	/* 2-4: what delete must be able to find, then the fifo, then the cgroup */
+	if ((r = make_state(k, err)) < 0 || (r = make_fifo(k, err)) < 0 ||
+	    (r = make_cgroup(k, err)) < 0)
+		goto fail;
+	if (c->console_socket &&
+	    (k->in.console_fd = cv_console_connect(c->console_socket, err)) < 0) {
+		r = k->in.console_fd;
+		goto fail;
+	}
+	if (c->console_fd >= 0 && k->spec.terminal)
+		k->in.console_fd = c->console_fd;
+	/* 5: the init */
+	if ((r = spawn_init(k, err)) < 0)
+		goto fail;
+	k->st.pid = k->pid;
+	k->st.start = cv_proc_start(k->pid);
+	if ((r = cv_state_save(&k->st, err)) < 0 || (r = converse(k, err)) < 0)
+		goto fail;
+	/* 7: created */
+	k->st.status = CV_CREATED;
+	if ((r = cv_state_save(&k->st, err)) < 0 ||
+	    (c->pid_file && (r = write_pid_file(c->pid_file, k->pid, err)) < 0))
+		goto fail;
+	*init = k->pid;
+	cv_trace("container `%s` created: init is pid %d, waiting for start", c->id, (int)k->pid);
+	cv_state_close(&k->st);
+	goto out_spec;
+fail:
+	unmake(k);
+out_spec:
+	if (k->in.fifo_fd >= 0)
+		close(k->in.fifo_fd);
+	if (k->in.console_fd >= 0 && k->in.console_fd != c->console_fd)
+		close(k->in.console_fd);
+	if (k->sync_fd >= 0)
+		close(k->sync_fd);
+	cv_spec_free(&k->spec);
+out:
+	free(k);
+	return r;
+}

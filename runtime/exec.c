@@ -1,0 +1,164 @@
+/*
+ * exec.c - the last call: execve of the container's program, checked
+ * (see init.h).
+ *
+ * CVE-2019-5736: the container's init is the runtime's own process until
+ * it execs, so its /proc/self/exe is the runtime binary on the host.  A
+ * container whose program is /proc/self/exe - directly, through a symlink,
+ * or as the #! interpreter of a script - would run the runtime binary
+ * again, inside the container; dynamically linked, it would load the
+ * container's libc, and code of the container's choosing could then open
+ * the host binary for writing once the runtime exits.  runc and crun
+ * answered by re-executing a sealed copy of themselves on every start
+ * (a few milliseconds each time).  Here the file to run is opened first,
+ * compared with the runtime's own (device and inode), interpreters of
+ * scripts likewise, and then executed through that very descriptor
+ * (execveat with AT_EMPTY_PATH), so nothing can be swapped in between.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/trace.h"
+#include "runtime/init.h"
+
+#define MAX_INTERP_DEPTH 4 /* the kernel's own limit on #! nesting */
+#define DEFAULT_PATH     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* PATH from the container's environment. */
+static const char *env_path(const char *const *env)
+{
+	for (; env && *env; env++)
+		if (!strncmp(*env, "PATH=", 5))
+			return *env + 5;
+	return DEFAULT_PATH;
+}
+
+/* Open the program as execvp would find it; the fd, and its path in `found`. */
+static int find_program(const char *name, const char *const *env, char *found, size_t size)
+{
+	char dirs[4096];
+	int fd;
+
+	if (strchr(name, '/')) {
+		snprintf(found, size, "%s", name);
+		return open(name, O_PATH | O_CLOEXEC);
+	}
+	snprintf(dirs, sizeof(dirs), "%s", env_path(env));
+	for (char *d = strtok(dirs, ":"); d; d = strtok(NULL, ":")) {
+		snprintf(found, size, "%s/%s", *d ? d : ".", name);
+		if ((fd = open(found, O_PATH | O_CLOEXEC)) >= 0) {
+			struct stat st;
+			if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+			    faccessat(fd, "", X_OK, AT_EMPTY_PATH) == 0)
+				return fd;
+			close(fd);
+		}
+	}
+	errno = ENOENT;
+	return -1;
+}
+
+static int refuse_self(const struct cv_init *in, int fd, const char *path, struct cv_err *err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return cv_err_sys(err, "fstat(`%s`)", path);
+	if (st.st_dev != in->self_dev || st.st_ino != in->self_ino)
+		return 0;
+	cv_err_set(err, EPERM, "refusing to execute `%s`: it is the runtime's own binary", path);
+	return cv_err_hint(err, "a container may not run the host's containerv (CVE-2019-5736)");
+}
+
+/* A #! line: the interpreter and its one optional argument; false when not a script. */
+static bool read_shebang(const char *path, char *interp, size_t size, char **arg)
+{
+	char line[256];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, line, sizeof(line) - 1) : -1;
+	char *p, *end;
+
+	if (fd >= 0)
+		close(fd);
+	if (n < 3 || line[0] != '#' || line[1] != '!')
+		return false;
+	line[n] = '\0';
+	line[strcspn(line, "\n")] = '\0';
+	for (p = line + 2; *p == ' ' || *p == '\t'; p++)
+		;
+	end = p + strcspn(p, " \t");
+	*arg = NULL;
+	if (*end) {
+		*end++ = '\0';
+		end += strspn(end, " \t");
+		if (*end)
+			*arg = strdup(end);
+	}
+	snprintf(interp, size, "%s", p);
+	return interp[0] != '\0';
+}
+
+static int exec_fd(int fd, const char *const *argv, const char *const *env, const char *path,
+		   struct cv_err *err)
+{
+	static const char *const no_env[] = {NULL};
+
+	cv_trace("execveat(`%s`) - the container's program", path);
+	syscall(SYS_execveat, fd, "", argv, env ? env : no_env, AT_EMPTY_PATH);
+	cv_err_sys(err, "exec `%s`", path);
+	return errno == ENOENT ? cv_err_hint(err, "is it in the container's root filesystem, and "
+						  "its interpreter (#! or ELF) too?")
+			       : -err->code;
+}
+
+int cv_exec_checked(const struct cv_init *in, struct cv_err *err)
+{
+	const char *const *argv = in->spec->args, *const *env = in->spec->env;
+	const char **args = NULL;
+	char path[PATH_MAX], interp[PATH_MAX];
+	int fd = find_program(argv[0], env, path, sizeof(path)), r;
+
+	if (fd < 0) {
+		cv_err_sys(err, "exec `%s`", argv[0]);
+		return cv_err_hint(err, "not found in the container (PATH=%s)", env_path(env));
+	}
+	for (int depth = 0; depth < MAX_INTERP_DEPTH; depth++) {
+		const char **next;
+		char *opt = NULL;
+		size_t n = 0, k = 0;
+
+		if ((r = refuse_self(in, fd, path, err)) < 0)
+			return r;
+		if (!read_shebang(path, interp, sizeof(interp), &opt))
+			return exec_fd(fd, args ? args : argv, env, path, err);
+		/* a script: run its interpreter ourselves, as the kernel would, once checked */
+		while (argv[n])
+			n++;
+		if (!(next = calloc(n + 3, sizeof(char *))))
+			return cv_err_set(err, ENOMEM, "exec `%s`", path);
+		next[k++] = strdup(interp);
+		if (opt)
+			next[k++] = opt;
+		next[k++] = strdup(path);
+		for (size_t i = 1; i < n; i++)
+			next[k++] = argv[i];
+		free(args);
+		argv = args = next;
+		close(fd);
+		snprintf(path, sizeof(path), "%s", interp);
+		if ((fd = open(path, O_PATH | O_CLOEXEC)) < 0) {
+			cv_err_sys(err, "exec `%s`: its interpreter `%s`", in->spec->args[0], path);
+			return cv_err_hint(
+			    err, "the #! line names a program the container does not have");
+		}
+	}
+	return cv_err_set(err, ELOOP, "exec `%s`: interpreters nested more than %d deep",
+			  in->spec->args[0], MAX_INTERP_DEPTH);
+}

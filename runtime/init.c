@@ -1,0 +1,250 @@
+/*
+ * init.c - the container's init, in the order the kernel requires (see
+ * init.h for the conversation with the runtime).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/keyctl.h>
+#include <sys/ioctl.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "01-namespaces/namespaces.h"
+#include "common/file.h"
+#include "common/syscalls.h"
+#include "common/trace.h"
+#include "runtime/console.h"
+#include "runtime/hooks.h"
+#include "runtime/init.h"
+
+#ifndef IOPRIO_WHO_PROCESS
+#define IOPRIO_WHO_PROCESS 1
+#endif
+
+static int send_msg(int fd, int type, const struct cv_err *err)
+{
+	struct cv_sync m = {.type = type};
+
+	if (err)
+		m.err = *err;
+	return send(fd, &m, offsetof(struct cv_sync, state), MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+/* Called by step 03 with everything mounted, before pivot_root. */
+static int before_pivot(void *arg, struct cv_err *err)
+{
+	struct cv_init *in = arg;
+	struct cv_sync m;
+	ssize_t n;
+	int r;
+
+	/* the runtime runs prestart and createRuntime hooks in its namespaces */
+	if (send_msg(in->sync_fd, CV_SYNC_HOOKS, NULL) < 0)
+		return cv_err_sys(err, "telling the runtime the mounts are made");
+	while ((n = recv(in->sync_fd, &m, sizeof(m), 0)) < 0 && errno == EINTR)
+		;
+	if (n < (ssize_t)offsetof(struct cv_sync, state) || m.type != CV_SYNC_HOOKS_DONE)
+		return cv_err_set(err, EPIPE,
+				  "the runtime went away during the createRuntime hooks");
+	snprintf(in->state, sizeof(in->state), "%s", m.state);
+	in->sec.seccomp_state = in->state;
+	/* createContainer hooks: ours, in the container's namespaces, before the switch */
+	r = cv_hooks_run(in->spec->hooks[CV_HOOK_CREATE_CONTAINER],
+			 in->spec->n_hooks[CV_HOOK_CREATE_CONTAINER], CV_HOOK_CREATE_CONTAINER,
+			 in->state, false, err);
+	return r;
+}
+
+/* linux.sysctl, into the container's own /proc/sys. */
+static int set_sysctl(const struct cv_spec *spec, struct cv_err *err)
+{
+	char path[512];
+
+	for (size_t i = 0; i < spec->n_sysctl; i++) {
+		snprintf(path, sizeof(path), "/proc/sys/%s", spec->sysctl[i].key);
+		for (char *p = path + 10; *p; p++)
+			if (*p == '.')
+				*p = '/';
+		if (cv_write_file(path, spec->sysctl[i].value, strlen(spec->sysctl[i].value), err) <
+		    0)
+			return cv_err_hint(
+			    err,
+			    "sysctl `%s`: only namespaced sysctls (net.*, kernel.shm*, "
+			    "kernel.msg*, kernel.sem, fs.mqueue.*) can be set for one "
+			    "container, and net.* needs its own network namespace",
+			    spec->sysctl[i].key);
+	}
+	return 0;
+}
+
+/* personality, I/O priority, scheduler: attributes of the process that exec keeps. */
+static int set_process_attrs(const struct cv_spec *spec, struct cv_err *err)
+{
+	if (spec->has_personality && personality(spec->personality) < 0)
+		return cv_err_sys(err, "personality(%#lx)", spec->personality);
+	if (spec->has_ioprio && syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0,
+					(spec->ioprio_class << 13) | spec->ioprio_level) < 0)
+		return cv_err_sys(err, "ioprio_set(class %d, level %d)", spec->ioprio_class,
+				  spec->ioprio_level);
+	if (spec->has_scheduler) {
+		struct {
+			uint32_t size, policy;
+			uint64_t flags;
+			int32_t nice;
+			uint32_t priority;
+			uint64_t runtime, deadline, period;
+		} attr = {48,
+			  (uint32_t)spec->sched_policy,
+			  spec->sched_flags,
+			  spec->sched_nice,
+			  (uint32_t)spec->sched_priority,
+			  spec->sched_runtime,
+			  spec->sched_deadline,
+			  spec->sched_period};
+		if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
+			return cv_err_sys(err, "sched_setattr(policy %d)", spec->sched_policy);
+	}
+	return 0;
+}
+
+/*
+ * The working directory, resolved inside the new root with no magic links:
+ * "/proc/self/fd/N" cannot lead to a directory of the host (CVE-2024-21626).
+ */
+static int enter_cwd(const char *cwd, struct cv_err *err)
+{
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+	int fd = sys_openat2(AT_FDCWD, cwd, &how, sizeof(how)), r;
+
+	if (fd < 0 && errno == ENOENT && mkdir(cwd, 0755) == 0) /* runc makes a missing cwd */
+		fd = sys_openat2(AT_FDCWD, cwd, &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS) /* before 5.6: no magic links after the fds are closed */
+		fd = open(cwd, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		cv_err_sys(err, "process.cwd `%s`", cwd);
+		return cv_err_hint(err, "the working directory must be a directory inside the "
+					"container");
+	}
+	r = fchdir(fd);
+	close(fd);
+	cv_trace_sys(r, "chdir(`%s`) inside the root", cwd);
+	return r < 0 ? cv_err_sys(err, "chdir(`%s`)", cwd) : 0;
+}
+
+/*
+ * Every descriptor but stdio, the preserved ones and ours is closed; ours
+ * close at exec.  Nothing of the runtime's reaches the container.
+ */
+static int close_fds(const struct cv_init *in, struct cv_err *err)
+{
+	unsigned first = 3 + (unsigned)in->preserve_fds;
+	int keep[] = {in->sync_fd, in->fifo_fd};
+
+	for (unsigned fd = first; fd < 1024; fd++) {
+		bool ours = (int)fd == keep[0] || (int)fd == keep[1];
+		if (ours)
+			fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+		else
+			close((int)fd);
+	}
+	if (syscall(SYS_close_range, 1024, ~0U, 0) < 0 && errno != ENOSYS && errno != EINVAL)
+		return cv_err_sys(err, "close_range(1024, ~0)");
+	cv_trace("descriptors from %u closed, but the runtime's sync socket and exec.fifo "
+		 "(close-on-exec)",
+		 first);
+	return 0;
+}
+
+/* Block until `start` writes to exec.fifo; the only call after seccomp but execve. */
+static int wait_for_start(const struct cv_init *in, struct cv_err *err)
+{
+	char byte;
+	ssize_t n;
+
+	while ((n = read(in->fifo_fd, &byte, 1)) < 0 && errno == EINTR)
+		;
+	return n == 1 ? 0 : cv_err_sys(err, "read(exec.fifo)");
+}
+
+/* From clone to just before the container's program: the order is the point. */
+static int setup(struct cv_init *in, struct cv_err *err)
+{
+	const struct cv_spec *spec = in->spec;
+	int r;
+
+	/* a session keyring of its own: keys are not namespaced, so the host's stay the host's */
+	if (in->new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 &&
+	    errno != ENOSYS)
+		return cv_err_sys(err, "keyctl(KEYCTL_JOIN_SESSION_KEYRING)");
+	/* created with a new cgroup namespace after the runtime put us in our cgroup:
+	 * its root is then the container's cgroup, not the runtime's */
+	if ((spec->ns_new & CLONE_NEWCGROUP) && (r = cv_ns_unshare(CLONE_NEWCGROUP, err)) < 0)
+		return r;
+	/* a mount namespace to join: before any mount is made */
+	if (in->ns_mnt_join && (r = cv_ns_join_path(in->ns_mnt_join, CLONE_NEWNS, err)) < 0)
+		return r;
+	/* the root filesystem (step 03); the createRuntime and createContainer
+	 * hooks run just before pivot_root (before_pivot above) */
+	if ((r = cv_rootfs_enter(&in->rootfs, err)) < 0)
+		return r;
+	/* the terminal: after pivot_root, from the container's own devpts */
+	if (in->console_fd >= 0 && (r = cv_console_setup(in->console_fd, spec->console_height,
+							 spec->console_width, err)) < 0)
+		return r;
+	/* sysctl: the container's /proc/sys is there now */
+	if ((r = set_sysctl(spec, err)) < 0)
+		return r;
+	/* personality, I/O priority, scheduler: kept across execve */
+	if ((r = set_process_attrs(spec, err)) < 0)
+		return r;
+	/* the working directory, inside the root */
+	if ((r = enter_cwd(spec->cwd, err)) < 0)
+		return r;
+	/* nothing of the runtime's open in the container */
+	if ((r = close_fds(in, err)) < 0)
+		return r;
+	/* and last, take power away (step 05): limits, AppArmor, capabilities,
+	 * user, no_new_privs, seccomp - the filter last of all */
+	return cv_security_apply(&in->sec, err);
+}
+
+int cv_init_main(void *arg)
+{
+	struct cv_init *in = arg;
+	struct cv_err err;
+
+	cv_err_clear(&err);
+	/* if the runtime dies while setting us up, so do we: nothing half-made runs */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	in->rootfs.before_pivot = before_pivot;
+	in->rootfs.before_pivot_arg = in;
+	if (setup(in, &err) < 0)
+		goto fail;
+	if (send_msg(in->sync_fd, CV_SYNC_CREATED, NULL) < 0)
+		return 1;
+	/* created: the runtime may exit now without taking us with it */
+	prctl(PR_SET_PDEATHSIG, 0);
+	close(in->sync_fd);
+	if (wait_for_start(in, &err) < 0)
+		return 1;
+	if (cv_hooks_run(in->spec->hooks[CV_HOOK_START_CONTAINER],
+			 in->spec->n_hooks[CV_HOOK_START_CONTAINER], CV_HOOK_START_CONTAINER,
+			 in->state, false, &err) < 0 ||
+	    cv_exec_checked(in, &err) < 0) {
+		cv_err_print(&err, "containerv");
+		return 127;
+	}
+	return 127;
+fail:
+	(void)send_msg(in->sync_fd, CV_SYNC_ERROR, &err);
+	return 1;
+}

@@ -1,0 +1,67 @@
+/*
+ * init.h - the container's first process, between clone and execve.
+ *
+ * container.c starts it in its new namespaces (step 01), inside its
+ * cgroup (step 02), and talks to it over a socket pair:
+ *
+ *     init                                  runtime (create)
+ *     mounts, devices (step 03)
+ *     ---- CV_SYNC_HOOKS ------------------>
+ *                                           prestart, createRuntime hooks
+ *     <--- CV_SYNC_HOOKS_DONE (the state) ---
+ *     createContainer hooks, pivot_root,
+ *     console, sysctl, cwd, fds,
+ *     security (step 05, seccomp last)
+ *     ---- CV_SYNC_CREATED ---------------->
+ *                                           state.json: created; exit
+ *     read(exec.fifo): blocks until `start`
+ *     startContainer hooks, execve
+ *
+ * Any failure goes up as CV_SYNC_ERROR with the error, and the init exits.
+ */
+#ifndef CV_RT_INIT_H
+#define CV_RT_INIT_H
+
+#include <sys/types.h>
+
+#include "03-rootfs/rootfs.h"
+#include "05-security/security.h"
+#include "common/err.h"
+#include "runtime/spec.h"
+
+enum { CV_SYNC_HOOKS = 1, CV_SYNC_HOOKS_DONE, CV_SYNC_CREATED, CV_SYNC_ERROR };
+
+/* One message: SOCK_SEQPACKET keeps each whole. */
+struct cv_sync {
+	int type;
+	struct cv_err err;
+	char state[4096]; /* HOOKS_DONE: the OCI state, for the container's hooks */
+};
+
+struct cv_init {
+	const struct cv_spec *spec;
+	struct cv_rootfs_spec rootfs;
+	struct cv_security sec;
+	int sync_fd;      /* the init's end of the socket pair */
+	int fifo_fd;      /* exec.fifo, opened O_RDWR: a read blocks until start writes */
+	int console_fd;   /* where the terminal's master goes, or -1 */
+	int preserve_fds; /* fds 3 .. 3+N-1 pass to the container */
+	bool new_keyring; /* a session keyring of its own (runc's default) */
+	dev_t self_dev;   /* the runtime's own binary, which the container must never run */
+	ino_t self_ino;
+	const char *ns_mnt_join; /* a mount namespace to join, or NULL */
+	char state[4096];        /* from HOOKS_DONE */
+};
+
+/* cv_init_main - the init's whole life; the argument of cv_ns_spawn(). Returns only on failure. */
+int cv_init_main(void *arg);
+
+/*
+ * cv_exec_checked - execve the container's program: found through PATH
+ * (the container's), never the runtime's own binary, however reached
+ * (/proc/self/exe, a symlink, a #! line: CVE-2019-5736), and with no
+ * descriptor of the runtime's left open.
+ */
+int cv_exec_checked(const struct cv_init *in, struct cv_err *err);
+
+#endif

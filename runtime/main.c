@@ -1,0 +1,451 @@
+/*
+ * main.c - bin/containerv: an OCI runtime with runc's command line.
+ *
+ *   containerv [--root DIR] [--log FILE] [--log-format text|json] [--debug]
+ *              [--systemd-cgroup] [--explain] COMMAND ...
+ *
+ *   create [--bundle DIR] [--pid-file F] [--console-socket S] ID
+ *   start ID        state ID        kill [--all] ID [SIGNAL]
+ *   delete [--force] ID             run [-d] [--bundle DIR] ... ID
+ *   spec [--rootless]
+ *
+ * podman, containerd and test suites drive runc with exactly these words;
+ * they drive this the same way.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "02-cgroups/cgroups.h"
+#include "common/args.h"
+#include "common/child.h"
+#include "common/file.h"
+#include "common/trace.h"
+#include "runtime/console.h"
+#include "runtime/container.h"
+#include "runtime/spec.h"
+
+/* The global options. */
+static struct {
+	const char *root, *log;
+	bool log_json, debug, systemd;
+} g = {"/run/containerv", NULL, false, false, false};
+
+enum { G_ROOT = 1, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD, G_ROOTLESS, G_CRIU };
+
+/* clang-format off */
+static const struct cv_opt global_opts[] = {
+	{"root", 0, "DIR", "where containers' state is kept (default /run/containerv)", G_ROOT},
+	{"log", 0, "FILE", "also write errors and warnings to FILE", G_LOG},
+	{"log-format", 0, "FORMAT", "text or json (as containerd reads it)", G_LOG_FORMAT},
+	{"debug", 0, NULL, "narrate, as --explain does", G_DEBUG},
+	{"systemd-cgroup", 0, NULL, "manage cgroups through systemd (needs systemd as init)", G_SYSTEMD},
+	{"rootless", 0, "MODE", "accepted for runc compatibility (auto, true, false)", G_ROOTLESS},
+	{"criu", 0, "PATH", "accepted for runc compatibility; checkpointing is not supported", G_CRIU},
+	{NULL, 0, NULL, NULL, 0},
+};
+/* clang-format on */
+
+static int global_option(struct cv_args *a, int id)
+{
+	switch (id) {
+	case G_ROOT:
+		g.root = a->val;
+		return 0;
+	case G_LOG:
+		g.log = a->val;
+		return 0;
+	case G_LOG_FORMAT:
+		if (strcmp(a->val, "text") && strcmp(a->val, "json"))
+			return cv_args_usage_error(a, "--log-format `%s`: text or json", a->val),
+			       CV_ARG_ERROR;
+		g.log_json = !strcmp(a->val, "json");
+		return 0;
+	case G_DEBUG:
+		g.debug = true;
+		cv_trace_enable(STDERR_FILENO);
+		return 0;
+	case G_SYSTEMD:
+		g.systemd = true;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* An error to the log file as well, in the format asked (containerd parses the json one). */
+static void log_error(const struct cv_err *err)
+{
+	char when[40], line[2048];
+	time_t now = time(NULL);
+	struct tm tm;
+	int fd, n;
+
+	if (!g.log || !err->code)
+		return;
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (g.log_json) {
+		json_t *o =
+		    json_pack("{s:s, s:s, s:s}", "level", "error", "msg", err->msg, "time", when);
+		char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		n = snprintf(line, sizeof(line), "%s\n", text ? text : "{}");
+		free(text);
+		json_decref(o);
+	} else {
+		n = snprintf(line, sizeof(line), "time=\"%s\" level=error msg=\"%s\"\n", when,
+			     err->msg);
+	}
+	if ((fd = open(g.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)) >= 0) {
+		(void)!write(fd, line, (size_t)(n < (int)sizeof(line) ? n : (int)sizeof(line) - 1));
+		close(fd);
+	}
+}
+
+/* Options done; exactly `n` words left. */
+static int words(struct cv_args *a, int min, int max, const char *what)
+{
+	int opt;
+
+	while ((opt = cv_args_next(a)) > 0)
+		;
+	if (opt < 0)
+		return opt == CV_ARG_HELP ? -1 : CV_EXIT_USAGE;
+	if (cv_args_rest(a) < min || cv_args_rest(a) > max)
+		return cv_args_usage_error(a, "expected %s", what);
+	return 0;
+}
+
+/* Every command that touches a container: the systemd driver first. */
+static int preflight(struct cv_args *a)
+{
+	if (g.systemd && cv_cg_systemd_check(a->err) < 0)
+		return 1;
+	return 0;
+}
+
+enum {
+	O_BUNDLE = 1,
+	O_PID_FILE,
+	O_CONSOLE,
+	O_NO_PIVOT,
+	O_NO_KEYRING,
+	O_PRESERVE,
+	O_DETACH,
+	O_KEEP,
+	O_FORCE,
+	O_ALL,
+	O_ROOTLESS,
+	O_TERMINAL
+};
+
+/* clang-format off */
+static const struct cv_opt create_opts[] = {
+	{"bundle", 'b', "DIR", "the bundle: config.json and the root filesystem (default .)", O_BUNDLE},
+	{"pid-file", 0, "FILE", "write the container's init pid here", O_PID_FILE},
+	{"console-socket", 0, "PATH", "a unix socket to receive the terminal's master (terminal: true)", O_CONSOLE},
+	{"no-pivot", 0, NULL, "chroot instead of pivot_root (when the rootfs is on a ramfs)", O_NO_PIVOT},
+	{"no-new-keyring", 0, NULL, "keep the caller's session keyring", O_NO_KEYRING},
+	{"preserve-fds", 0, "N", "pass file descriptors 3 to 3+N-1 to the container", O_PRESERVE},
+	{NULL, 0, NULL, NULL, 0},
+};
+static const struct cv_opt run_opts[] = {
+	{"detach", 'd', NULL, "start it and return; do not wait", O_DETACH},
+	{"bundle", 'b', "DIR", "the bundle: config.json and the root filesystem (default .)", O_BUNDLE},
+	{"pid-file", 0, "FILE", "write the container's init pid here", O_PID_FILE},
+	{"console-socket", 0, "PATH", "a unix socket to receive the terminal's master", O_CONSOLE},
+	{"no-pivot", 0, NULL, "chroot instead of pivot_root", O_NO_PIVOT},
+	{"no-new-keyring", 0, NULL, "keep the caller's session keyring", O_NO_KEYRING},
+	{"preserve-fds", 0, "N", "pass file descriptors 3 to 3+N-1 to the container", O_PRESERVE},
+	{"keep", 0, NULL, "do not delete the container when it exits", O_KEEP},
+	{NULL, 0, NULL, NULL, 0},
+};
+static const struct cv_opt delete_opts[] = {
+	{"force", 'f', NULL, "kill a running container first", O_FORCE},
+	{NULL, 0, NULL, NULL, 0},
+};
+static const struct cv_opt kill_opts[] = {
+	{"all", 'a', NULL, "signal every process of the container, not only its init", O_ALL},
+	{NULL, 0, NULL, NULL, 0},
+};
+static const struct cv_opt spec_opts[] = {
+	{"bundle", 'b', "DIR", "where to write config.json (default .)", O_BUNDLE},
+	{"rootless", 0, NULL, "for a container made without root: a user namespace, no cgroup limits", O_ROOTLESS},
+	{"terminal", 't', NULL, "with a terminal (terminal: true)", O_TERMINAL},
+	{NULL, 0, NULL, NULL, 0},
+};
+static const struct cv_opt no_opts[] = {{NULL, 0, NULL, NULL, 0}};
+/* clang-format on */
+
+struct run_args {
+	struct cv_create c;
+	bool detach, keep;
+};
+
+static int parse_create(struct cv_args *a, struct run_args *r)
+{
+	long long n;
+	int opt;
+
+	r->c = (struct cv_create){.root = g.root, .bundle = ".", .console_fd = -1};
+	while ((opt = cv_args_next(a)) > 0) {
+		switch (opt) {
+		case O_BUNDLE:
+			r->c.bundle = a->val;
+			break;
+		case O_PID_FILE:
+			r->c.pid_file = a->val;
+			break;
+		case O_CONSOLE:
+			r->c.console_socket = a->val;
+			break;
+		case O_NO_PIVOT:
+			r->c.no_pivot = true;
+			break;
+		case O_NO_KEYRING:
+			r->c.no_new_keyring = true;
+			break;
+		case O_DETACH:
+			r->detach = true;
+			break;
+		case O_KEEP:
+			r->keep = true;
+			break;
+		case O_PRESERVE:
+			if (cv_args_long(a, a->val, 0, 1000, &n) < 0)
+				return CV_EXIT_USAGE;
+			r->c.preserve_fds = (int)n;
+			break;
+		}
+	}
+	if (opt < 0)
+		return opt == CV_ARG_HELP ? -1 : CV_EXIT_USAGE;
+	if (cv_args_rest(a) != 1)
+		return cv_args_usage_error(a, "expected one container ID");
+	r->c.id = a->argv[a->i];
+	return preflight(a);
+}
+
+static int cmd_create(struct cv_args *a)
+{
+	struct run_args r = {0};
+	pid_t pid;
+	int rc = parse_create(a, &r);
+
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	return cv_container_create(&r.c, &pid, a->err) < 0 ? 1 : 0;
+}
+
+/* `run` in the foreground: create, start, wait (serving the terminal if ours), delete. */
+static int run_foreground(struct cv_args *a, struct run_args *r)
+{
+	int sv[2] = {-1, -1}, master = -1, status;
+	pid_t pid;
+
+	/* a terminal without a console socket: we are the console */
+	if (!r->c.console_socket && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0)
+		r->c.console_fd = sv[1];
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	if (cv_container_create(&r->c, &pid, a->err) < 0) {
+		if (sv[0] >= 0)
+			close(sv[0]), close(sv[1]);
+		return 1;
+	}
+	if (sv[0] >= 0)
+		close(sv[1]);
+	if (cv_container_start(g.root, r->c.id, a->err) < 0) {
+		cv_container_delete(g.root, r->c.id, true, a->err);
+		return 1;
+	}
+	if (sv[0] >= 0) { /* sent during create, if the container has a terminal */
+		struct cv_err none;
+		master = cv_console_recv(sv[0], false, &none);
+		close(sv[0]);
+	}
+	if (master >= 0) {
+		status = cv_console_copy(master, pid);
+		close(master);
+		status = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+	} else {
+		status = cv_wait_forwarding(pid, NULL);
+	}
+	if (!r->keep)
+		cv_container_delete(g.root, r->c.id, true, a->err);
+	return status;
+}
+
+static int cmd_run(struct cv_args *a)
+{
+	struct run_args r = {0};
+	pid_t pid;
+	int rc = parse_create(a, &r);
+
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if (!r.detach) {
+		r.c.foreground = true;
+		return run_foreground(a, &r);
+	}
+	if (cv_container_create(&r.c, &pid, a->err) < 0)
+		return 1;
+	if (cv_container_start(g.root, r.c.id, a->err) < 0) {
+		struct cv_err ignored;
+		cv_container_delete(g.root, r.c.id, true, &ignored);
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_start(struct cv_args *a)
+{
+	int rc = words(a, 1, 1, "one container ID");
+
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	return preflight(a) || cv_container_start(g.root, a->argv[a->i], a->err) < 0 ? 1 : 0;
+}
+
+static int cmd_state(struct cv_args *a)
+{
+	char *json;
+	int rc = words(a, 1, 1, "one container ID");
+
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if (cv_container_state(g.root, a->argv[a->i], &json, a->err) < 0)
+		return 1;
+	printf("%s\n", json);
+	free(json);
+	return 0;
+}
+
+static int cmd_kill(struct cv_args *a)
+{
+	bool all = false;
+	int opt, sig = SIGTERM;
+
+	while ((opt = cv_args_next(a)) > 0)
+		all = all || opt == O_ALL;
+	if (opt < 0)
+		return opt == CV_ARG_HELP ? 0 : CV_EXIT_USAGE;
+	if (cv_args_rest(a) < 1 || cv_args_rest(a) > 2)
+		return cv_args_usage_error(a, "expected ID [SIGNAL]");
+	if (cv_args_rest(a) == 2 && cv_signal_parse(a->argv[a->i + 1], &sig, a->err) < 0)
+		return CV_EXIT_USAGE;
+	return preflight(a) || cv_container_kill(g.root, a->argv[a->i], sig, all, a->err) < 0 ? 1
+											      : 0;
+}
+
+static int cmd_delete(struct cv_args *a)
+{
+	bool force = false;
+	int opt;
+
+	while ((opt = cv_args_next(a)) > 0)
+		force = force || opt == O_FORCE;
+	if (opt < 0)
+		return opt == CV_ARG_HELP ? 0 : CV_EXIT_USAGE;
+	if (cv_args_rest(a) != 1)
+		return cv_args_usage_error(a, "expected one container ID");
+	if (preflight(a))
+		return 1;
+	if (cv_container_delete(g.root, a->argv[a->i], force, a->err) < 0)
+		/* runc: deleting one that does not exist is fine when forced */
+		return force && a->err->code == ENOENT ? (cv_err_clear(a->err), 0) : 1;
+	return 0;
+}
+
+static int cmd_spec(struct cv_args *a)
+{
+	const char *bundle = ".";
+	bool rootless = false, terminal = false;
+	char path[4096], *text;
+	int opt, r;
+
+	while ((opt = cv_args_next(a)) > 0) {
+		if (opt == O_BUNDLE)
+			bundle = a->val;
+		rootless = rootless || opt == O_ROOTLESS;
+		terminal = terminal || opt == O_TERMINAL;
+	}
+	if (opt < 0)
+		return opt == CV_ARG_HELP ? 0 : CV_EXIT_USAGE;
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	if (access(path, F_OK) == 0) {
+		cv_err_set(a->err, EEXIST, "%s exists", path);
+		return cv_err_hint(a->err, "remove it first: spec writes a new one"), 1;
+	}
+	if (!(text = cv_spec_default(rootless, (const char *const *)(a->argv + a->i))))
+		return cv_err_set(a->err, ENOMEM, "spec"), 1;
+	if (terminal) {
+		char *at = strstr(text, "\"terminal\": false");
+		if (at)
+			memcpy(at, "\"terminal\": true ", 17);
+	}
+	r = cv_write_file_new(path, text, strlen(text), 0644, a->err);
+	free(text);
+	return r < 0 ? 1 : 0;
+}
+
+static const struct cv_cmd commands[] = {
+    {"create", "[OPTIONS] ID", "Create a container from a bundle; its program waits for start",
+     "containerv create --bundle /srv/b c1", create_opts, 0, cmd_create},
+    {"start", "ID", "Start the program of a created container", "containerv start c1", no_opts, 0,
+     cmd_start},
+    {"state", "ID", "Print a container's state as OCI JSON", "containerv state c1", no_opts, 0,
+     cmd_state},
+    {"kill", "[--all] ID [SIGNAL]", "Send a signal (default TERM) to a container",
+     "containerv kill c1 KILL", kill_opts, 0, cmd_kill},
+    {"delete", "[--force] ID", "Delete a stopped container (or, forced, any)",
+     "containerv delete c1", delete_opts, 0, cmd_delete},
+    {"run", "[OPTIONS] ID", "Create and start a container; wait for it unless --detach",
+     "containerv run --bundle /srv/b c1", run_opts, 0, cmd_run},
+    {"spec", "[--rootless] [-- CMD...]", "Write a config.json to start from",
+     "containerv spec --rootless", spec_opts, 0, cmd_spec},
+    {NULL, NULL, NULL, NULL, NULL, 0, NULL},
+};
+
+static const struct cv_prog prog = {
+    "containerv",
+    "An OCI runtime with runc's command line: podman, containerd and test suites\n"
+    "drive it the way they drive runc. Each step of a container's setup is one of\n"
+    "containerv's steps (namespaces, cgroups, rootfs, security); --explain shows them.",
+    "containerv spec && containerv run --bundle . demo",
+    commands,
+    global_opts,
+    global_option,
+};
+
+int main(int argc, char **argv)
+{
+	struct cv_err err;
+	struct cv_args a;
+	int r;
+
+	cv_err_clear(&err);
+	cv_trace_init();
+	r = cv_args_command(&a, &prog, argc, argv, &err);
+	if (r == CV_ARG_HELP)
+		return 0;
+	if (r < 0) {
+		cv_err_print(&err, prog.name);
+		log_error(&err);
+		return CV_EXIT_USAGE;
+	}
+	r = a.cmd->run(&a);
+	if (r != 0 && err.code != 0) {
+		cv_err_print(&err, prog.name);
+		log_error(&err);
+	}
+	return r;
+}

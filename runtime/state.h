@@ -1,0 +1,88 @@
+/*
+ * state.h - what the runtime remembers about a container between
+ * commands: one directory per container under --root (/run/containerv):
+ *
+ *     <root>/<id>/state.json   written whole and renamed into place
+ *     <root>/<id>/config.json  the bundle's config as it was at create
+ *     <root>/<id>/exec.fifo    the container's init waits on it for `start`
+ *
+ * Each command that reads or changes a container holds an exclusive
+ * flock(2) on its directory, so two commands on one container take turns.
+ * The init's pid is stored with its start time (field 22 of
+ * /proc/PID/stat): a pid the kernel has since given to another process
+ * does not match, and is never mistaken for the container.
+ */
+#ifndef CV_RT_STATE_H
+#define CV_RT_STATE_H
+
+#include <jansson.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "common/err.h"
+
+/* The OCI statuses, and paused (runc's addition). */
+enum cv_status { CV_CREATING, CV_CREATED, CV_RUNNING, CV_STOPPED, CV_PAUSED };
+const char *cv_status_name(enum cv_status s);
+
+struct cv_state {
+	char id[256];
+	char dir[PATH_MAX];       /* <root>/<id> */
+	enum cv_status status;    /* as last written: see cv_state_status() for now */
+	pid_t pid;                /* the container's init, 0 before it exists */
+	unsigned long long start; /* its start time, in clock ticks since boot */
+	char bundle[PATH_MAX];
+	char rootfs[PATH_MAX];
+	char cgroup[512];    /* its cgroup path, "" for none */
+	char created[40];    /* RFC 3339 */
+	json_t *annotations; /* owned; may be NULL */
+	int lock_fd;         /* the directory, flock()ed; -1 when not held */
+};
+
+/* cv_state_id_check - letters, digits, _ + - . only; not "." or "..". */
+int cv_state_id_check(const char *id, struct cv_err *err);
+
+/*
+ * cv_state_make - create <root>/<id> (and root) and lock it.  An id in use
+ * is an error saying so.
+ */
+int cv_state_make(const char *root, const char *id, struct cv_state *st, struct cv_err *err);
+
+/*
+ * cv_state_open - lock <root>/<id> and read its state.json.  A container
+ * that does not exist is ENOENT, with a message naming it.
+ */
+int cv_state_open(const char *root, const char *id, struct cv_state *st, struct cv_err *err);
+
+/* cv_state_save - write state.json atomically (a temporary file renamed over it). */
+int cv_state_save(const struct cv_state *st, struct cv_err *err);
+
+/* cv_state_close - unlock and free (the directory stays). */
+void cv_state_close(struct cv_state *st);
+
+/* cv_state_remove - remove the directory and everything in it, then unlock. */
+int cv_state_remove(struct cv_state *st, struct cv_err *err);
+
+/*
+ * cv_state_status - the status now: stopped when the init is gone (or
+ * its pid now belongs to someone else), else the stored status.
+ */
+enum cv_status cv_state_status(const struct cv_state *st);
+
+/* cv_state_alive - the init is running (not a zombie, and the same process). */
+bool cv_state_alive(const struct cv_state *st);
+
+/* cv_proc_start - the start time of pid, or 0 when it is gone. */
+unsigned long long cv_proc_start(pid_t pid);
+
+/*
+ * cv_state_json - the OCI state: ociVersion, id, status, pid, bundle,
+ * annotations (and containerv's created, rootfs).  malloc()ed.
+ */
+char *cv_state_json(const struct cv_state *st, enum cv_status status);
+
+/* cv_state_list - the ids under root, for `list`; a NULL-terminated malloc()ed vector. */
+char **cv_state_list(const char *root, struct cv_err *err);
+
+#endif
