@@ -18,7 +18,7 @@ ALL_CFLAGS = $(CFLAGS) $(WARNINGS) $(CPPFLAGS)
 DEB_PACKAGES := gcc make libc6-dev pkg-config libcap-dev libjansson-dev libarchive-dev \
                 libseccomp-dev libapparmor-dev \
                 libcmocka-dev lcov \
-                clang-format busybox-static bats uidmap util-linux procps iproute2 tar attr
+                clang-format busybox-static bats uidmap util-linux procps iproute2 tar attr jq
 
 # The steps, in reading order; each is a library the runtime links and a demo.
 STEPS  := common 01-namespaces 02-cgroups 03-rootfs 05-security
@@ -57,6 +57,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/u
 PRIV_TESTS := $(patsubst tests/priv/%.c,$(BUILD)/tests/priv/%,$(wildcard tests/priv/test_*.c))
 PROBE      := $(BUILD)/tests/probe
 LOAD       := $(BUILD)/tests/load
+CONSOCK    := $(BUILD)/tests/consock
 ROOTFS     := $(BUILD)/rootfs
 FORMAT_SRCS = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null || find steps tests -name '*.[ch]')
 
@@ -123,6 +124,10 @@ $(LOAD): tests/probe/load.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -g $(WARNINGS) $(CPPFLAGS) -static -o $@ $<
 
+$(CONSOCK): tests/probe/consock.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -g $(WARNINGS) $(CPPFLAGS) -o $@ $<
+
 rootfs: $(ROOTFS)/bin/busybox
 $(ROOTFS)/bin/busybox: tests/rootfs/mkrootfs.sh $(PROBE) $(LOAD)
 	sh tests/rootfs/mkrootfs.sh $(ROOTFS) $(PROBE) $(LOAD)
@@ -144,7 +149,8 @@ deps:
 demo: deps all rootfs
 	@sh tests/demo.sh $(BIN) $(ROOTFS)
 
-TEST_BINS = $(UNIT_TESTS) $(PRIV_TESTS) $(PROBE) $(LOAD) $(ROOTFS)/bin/busybox $(DEMO_BINS)
+TEST_BINS = $(UNIT_TESTS) $(PRIV_TESTS) $(PROBE) $(LOAD) $(CONSOCK) $(ROOTFS)/bin/busybox \
+            $(DEMO_BINS) $(BIN)/containerv
 
 check: deps
 	@$(MAKE) --no-print-directory all $(TEST_BINS)

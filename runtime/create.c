@@ -52,6 +52,47 @@ struct creation {
 	pid_t pid;
 };
 
+/*
+ * A sysctl is the container's own only when its namespace is: written in a
+ * namespace shared with the host, it would change the host (vm.swappiness
+ * is the host's, whatever the container).  runc's list.
+ */
+static int check_sysctl(const struct cv_spec *s, struct cv_err *err)
+{
+	static const char *const ipc[] = {
+	    "kernel.msgmax", "kernel.msgmnb",          "kernel.msgmni",
+	    "kernel.sem",    "kernel.shmall",          "kernel.shmmax",
+	    "kernel.shmmni", "kernel.shm_rmid_forced", NULL};
+	int own = s->ns_new;
+
+	for (unsigned i = 0; i < s->n_joins; i++)
+		own |= s->joins[i].flag; /* joined: not the host's either */
+	for (size_t i = 0; i < s->n_sysctl; i++) {
+		const char *key = s->sysctl[i].key;
+		int needs = 0;
+		for (const char *const *k = ipc; *k; k++)
+			if (!strcmp(key, *k))
+				needs = CLONE_NEWIPC;
+		if (!strncmp(key, "fs.mqueue.", 10))
+			needs = CLONE_NEWIPC;
+		if (!strncmp(key, "net.", 4))
+			needs = CLONE_NEWNET;
+		if (!strcmp(key, "kernel.hostname") || !strcmp(key, "kernel.domainname"))
+			needs = CLONE_NEWUTS;
+		if (needs && (own & needs))
+			continue;
+		cv_err_set(err, EINVAL, "config.json: linux.sysctl: `%s` %s", key,
+			   needs
+			       ? "needs a namespace of its own, which the container has not"
+			       : "is not in a separate kernel namespace: it would change the host");
+		return cv_err_hint(err,
+				   "namespaced sysctls are net.* (with a network namespace), "
+				   "kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.* (ipc), and "
+				   "kernel.hostname, kernel.domainname (uts)");
+	}
+	return 0;
+}
+
 /* Checks that need no change to the system: a bad config leaves nothing behind. */
 static int check_spec(struct creation *k, struct cv_err *err)
 {
@@ -81,6 +122,8 @@ static int check_spec(struct creation *k, struct cv_err *err)
 			return cv_err_hint(err, "give uidMappings and gidMappings for a new user "
 						"namespace instead");
 		}
+	if (check_sysctl(s, err) < 0)
+		return -err->code;
 	if (s->apparmor && !cv_apparmor_enabled())
 		return cv_apparmor_exec(s->apparmor, err); /* the error that says why */
 	if (s->has_seccomp && cv_seccomp_check(&s->seccomp, err) < 0)
@@ -275,6 +318,11 @@ static int spawn_init(struct creation *k, struct cv_err *err)
 	ns->domainname = s->domainname;
 	ns->uid_map = s->uid_map;
 	ns->gid_map = s->gid_map;
+	/* in a new user namespace, become its root at once (when mapped): until then
+	 * the init is the overflow uid there and cannot even create a file */
+	if ((s->ns_new & CLONE_NEWUSER) && cv_idmap_has_inside(&s->uid_map, 0) &&
+	    cv_idmap_has_inside(&s->gid_map, 0))
+		ns->uid = 0, ns->gid = 0;
 	ns->monotonic = s->monotonic;
 	ns->boottime = s->boottime;
 	ns->cgroup_fd = k->have_cg ? cv_cg_clone_fd(&k->cg, err) : -1;
@@ -365,7 +413,7 @@ int cv_container_create(const struct cv_create *c, pid_t *init, struct cv_err *e
 	if (!k)
 		return cv_err_set(err, ENOMEM, "create");
 	k->c = c;
-	k->st.lock_fd = k->in.fifo_fd = k->in.console_fd = k->sync_fd = -1;
+	k->st.lock_fd = k->in.fifo_fd = k->in.console_fd = k->sync_fd = k->in.exec.fd = -1;
 	if ((r = cv_state_id_check(c->id, err)) < 0 ||
 	    (r = cv_spec_load(c->bundle, &k->spec, err)) < 0)
 		goto out;

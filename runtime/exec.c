@@ -118,12 +118,12 @@ static int exec_fd(int fd, const char *const *argv, const char *const *env, cons
 			       : -err->code;
 }
 
-int cv_exec_checked(const struct cv_init *in, struct cv_err *err)
+int cv_exec_prepare(const struct cv_init *in, struct cv_exec *x, struct cv_err *err)
 {
 	const char *const *argv = in->spec->args, *const *env = in->spec->env;
 	const char **args = NULL;
-	char path[PATH_MAX], interp[PATH_MAX];
-	int fd = find_program(argv[0], env, path, sizeof(path)), r;
+	char interp[PATH_MAX];
+	int fd = find_program(argv[0], env, x->path, sizeof(x->path)), r;
 
 	if (fd < 0) {
 		cv_err_sys(err, "exec `%s`", argv[0]);
@@ -134,31 +134,45 @@ int cv_exec_checked(const struct cv_init *in, struct cv_err *err)
 		char *opt = NULL;
 		size_t n = 0, k = 0;
 
-		if ((r = refuse_self(in, fd, path, err)) < 0)
+		if ((r = refuse_self(in, fd, x->path, err)) < 0) {
+			close(fd);
 			return r;
-		if (!read_shebang(path, interp, sizeof(interp), &opt))
-			return exec_fd(fd, args ? args : argv, env, path, err);
-		/* a script: run its interpreter ourselves, as the kernel would, once checked */
+		}
+		if (!read_shebang(x->path, interp, sizeof(interp), &opt)) {
+			x->fd = fd;
+			x->argv = args ? args : (const char **)argv;
+			return 0;
+		}
+		/* a script: its interpreter is what runs, checked too, as the kernel would run it */
 		while (argv[n])
 			n++;
-		if (!(next = calloc(n + 3, sizeof(char *))))
-			return cv_err_set(err, ENOMEM, "exec `%s`", path);
+		if (!(next = calloc(n + 3, sizeof(char *)))) {
+			close(fd);
+			return cv_err_set(err, ENOMEM, "exec `%s`", x->path);
+		}
 		next[k++] = strdup(interp);
 		if (opt)
 			next[k++] = opt;
-		next[k++] = strdup(path);
+		next[k++] = strdup(x->path);
 		for (size_t i = 1; i < n; i++)
 			next[k++] = argv[i];
 		free(args);
 		argv = args = next;
 		close(fd);
-		snprintf(path, sizeof(path), "%s", interp);
-		if ((fd = open(path, O_PATH | O_CLOEXEC)) < 0) {
-			cv_err_sys(err, "exec `%s`: its interpreter `%s`", in->spec->args[0], path);
+		snprintf(x->path, sizeof(x->path), "%s", interp);
+		if ((fd = open(x->path, O_PATH | O_CLOEXEC)) < 0) {
+			cv_err_sys(err, "exec `%s`: its interpreter `%s`", in->spec->args[0],
+				   x->path);
 			return cv_err_hint(
 			    err, "the #! line names a program the container does not have");
 		}
 	}
+	close(fd);
 	return cv_err_set(err, ELOOP, "exec `%s`: interpreters nested more than %d deep",
 			  in->spec->args[0], MAX_INTERP_DEPTH);
+}
+
+int cv_exec_run(const struct cv_init *in, const struct cv_exec *x, struct cv_err *err)
+{
+	return exec_fd(x->fd, x->argv, in->spec->env, x->path, err);
 }

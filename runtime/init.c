@@ -63,9 +63,10 @@ static int before_pivot(void *arg, struct cv_err *err)
 	return r;
 }
 
-/* linux.sysctl, into the container's own /proc/sys. */
-static int set_sysctl(const struct cv_spec *spec, struct cv_err *err)
+/* linux.sysctl, into the container's own /proc/sys: after pivot_root, before it is read-only. */
+static int set_sysctl(void *arg, struct cv_err *err)
 {
+	const struct cv_spec *spec = ((struct cv_init *)arg)->spec;
 	char path[512];
 
 	for (size_t i = 0; i < spec->n_sysctl; i++) {
@@ -147,10 +148,10 @@ static int enter_cwd(const char *cwd, struct cv_err *err)
 static int close_fds(const struct cv_init *in, struct cv_err *err)
 {
 	unsigned first = 3 + (unsigned)in->preserve_fds;
-	int keep[] = {in->sync_fd, in->fifo_fd};
+	int keep[] = {in->sync_fd, in->fifo_fd, in->exec.fd};
 
 	for (unsigned fd = first; fd < 1024; fd++) {
-		bool ours = (int)fd == keep[0] || (int)fd == keep[1];
+		bool ours = (int)fd == keep[0] || (int)fd == keep[1] || (int)fd == keep[2];
 		if (ours)
 			fcntl((int)fd, F_SETFD, FD_CLOEXEC);
 		else
@@ -158,8 +159,8 @@ static int close_fds(const struct cv_init *in, struct cv_err *err)
 	}
 	if (syscall(SYS_close_range, 1024, ~0U, 0) < 0 && errno != ENOSYS && errno != EINVAL)
 		return cv_err_sys(err, "close_range(1024, ~0)");
-	cv_trace("descriptors from %u closed, but the runtime's sync socket and exec.fifo "
-		 "(close-on-exec)",
+	cv_trace("descriptors from %u closed, but the runtime's sync socket, exec.fifo and the "
+		 "program (close-on-exec)",
 		 first);
 	return 0;
 }
@@ -173,6 +174,18 @@ static int wait_for_start(const struct cv_init *in, struct cv_err *err)
 	while ((n = read(in->fifo_fd, &byte, 1)) < 0 && errno == EINTR)
 		;
 	return n == 1 ? 0 : cv_err_sys(err, "read(exec.fifo)");
+}
+
+/* Change the status in the OCI state JSON the runtime sent. */
+static void set_status(char *state, size_t size, const char *from, const char *to)
+{
+	char key[32], *at, rest[4096];
+
+	snprintf(key, sizeof(key), "\"status\": \"%s\"", from);
+	if (!(at = strstr(state, key)))
+		return;
+	snprintf(rest, sizeof(rest), "%s", at + strlen(key));
+	snprintf(at, size - (size_t)(at - state), "\"status\": \"%s\"%s", to, rest);
 }
 
 /* From clone to just before the container's program: the order is the point. */
@@ -193,21 +206,22 @@ static int setup(struct cv_init *in, struct cv_err *err)
 	if (in->ns_mnt_join && (r = cv_ns_join_path(in->ns_mnt_join, CLONE_NEWNS, err)) < 0)
 		return r;
 	/* the root filesystem (step 03); the createRuntime and createContainer
-	 * hooks run just before pivot_root (before_pivot above) */
+	 * hooks run just before pivot_root (before_pivot above), the sysctls
+	 * just after it (set_sysctl) */
 	if ((r = cv_rootfs_enter(&in->rootfs, err)) < 0)
 		return r;
 	/* the terminal: after pivot_root, from the container's own devpts */
 	if (in->console_fd >= 0 && (r = cv_console_setup(in->console_fd, spec->console_height,
 							 spec->console_width, err)) < 0)
 		return r;
-	/* sysctl: the container's /proc/sys is there now */
-	if ((r = set_sysctl(spec, err)) < 0)
-		return r;
 	/* personality, I/O priority, scheduler: kept across execve */
 	if ((r = set_process_attrs(spec, err)) < 0)
 		return r;
 	/* the working directory, inside the root */
 	if ((r = enter_cwd(spec->cwd, err)) < 0)
+		return r;
+	/* the program, found in the container and checked: now, so create fails if it is wrong */
+	if ((r = cv_exec_prepare(in, &in->exec, err)) < 0)
 		return r;
 	/* nothing of the runtime's open in the container */
 	if ((r = close_fds(in, err)) < 0)
@@ -227,6 +241,7 @@ int cv_init_main(void *arg)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	in->rootfs.before_pivot = before_pivot;
 	in->rootfs.before_pivot_arg = in;
+	in->rootfs.after_pivot = set_sysctl;
 	if (setup(in, &err) < 0)
 		goto fail;
 	if (send_msg(in->sync_fd, CV_SYNC_CREATED, NULL) < 0)
@@ -236,10 +251,12 @@ int cv_init_main(void *arg)
 	close(in->sync_fd);
 	if (wait_for_start(in, &err) < 0)
 		return 1;
+	/* the startContainer hooks see the container as it is now: created, and started */
+	set_status(in->state, sizeof(in->state), "creating", "created");
 	if (cv_hooks_run(in->spec->hooks[CV_HOOK_START_CONTAINER],
 			 in->spec->n_hooks[CV_HOOK_START_CONTAINER], CV_HOOK_START_CONTAINER,
 			 in->state, false, &err) < 0 ||
-	    cv_exec_checked(in, &err) < 0) {
+	    cv_exec_run(in, &in->exec, &err) < 0) {
 		cv_err_print(&err, "containerv");
 		return 127;
 	}

@@ -10,7 +10,7 @@
  *                                           prestart, createRuntime hooks
  *     <--- CV_SYNC_HOOKS_DONE (the state) ---
  *     createContainer hooks, pivot_root,
- *     console, sysctl, cwd, fds,
+ *     console, sysctl, cwd, the program, fds,
  *     security (step 05, seccomp last)
  *     ---- CV_SYNC_CREATED ---------------->
  *                                           state.json: created; exit
@@ -38,6 +38,13 @@ struct cv_sync {
 	char state[4096]; /* HOOKS_DONE: the OCI state, for the container's hooks */
 };
 
+/* The program to execute, found and checked (exec.c). */
+struct cv_exec {
+	int fd;            /* O_PATH, close-on-exec */
+	const char **argv; /* for a script: its interpreter's */
+	char path[4096];
+};
+
 struct cv_init {
 	const struct cv_spec *spec;
 	struct cv_rootfs_spec rootfs;
@@ -51,17 +58,20 @@ struct cv_init {
 	ino_t self_ino;
 	const char *ns_mnt_join; /* a mount namespace to join, or NULL */
 	char state[4096];        /* from HOOKS_DONE */
+	struct cv_exec exec;
 };
 
 /* cv_init_main - the init's whole life; the argument of cv_ns_spawn(). Returns only on failure. */
 int cv_init_main(void *arg);
 
 /*
- * cv_exec_checked - execve the container's program: found through PATH
- * (the container's), never the runtime's own binary, however reached
- * (/proc/self/exe, a symlink, a #! line: CVE-2019-5736), and with no
- * descriptor of the runtime's left open.
+ * cv_exec_prepare - find the container's program through the container's
+ * PATH and open it, refusing the runtime's own binary however it is
+ * reached (/proc/self/exe, a symlink, a #! line: CVE-2019-5736).  Done
+ * during create, so a program that is missing or refused fails create,
+ * as with runc.  cv_exec_run - execute exactly the file checked.
  */
-int cv_exec_checked(const struct cv_init *in, struct cv_err *err);
+int cv_exec_prepare(const struct cv_init *in, struct cv_exec *x, struct cv_err *err);
+int cv_exec_run(const struct cv_init *in, const struct cv_exec *x, struct cv_err *err);
 
 #endif

@@ -161,10 +161,21 @@ void cv_json_free(struct cv_json *j)
 
 int cv_json_line(const struct cv_json *j, const char *path)
 {
+	char parent[CV_JPATH_MAX];
+	char *cut;
+
 	for (size_t i = 0; i < j->n_lines; i++)
 		if (j->lines[i].path && !strcmp(j->lines[i].path, path))
 			return j->lines[i].line;
-	return 0;
+	/* a field that is missing: the line of the object that should hold it */
+	snprintf(parent, sizeof(parent), "%s", path);
+	cut = strrchr(parent, '.');
+	if (!cut || (strrchr(parent, '[') && strrchr(parent, '[') > cut))
+		cut = strrchr(parent, '[');
+	if (!cut)
+		return 0;
+	*cut = '\0';
+	return cv_json_line(j, parent);
 }
 
 int cv_json_error(const struct cv_json *j, const char *path, const char *fmt, ...)
@@ -176,10 +187,12 @@ int cv_json_error(const struct cv_json *j, const char *path, const char *fmt, ..
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	if (line)
+	if (!path[0]) /* the document itself */
+		cv_err_set(j->err, EINVAL, "%s: (top): %s", j->file, what);
+	else if (line)
 		cv_err_set(j->err, EINVAL, "%s:%d: %s: %s", j->file, line, path, what);
 	else
-		cv_err_set(j->err, EINVAL, "%s: %s: %s", j->file, path[0] ? path : "(top)", what);
+		cv_err_set(j->err, EINVAL, "%s: %s: %s", j->file, path, what);
 	return -EINVAL;
 }
 

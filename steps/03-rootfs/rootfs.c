@@ -208,5 +208,7 @@ int cv_rootfs_enter(const struct cv_rootfs_spec *spec, struct cv_err *err)
 		r = pivot(err);
 	if (r < 0 || chdir("/") < 0)
 		return r < 0 ? r : cv_err_sys(err, "chdir(`/`)");
+	if (spec->after_pivot && (r = spec->after_pivot(spec->before_pivot_arg, err)) < 0)
+		return r;
 	return finish(spec, err);
 }

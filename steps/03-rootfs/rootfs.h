@@ -51,6 +51,11 @@ struct cv_rootfs_spec {
 	 */
 	int (*before_pivot)(void *arg, struct cv_err *err);
 	void *before_pivot_arg;
+	/*
+	 * Called just after the switch, before the masked and read-only paths
+	 * (OCI sysctls are written here, while /proc/sys is writable), or NULL.
+	 */
+	int (*after_pivot)(void *arg, struct cv_err *err);
 	struct cv_mount_ctx ctx;
 };
 

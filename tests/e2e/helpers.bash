@@ -95,3 +95,41 @@ host_mounts() {
 no_rootfs_temps() {
 	! ls -d /tmp/cv-rootfs-* 2>/dev/null
 }
+
+# --- runtime ---
+
+CV="$CV_BIN/containerv"
+CONSOCK="${CV_CONSOCK:-build/tests/consock}"
+
+# A bundle in $B (config.json from `containerv spec`, the shared rootfs,
+# read-only) and a state root in $R, both temporary.
+bundle_setup() {
+	need_root
+	B=$(mktemp -d /tmp/cvtest-bundle-XXXXXX)
+	R=$(mktemp -d /tmp/cvtest-root-XXXXXX)
+	"$CV" spec --bundle "$B" -- "$@"
+	cfg ".root.path = \"$(realpath "$ROOTFS")\""
+}
+
+# Every container under $R deleted; nothing of them left anywhere.
+bundle_teardown() {
+	local id
+	[ -n "${R:-}" ] || return 0
+	for id in $(ls "$R" 2>/dev/null); do "$CV" --root "$R" delete --force "$id" >/dev/null 2>&1; done
+	rm -rf "$B" "$R"
+}
+
+# cfg JQ-FILTER - edit the bundle's config.json.
+cfg() {
+	jq "$1" "$B/config.json" >"$B/config.json.new" && mv "$B/config.json.new" "$B/config.json"
+}
+
+# rt ARGS... - containerv with the test's state root.
+rt() {
+	"$CV" --root "$R" "$@"
+}
+
+# status_of ID - the status `state` reports.
+status_of() {
+	rt state "$1" | jq -r .status
+}

@@ -6,7 +6,7 @@
  *
  * Keys: pid ppid hostname domainname uid euid gid groups uid_map gid_map
  * cap_inh cap_prm cap_eff cap_bnd cap_amb no_new_privs seccomp cgroup
- * mounts netdevs monotonic boottime ns:TYPE (TYPE: user mnt uts ipc pid
+ * mounts fds (open above 2, N:target) cwd comm oom_score_adj netdevs monotonic boottime ns:TYPE (TYPE: user mnt uts ipc pid
  * net cgroup time) rlimit:NAME (NAME: cpu fsize data stack core rss nproc
  * nofile memlock as locks sigpending msgqueue nice rtprio rttime, as
  * "soft:hard").  Multi-line facts are joined with ";".
@@ -14,6 +14,7 @@
  * It is linked statically and reads only /proc and system calls, so it
  * works in a rootfs that has nothing else.
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -28,7 +29,8 @@
 /* Every key, in the order a bare `cv-probe` prints them. */
 static const char keys[] =
     "pid ppid hostname domainname uid euid gid groups uid_map gid_map cap_inh cap_prm cap_eff "
-    "cap_bnd cap_amb no_new_privs seccomp cgroup mounts netdevs monotonic boottime ns:user "
+    "cap_bnd cap_amb no_new_privs seccomp cgroup mounts fds cwd comm oom_score_adj netdevs "
+    "monotonic boottime ns:user "
     "ns:mnt ns:uts ns:ipc ns:pid ns:net ns:cgroup ns:time rlimit:nofile rlimit:nproc "
     "rlimit:core rlimit:stack rlimit:as rlimit:memlock rlimit:cpu rlimit:fsize rlimit:data "
     "rlimit:rss rlimit:locks rlimit:sigpending rlimit:msgqueue rlimit:nice rlimit:rtprio "
@@ -155,6 +157,29 @@ static void print_limit(const char *name)
 	printf("?");
 }
 
+/* Open descriptors above 2, as "N:target" (the one reading the directory left out). */
+static void print_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	const char *sep = "";
+
+	while (d && (e = readdir(d))) {
+		char path[64], target[256];
+		ssize_t n;
+		int fd = atoi(e->d_name);
+		if (e->d_name[0] == '.' || fd <= 2 || fd == dirfd(d))
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		n = readlink(path, target, sizeof(target) - 1);
+		target[n > 0 ? n : 0] = '\0';
+		printf("%s%d:%s", sep, fd, target);
+		sep = " ";
+	}
+	if (d)
+		closedir(d);
+}
+
 static void print_groups(void)
 {
 	gid_t groups[256];
@@ -168,7 +193,7 @@ static void print_groups(void)
 static int print_value(const char *key)
 {
 	struct utsname u;
-	char path[64];
+	char path[4096];
 
 	uname(&u);
 	if (!strcmp(key, "pid"))
@@ -201,6 +226,14 @@ static int print_value(const char *key)
 		print_status("Seccomp");
 	else if (!strcmp(key, "mounts"))
 		print_mounts();
+	else if (!strcmp(key, "fds"))
+		print_fds();
+	else if (!strcmp(key, "cwd"))
+		printf("%s", getcwd(path, sizeof(path)) ? path : "?");
+	else if (!strcmp(key, "comm"))
+		print_file_joined("/proc/self/comm");
+	else if (!strcmp(key, "oom_score_adj"))
+		print_file_joined("/proc/self/oom_score_adj");
 	else if (!strcmp(key, "netdevs"))
 		print_netdevs();
 	else if (!strcmp(key, "monotonic"))

@@ -1,0 +1,213 @@
+#!/usr/bin/env bats
+# bin/containerv: each field of config.json, seen taking effect from
+# inside the container (cv-probe reports, cv-load tries).
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup() {
+	bundle_setup /bin/cv-probe pid
+}
+
+teardown() {
+	bundle_teardown
+	no_cgroups_left
+}
+
+# inside ARGS... - run a container with these args; its stdout in $output.
+inside() {
+	cfg ".process.args = $(jq -cn '$ARGS.positional' --args -- "$@")"
+	run --separate-stderr rt run --bundle "$B" cfg1
+}
+
+@test "process.user: uid, gid, additional gids, umask" {
+	cfg '.process.user = {"uid": 1000, "gid": 1001, "additionalGids": [10, 20], "umask": 23}'
+	inside /bin/cv-probe uid gid groups
+	[ "$status" -eq 0 ]
+	[ "$output" = "1000
+1001
+10 20" ]
+	inside /bin/sh -c umask
+	[ "$output" = 0027 ]
+}
+
+@test "process.capabilities, noNewPrivileges, rlimits, oomScoreAdj, env, cwd" {
+	cfg '.process.capabilities = {"bounding": ["CAP_CHOWN", "CAP_KILL"], "effective": ["CAP_KILL"],
+	                              "permitted": ["CAP_CHOWN", "CAP_KILL"], "inheritable": [], "ambient": []} |
+	     .process.noNewPrivileges = false |
+	     .process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 64, "hard": 128}, {"type": "RLIMIT_CORE", "soft": 0, "hard": 0}] |
+	     .process.oomScoreAdj = 500 |
+	     .process.env += ["CVTEST=here"] |
+	     .process.cwd = "/etc"'
+	inside /bin/cv-probe cap_bnd cap_eff cap_prm no_new_privs rlimit:nofile rlimit:core \
+		oom_score_adj cwd
+	[ "$status" -eq 0 ]
+	# root's effective and permitted sets after exec are its bounding set (capabilities(7))
+	[ "$output" = "0000000000000021
+0000000000000021
+0000000000000021
+0
+64:128
+0:0
+500
+/etc" ]
+	inside /bin/sh -c 'echo $CVTEST'
+	[ "$output" = here ]
+	# a user other than root keeps what is ambient
+	cfg '.process.user = {"uid": 1000, "gid": 1000} |
+	     .process.capabilities.inheritable = ["CAP_KILL"] | .process.capabilities.ambient = ["CAP_KILL"]'
+	inside /bin/cv-probe uid cap_eff cap_amb
+	[ "$output" = "1000
+0000000000000020
+0000000000000020" ]
+}
+
+@test "an unknown capability is an error naming it; one this host lacks is a warning" {
+	cfg '.process.capabilities.bounding += ["CAP_NET_BIND"]'
+	run rt run --bundle "$B" cap1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"config.json:"*"process.capabilities.bounding[3]: unknown capability \`CAP_NET_BIND\`"* ]]
+	cfg '.process.capabilities.bounding[3] = "CAP_SYS_RESOURCE"'
+	if [ "$(( 0x$(grep CapBnd /proc/self/status | cut -f2) >> 24 & 1 ))" = 0 ]; then
+		run --separate-stderr rt run --bundle "$B" cap2
+		[ "$status" -eq 0 ]
+		[[ "$stderr" == *"warning: "*"CAP_SYS_RESOURCE"* ]]
+	fi
+}
+
+@test "hostname, domainname, and a namespace of each type; one left out is the host's" {
+	cfg '.hostname = "cvtest-h" | .domainname = "cvtest.d" |
+	     .linux.namespaces = [{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"},
+	                          {"type": "mount"}, {"type": "cgroup"}, {"type": "time"}]'
+	inside /bin/cv-probe hostname domainname ns:pid ns:net ns:ipc ns:uts ns:mnt ns:cgroup ns:time
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = cvtest-h ] && [ "${lines[1]}" = cvtest.d ]
+	i=2
+	for t in pid net ipc uts mnt cgroup time; do
+		[ "${lines[$i]}" != "$(readlink /proc/self/ns/$t | tr -dc 0-9)" ] || { echo "$t shared"; return 1; }
+		i=$((i + 1))
+	done
+	cfg '.linux.namespaces = [.linux.namespaces[] | select(.type != "network")]'
+	inside /bin/cv-probe ns:net
+	[ "$output" = "$(readlink /proc/self/ns/net | tr -dc 0-9)" ]
+}
+
+@test "a namespace joined by path" {
+	unshare --net --uts sleep 30 &
+	target=$!
+	sleep 0.3
+	cfg ".linux.namespaces = [{\"type\": \"pid\"}, {\"type\": \"mount\"}, {\"type\": \"network\", \"path\": \"/proc/$target/ns/net\"}] | del(.hostname)"
+	inside /bin/cv-probe ns:net ns:uts
+	kill "$target"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$(readlink /proc/$target/ns/net 2>/dev/null | tr -dc 0-9 || true)" ] ||
+		[ "${lines[0]}" != "$(readlink /proc/self/ns/net | tr -dc 0-9)" ]
+	[ "${lines[1]}" = "$(readlink /proc/self/ns/uts | tr -dc 0-9)" ]
+}
+
+@test "a user namespace with uid and gid maps; time offsets" {
+	cfg '.linux.namespaces += [{"type": "user"}, {"type": "time"}] |
+	     .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+	     .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+	     .linux.timeOffsets = {"monotonic": {"secs": 86400, "nanosecs": 0}} |
+	     .mounts = [.mounts[] | select(.type != "cgroup" and .type != "sysfs")]'
+	before=$(cut -d' ' -f1 /proc/uptime | cut -d. -f1)
+	inside /bin/cv-probe uid uid_map monotonic
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 0 ]
+	[ "${lines[1]}" = "0 100000 65536" ]
+	[ "${lines[2]%.*}" -ge $((before + 86400)) ]
+}
+
+@test "resources: a memory limit OOM-kills, a pids limit stops forks" {
+	cfg '.linux.resources.memory = {"limit": 33554432, "swap": 33554432} | .linux.resources.pids = {"limit": 10}'
+	inside /bin/cv-load mem 64M
+	[ "$status" -eq 137 ]
+	inside /bin/cv-load fork 30
+	[[ "$output" =~ ^forked\ [0-9]+\ of\ 30,\ then\ EAGAIN$ ]]
+	n=$(echo "$output" | cut -d' ' -f2)
+	[ "$n" -lt 10 ]
+}
+
+@test "resources.devices deny; linux.devices creates a node, and allows it" {
+	cfg '.mounts += [{"destination": "/dev/loop-control", "type": "bind", "source": "/dev/loop-control", "options": ["bind"]}] |
+	     .linux.devices = [{"path": "/dev/cvtest-null", "type": "c", "major": 1, "minor": 3, "fileMode": 438}]'
+	inside /bin/cv-load open /dev/loop-control
+	[ "$output" = EPERM ] # denied by the default "deny all" device rule
+	inside /bin/sh -c 'stat -c "%t:%T %a" /dev/cvtest-null; echo x > /dev/cvtest-null && echo written'
+	[ "$output" = "1:3 666
+written" ]
+	cfg '.linux.resources.devices = [{"allow": true, "access": "rwm"}]'
+	inside /bin/cv-load open /dev/loop-control
+	[ "$output" = ok ]
+}
+
+@test "linux.seccomp, maskedPaths, readonlyPaths, root.readonly" {
+	cfg '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+	       {"names": ["rmdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]}'
+	inside /bin/cv-load sys rmdir /nonexistent
+	[ "$output" = EACCES ]
+	inside /bin/sh -c 'cat /proc/timer_list | wc -c; ls /proc/acpi | wc -l'
+	[ "$output" = "0
+0" ]
+	inside /bin/cv-load write /proc/sys/kernel/domainname
+	[ "$output" = EROFS ]
+	inside /bin/cv-load write /cvtest-file
+	[ "$output" = EROFS ]
+}
+
+@test "mounts: a tmpfs with a size, a read-only bind, options" {
+	mkdir "$B/data" && echo hello >"$B/data/file"
+	cfg ".mounts += [{\"destination\": \"/scratch\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"size=1m\", \"nosuid\"]},
+	                 {\"destination\": \"/data\", \"type\": \"bind\", \"source\": \"$B/data\", \"options\": [\"bind\", \"ro\"]}]"
+	inside /bin/sh -c 'cat /data/file; echo x > /data/new 2>/dev/null || echo ro;
+		dd if=/dev/zero of=/scratch/f bs=1k count=2048 2>/dev/null || echo full; df -k /scratch | tail -1 | tr -s " " | cut -d" " -f2'
+	[ "$output" = "hello
+ro
+full
+1024" ]
+	[ ! -e "$B/data/new" ]
+}
+
+@test "linux.sysctl is written inside; personality; ioPriority; scheduler" {
+	cfg '.linux.sysctl = {"kernel.shmmni": "2048"} |
+	     .linux.personality = {"domain": "LINUX32"} |
+	     .process.ioPriority = {"class": "IOPRIO_CLASS_BE", "priority": 5} |
+	     .process.scheduler = {"policy": "SCHED_BATCH", "nice": 5}'
+	host=$(cat /proc/sys/kernel/shmmni)
+	inside /bin/sh -c 'cat /proc/sys/kernel/shmmni; uname -m; ionice -p $$; cut -d" " -f19,41 /proc/self/stat'
+	[ "$status" -eq 0 ]
+	[ "$output" = "2048
+i686
+best-effort: prio 5
+5 3" ]
+	[ "$(cat /proc/sys/kernel/shmmni)" = "$host" ]
+	before=$(cat /proc/sys/vm/swappiness)
+	cfg '.linux.sysctl = {"vm.swappiness": "13"}'
+	run rt run --bundle "$B" sys2
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"linux.sysctl: \`vm.swappiness\` is not in a separate kernel namespace"* ]]
+	[ "$(cat /proc/sys/vm/swappiness)" = "$before" ] # the host's is the host's
+	cfg '.linux.sysctl = {"net.ipv4.ip_forward": "1"} | .linux.namespaces = [.linux.namespaces[] | select(.type != "network")]'
+	run rt run --bundle "$B" sys3
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"needs a namespace of its own"* ]]
+	[ -z "$(ls "$R")" ]
+}
+
+@test "annotations are in the state; an unsupported field is refused as runc refuses it" {
+	cfg '.annotations = {"org.cvtest.a": "b"} | .process.args = ["/bin/sleep", "60"]'
+	rt create --bundle "$B" an1 >/dev/null 2>&1
+	[ "$(rt state an1 | jq -r '.annotations."org.cvtest.a"')" = b ]
+	rt delete -f an1
+	cfg '.linux.intelRdt = {"closID": "x"}'
+	run rt run --bundle "$B" an2
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"linux.intelRdt: Intel RDT is not supported"* ]]
+	cfg 'del(.linux.intelRdt) | .process.apparmorProfile = "cvtest"'
+	if ! "$CV_BIN/cv-security" status | grep -q '^apparmor *not enabled'; then skip "AppArmor is on"; fi
+	run rt run --bundle "$B" an3
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"AppArmor is not enabled"* ]]
+	[ -z "$(ls "$R")" ]
+}
