@@ -173,8 +173,9 @@ coverage: deps
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/containerv
-	install -m 755 $(DEMO_BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(DEMO_BINS) $(BIN)/containerv $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/containerv/
+	install -m 644 runtime/README.md $(DESTDIR)$(PREFIX)/share/doc/containerv/runtime.md
 	for s in $(filter-out common,$(STEPS)); do \
 	  install -m 644 steps/$$s/README.md $(DESTDIR)$(PREFIX)/share/doc/containerv/$$s.md; done
 

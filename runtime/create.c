@@ -310,7 +310,7 @@ static int spawn_init(struct creation *k, struct cv_err *err)
 		free(ns);
 		return cv_err_sys(err, "socketpair(AF_UNIX, SOCK_SEQPACKET)");
 	}
-	k->sync_fd = sv[0];
+	k->sync_fd = k->in.runtime_fd = sv[0];
 	k->in.sync_fd = sv[1];
 	cv_ns_spec_init(ns);
 	ns->flags = s->ns_new & ~CLONE_NEWCGROUP; /* the init unshares it once in its cgroup */

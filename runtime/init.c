@@ -237,8 +237,10 @@ int cv_init_main(void *arg)
 	struct cv_err err;
 
 	cv_err_clear(&err);
-	/* if the runtime dies while setting us up, so do we: nothing half-made runs */
+	/* if the runtime dies while setting us up, so do we: nothing half-made runs
+	 * (and should it die before this line, the socket says so: its end is closed) */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	close(in->runtime_fd);
 	in->rootfs.before_pivot = before_pivot;
 	in->rootfs.before_pivot_arg = in;
 	in->rootfs.after_pivot = set_sysctl;

@@ -50,6 +50,7 @@ struct cv_init {
 	struct cv_rootfs_spec rootfs;
 	struct cv_security sec;
 	int sync_fd;      /* the init's end of the socket pair */
+	int runtime_fd;   /* the runtime's end, which the init closes: EOF then means it died */
 	int fifo_fd;      /* exec.fifo, opened O_RDWR: a read blocks until start writes */
 	int console_fd;   /* where the terminal's master goes, or -1 */
 	int preserve_fds; /* fds 3 .. 3+N-1 pass to the container */

@@ -33,6 +33,7 @@
 #include "runtime/console.h"
 #include "runtime/container.h"
 #include "runtime/spec.h"
+#include "runtime/state.h"
 
 /* The global options. */
 static struct {
@@ -145,7 +146,9 @@ enum {
 	O_FORCE,
 	O_ALL,
 	O_ROOTLESS,
-	O_TERMINAL
+	O_TERMINAL,
+	O_QUIET,
+	O_FORMAT
 };
 
 /* clang-format off */
@@ -181,6 +184,11 @@ static const struct cv_opt spec_opts[] = {
 	{"bundle", 'b', "DIR", "where to write config.json (default .)", O_BUNDLE},
 	{"rootless", 0, NULL, "for a container made without root: a user namespace, no cgroup limits", O_ROOTLESS},
 	{"terminal", 't', NULL, "with a terminal (terminal: true)", O_TERMINAL},
+	{NULL, 0, NULL, NULL, 0},
+};
+static const struct cv_opt list_opts[] = {
+	{"format", 'f', "FORMAT", "table (default) or json", O_FORMAT},
+	{"quiet", 'q', NULL, "only the ids", O_QUIET},
 	{NULL, 0, NULL, NULL, 0},
 };
 static const struct cv_opt no_opts[] = {{NULL, 0, NULL, NULL, 0}};
@@ -365,6 +373,53 @@ static int cmd_delete(struct cv_args *a)
 	return 0;
 }
 
+/* `list`: every container under --root, as runc lists them. */
+static int cmd_list(struct cv_args *a)
+{
+	bool quiet = false, json = false;
+	char **ids, *text;
+	json_t *all = json_array();
+	int opt;
+
+	while ((opt = cv_args_next(a)) > 0) {
+		quiet = quiet || opt == O_QUIET;
+		if (opt == O_FORMAT && strcmp(a->val, "table") && strcmp(a->val, "json"))
+			return cv_args_usage_error(a, "--format `%s`: table or json", a->val);
+		json = json || (opt == O_FORMAT && !strcmp(a->val, "json"));
+	}
+	if (opt < 0)
+		return opt == CV_ARG_HELP ? 0 : CV_EXIT_USAGE;
+	if (!(ids = cv_state_list(g.root, a->err)))
+		return 1;
+	if (!quiet && !json)
+		printf("%-20s %-8s %-10s %-40s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED");
+	for (char **id = ids; *id; id++) {
+		struct cv_state st;
+		struct cv_err ignored;
+		enum cv_status now;
+		if (cv_state_open(g.root, *id, &st, &ignored) < 0)
+			continue;
+		now = cv_state_status(&st);
+		if (quiet)
+			printf("%s\n", *id);
+		else if (json && (text = cv_state_json(&st, now)))
+			json_array_append_new(all, json_loads(text, 0, NULL)), free(text);
+		else if (!json)
+			printf("%-20s %-8d %-10s %-40s %s\n", *id,
+			       now == CV_STOPPED ? 0 : (int)st.pid, cv_status_name(now), st.bundle,
+			       st.created);
+		cv_state_close(&st);
+		free(*id);
+	}
+	free(ids);
+	if (json && (text = json_dumps(all, JSON_COMPACT))) {
+		printf("%s\n", text);
+		free(text);
+	}
+	json_decref(all);
+	return 0;
+}
+
 static int cmd_spec(struct cv_args *a)
 {
 	const char *bundle = ".";
@@ -410,6 +465,8 @@ static const struct cv_cmd commands[] = {
      "containerv delete c1", delete_opts, 0, cmd_delete},
     {"run", "[OPTIONS] ID", "Create and start a container; wait for it unless --detach",
      "containerv run --bundle /srv/b c1", run_opts, 0, cmd_run},
+    {"list", "[--format table|json] [-q]", "List the containers under --root", "containerv list",
+     list_opts, 0, cmd_list},
     {"spec", "[--rootless] [-- CMD...]", "Write a config.json to start from",
      "containerv spec --rootless", spec_opts, 0, cmd_spec},
     {NULL, NULL, NULL, NULL, NULL, 0, NULL},

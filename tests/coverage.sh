@@ -29,7 +29,7 @@ fi
 
 lcov --quiet --capture --directory "$cov/obj" --base-directory . --output-file "$info.all" \
 	--rc lcov_branch_coverage=0 2>/dev/null
-lcov --quiet --extract "$info.all" "$(pwd)/steps/*" --output-file "$info" 2>/dev/null
+lcov --quiet --extract "$info.all" "$(pwd)/steps/*" "$(pwd)/runtime/*" --output-file "$info" 2>/dev/null
 genhtml --quiet --title containerv --output-directory "$out" "$info" >/dev/null 2>&1
 
 # One line per step, from lcov's own per-file table.
@@ -42,8 +42,8 @@ summary() {
 		gsub(/[()]/, ""); printf "%-24s %6s of %s lines\n", s ":", $2, $5 }'
 }
 echo "line coverage (HTML: $out/index.html)"
-for s in steps/*/; do
+for s in steps/*/ runtime/; do
 	summary "${s%/}"
 done
-lcov --summary "$info" 2>&1 | awk '/lines\.*:/ { gsub(/[()]/, ""); printf "%-24s %6s of %s lines\n", "steps/ (all):", $2, $5 }'
+lcov --summary "$info" 2>&1 | awk '/lines\.*:/ { gsub(/[()]/, ""); printf "%-24s %6s of %s lines\n", "all:", $2, $5 }'
 rm -f "$info.one" "$info.all"

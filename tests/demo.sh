@@ -90,4 +90,17 @@ else
 	echo "(run 'sudo make demo' to see capabilities, seccomp and Landlock at work)"
 fi
 echo
+echo "== the runtime: bin/containerv, as podman would drive it =="
+if [ "$(id -u)" = 0 ] && command -v jq >/dev/null; then
+	b=$(mktemp -d /tmp/cv-demo-bundle-XXXXXX)
+	r=$(mktemp -d /tmp/cv-demo-root-XXXXXX)
+	show "containerv spec -- sh -c '...'   # then root.path set to $rootfs" \
+		"$bin/containerv" spec --bundle "$b" -- /bin/sh -c 'echo "I am pid $$ on $(hostname), uid $(id -u)"; echo "processes I can see:"; ps -o pid,comm; grep -E "CapEff|NoNewPrivs|Seccomp:" /proc/self/status; echo "my root: $(ls /)"'
+	jq ".root.path = \"$(cd "$rootfs" && pwd)\"" "$b/config.json" >"$b/c.json" && mv "$b/c.json" "$b/config.json"
+	show "containerv run --bundle $b demo" "$bin/containerv" --root "$r" run --bundle "$b" demo
+	rm -rf "$b" "$r"
+else
+	echo "(run 'sudo make demo' to run a container with bin/containerv)"
+fi
+echo
 echo "Next: read steps/01-namespaces/README.md, then docs/reading-order.md."

@@ -133,3 +133,11 @@ rt() {
 status_of() {
 	rt state "$1" | jq -r .status
 }
+
+# The shared rootfs is never written by a container (mount points included).
+rootfs_untouched() {
+	local now
+	now=$(ls "$ROOTFS" | tr '\n' ' ')
+	[ "$now" = "bin dev etc home mnt proc root run sbin srv sys tmp usr var " ] ||
+		{ echo "the shared rootfs changed: $now"; return 1; }
+}

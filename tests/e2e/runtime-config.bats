@@ -12,6 +12,7 @@ setup() {
 teardown() {
 	bundle_teardown
 	no_cgroups_left
+	rootfs_untouched
 }
 
 # inside ARGS... - run a container with these args; its stdout in $output.
@@ -158,10 +159,10 @@ written" ]
 
 @test "mounts: a tmpfs with a size, a read-only bind, options" {
 	mkdir "$B/data" && echo hello >"$B/data/file"
-	cfg ".mounts += [{\"destination\": \"/scratch\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"size=1m\", \"nosuid\"]},
-	                 {\"destination\": \"/data\", \"type\": \"bind\", \"source\": \"$B/data\", \"options\": [\"bind\", \"ro\"]}]"
-	inside /bin/sh -c 'cat /data/file; echo x > /data/new 2>/dev/null || echo ro;
-		dd if=/dev/zero of=/scratch/f bs=1k count=2048 2>/dev/null || echo full; df -k /scratch | tail -1 | tr -s " " | cut -d" " -f2'
+	cfg ".mounts += [{\"destination\": \"/tmp\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"size=1m\", \"nosuid\"]},
+	                 {\"destination\": \"/mnt\", \"type\": \"bind\", \"source\": \"$B/data\", \"options\": [\"bind\", \"ro\"]}]"
+	inside /bin/sh -c 'cat /mnt/file; echo x > /mnt/new 2>/dev/null || echo ro;
+		dd if=/dev/zero of=/tmp/f bs=1k count=2048 2>/dev/null || echo full; df -k /tmp | tail -1 | tr -s " " | cut -d" " -f2'
 	[ "$output" = "hello
 ro
 full

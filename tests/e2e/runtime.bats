@@ -14,6 +14,7 @@ teardown() {
 	[ -z "${BG:-}" ] || { kill "$BG" 2>/dev/null; wait "$BG" 2>/dev/null; } || true
 	bundle_teardown
 	no_cgroups_left
+	rootfs_untouched
 }
 
 # Nothing of container ID anywhere: state, cgroup, process.
@@ -129,6 +130,21 @@ containerv" ]
 	gone d1
 }
 
+@test "list shows each container with its status; -q the ids; --format json" {
+	cfg '.process.args = ["/bin/sleep", "60"]'
+	rt run -d --bundle "$B" l1 >/dev/null 2>&1
+	rt create --bundle "$B" l2 >/dev/null 2>&1
+	run rt list
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "ID "*"PID "*"STATUS "*"BUNDLE "*"CREATED"* ]]
+	echo "$output" | grep -Eq "^l1 +[0-9]+ +running +$B "
+	echo "$output" | grep -Eq "^l2 +[0-9]+ +created +$B "
+	[ "$(rt list -q | sort | tr '\n' ' ')" = "l1 l2 " ]
+	[ "$(rt list --format json | jq -r 'map(.id + "=" + .status) | sort | join(" ")')" = "l1=running l2=created" ]
+	rt delete -f l1 && rt delete l2
+	[ -z "$(rt list -q)" ]
+}
+
 @test "delete refuses a running container; --force kills it; a created one is removed" {
 	cfg '.process.args = ["/bin/sleep", "60"]'
 	rt run -d --bundle "$B" f1 >/dev/null 2>&1
@@ -183,13 +199,13 @@ containerv" ]
 	H="$B/hk/hook.sh"
 	cfg ".hostname = \"cvtest-box\" |
 	     .root.readonly = true |
-	     .mounts += [{\"destination\": \"/hk\", \"type\": \"bind\", \"source\": \"$B/hk\", \"options\": [\"bind\", \"rw\"]}] |
+	     .mounts += [{\"destination\": \"/mnt\", \"type\": \"bind\", \"source\": \"$B/hk\", \"options\": [\"bind\", \"rw\"]}] |
 	     .process.args = [\"/bin/true\"] |
 	     .hooks = {
 	       \"prestart\": [{\"path\": \"$H\", \"args\": [\"hook.sh\", \"prestart\", \"$B/hk/log\"]}],
 	       \"createRuntime\": [{\"path\": \"$H\", \"args\": [\"hook.sh\", \"createRuntime\", \"$B/hk/log\"]}],
 	       \"createContainer\": [{\"path\": \"$H\", \"args\": [\"hook.sh\", \"createContainer\", \"$B/hk/log\"]}],
-	       \"startContainer\": [{\"path\": \"/hk/hook.sh\", \"args\": [\"hook.sh\", \"startContainer\", \"/hk/log\"]}],
+	       \"startContainer\": [{\"path\": \"/mnt/hook.sh\", \"args\": [\"hook.sh\", \"startContainer\", \"/mnt/log\"]}],
 	       \"poststart\": [{\"path\": \"$H\", \"args\": [\"hook.sh\", \"poststart\", \"$B/hk/log\"]}],
 	       \"poststop\": [{\"path\": \"$H\", \"args\": [\"hook.sh\", \"poststop\", \"$B/hk/log\"]}]
 	     }"
@@ -231,8 +247,8 @@ containerv" ]
 	printf '#!/proc/self/exe\n' >"$B/evil/script"
 	chmod 755 "$B/evil/script"
 	ln -s /proc/self/exe "$B/evil/link"
-	cfg ".mounts += [{\"destination\": \"/evil\", \"type\": \"bind\", \"source\": \"$B/evil\", \"options\": [\"bind\", \"ro\"]}]"
-	for prog in /proc/self/exe /proc/1/exe /evil/script /evil/link; do
+	cfg ".mounts += [{\"destination\": \"/srv\", \"type\": \"bind\", \"source\": \"$B/evil\", \"options\": [\"bind\", \"ro\"]}]"
+	for prog in /proc/self/exe /proc/1/exe /srv/script /srv/link; do
 		cfg ".process.args = [\"$prog\"]"
 		run rt run --bundle "$B" e1
 		[ "$status" -eq 1 ] # create refused it: the program never ran
