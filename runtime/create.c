@@ -113,15 +113,6 @@ static int check_spec(struct creation *k, struct cv_err *err)
 		cv_err_set(err, EINVAL, "--console-socket given, but process.terminal is false");
 		return cv_err_hint(err, "the console socket receives the container's terminal");
 	}
-	for (unsigned i = 0; i < s->n_joins; i++)
-		if (s->joins[i].flag == CLONE_NEWUSER) {
-			cv_err_set(err, ENOTSUP,
-				   "config.json: linux.namespaces: joining a user namespace "
-				   "by path (`%s`) is not supported",
-				   s->joins[i].path);
-			return cv_err_hint(err, "give uidMappings and gidMappings for a new user "
-						"namespace instead");
-		}
 	if (check_sysctl(s, err) < 0)
 		return -err->code;
 	if (s->apparmor && !cv_apparmor_enabled())
@@ -193,6 +184,10 @@ static void build_init(struct creation *k)
 			r->ctx.own_netns = true; /* joined, but not the host's */
 		if (s->joins[i].flag == CLONE_NEWNS)
 			k->in.ns_mnt_join = s->joins[i].path;
+		if (s->joins[i].flag == CLONE_NEWUSER) {
+			k->in.ns_user_join = s->joins[i].path;
+			r->ctx.userns = true;
+		}
 	}
 	cv_security_init(&k->in.sec);
 	k->in.sec.id = s->id;
@@ -313,6 +308,12 @@ static int spawn_init(struct creation *k, struct cv_err *err)
 	k->sync_fd = k->in.runtime_fd = sv[0];
 	k->in.sync_fd = sv[1];
 	cv_ns_spec_init(ns);
+	if (k->in.ns_user_join) {
+		/* the init joins the user namespace and makes the rest itself (init.c) */
+		int on = 1;
+		setsockopt(k->sync_fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on));
+		goto spawn;
+	}
 	ns->flags = s->ns_new & ~CLONE_NEWCGROUP; /* the init unshares it once in its cgroup */
 	ns->hostname = s->hostname;
 	ns->domainname = s->domainname;
@@ -325,6 +326,7 @@ static int spawn_init(struct creation *k, struct cv_err *err)
 		ns->uid = 0, ns->gid = 0;
 	ns->monotonic = s->monotonic;
 	ns->boottime = s->boottime;
+spawn:
 	ns->cgroup_fd = k->have_cg ? cv_cg_clone_fd(&k->cg, err) : -1;
 	ns->parent_hook = enter_cgroup;
 	ns->parent_hook_arg = k;
@@ -339,16 +341,42 @@ static int spawn_init(struct creation *k, struct cv_err *err)
 	return r < 0 ? r : k->pid < 0 ? (int)k->pid : 0;
 }
 
+/*
+ * After joining a user namespace the init forked (init.c, join_user): its
+ * child is the container's init; the kernel wrote its pid, as seen here,
+ * into the credentials.  The first one exits at once: reap it.
+ */
+static int new_init(struct creation *k, struct msghdr *mh, struct cv_err *err)
+{
+	struct cmsghdr *cm = CMSG_FIRSTHDR(mh);
+	struct ucred cred;
+
+	if (!cm || cm->cmsg_type != SCM_CREDENTIALS)
+		return cv_err_set(err, EPROTO, "the container's init sent no credentials");
+	memcpy(&cred, CMSG_DATA(cm), sizeof(cred));
+	waitpid(k->pid, NULL, 0);
+	k->pid = cred.pid;
+	k->st.pid = cred.pid;
+	k->st.start = cv_proc_start(cred.pid);
+	cv_trace("the container's init is pid %d", (int)cred.pid);
+	return cv_state_save(&k->st, err);
+}
+
 /* Steps 6 and 7: answer the init until it is created, or reports its error. */
 static int converse(struct creation *k, struct cv_err *err)
 {
 	struct cv_sync m;
+	char control[CMSG_SPACE(sizeof(struct ucred))];
+	struct iovec iov = {&m, sizeof(m)};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 	char *state;
 	ssize_t n;
 	int r;
 
 	for (;;) {
-		while ((n = recv(k->sync_fd, &m, sizeof(m), 0)) < 0 && errno == EINTR)
+		mh.msg_control = control;
+		mh.msg_controllen = sizeof(control);
+		while ((n = recvmsg(k->sync_fd, &mh, 0)) < 0 && errno == EINTR)
 			;
 		if (n < (ssize_t)offsetof(struct cv_sync, state))
 			return cv_err_set(err, ECHILD,
@@ -359,6 +387,11 @@ static int converse(struct creation *k, struct cv_err *err)
 		}
 		if (m.type == CV_SYNC_CREATED)
 			return 0;
+		if (m.type == CV_SYNC_PID) {
+			if ((r = new_init(k, &mh, err)) < 0)
+				return r;
+			continue;
+		}
 		/* CV_SYNC_HOOKS: the mounts are made; before pivot_root */
 		if (!(state = cv_state_json(&k->st, CV_CREATING)))
 			return cv_err_set(err, ENOMEM, "state");

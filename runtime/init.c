@@ -188,6 +188,70 @@ static void set_status(char *state, size_t size, const char *from, const char *t
 	snprintf(at, size - (size_t)(at - state), "\"status\": \"%s\"%s", to, rest);
 }
 
+/*
+ * A user namespace given by path, joined first; then, owned by it, the
+ * namespaces to create.  pid and time namespaces are entered only by a new
+ * process: the init forks, and its child goes on as the container's init.
+ */
+static int join_user(struct cv_init *in, struct cv_err *err)
+{
+	const struct cv_spec *s = in->spec;
+	int for_children = s->ns_new & (CLONE_NEWPID | CLONE_NEWTIME), r;
+	struct ucred me;
+	char control[CMSG_SPACE(sizeof(me))] = {0};
+	struct cv_sync m = {.type = CV_SYNC_PID};
+	struct iovec iov = {&m, offsetof(struct cv_sync, state)};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = control,
+			    .msg_controllen = sizeof(control)};
+	pid_t child;
+
+	if ((r = cv_ns_join_path(in->ns_user_join, CLONE_NEWUSER, err)) < 0)
+		return r;
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return cv_err_sys(err, "becoming root in the user namespace `%s`",
+				  in->ns_user_join);
+	if ((r = cv_ns_unshare(s->ns_new & ~(for_children | CLONE_NEWCGROUP | CLONE_NEWUSER),
+			       err)) < 0)
+		return r;
+	if ((s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0) ||
+	    (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0))
+		return cv_err_sys(err, "sethostname(`%s`)", s->hostname ? s->hostname : "");
+	if (!for_children)
+		return 0;
+	if ((r = cv_ns_unshare(for_children, err)) < 0)
+		return r;
+	if (s->ns_new & CLONE_NEWTIME) {
+		char text[128];
+		int n = snprintf(text, sizeof(text), "monotonic %lld %u\nboottime %lld %u\n",
+				 (long long)s->monotonic.secs, s->monotonic.nanosecs,
+				 (long long)s->boottime.secs, s->boottime.nanosecs);
+		/* after setresuid the process is not dumpable, and its /proc files are then
+		 * the host root's: dumpable for this one write only */
+		prctl(PR_SET_DUMPABLE, 1);
+		r = cv_write_file("/proc/self/timens_offsets", text, (size_t)n, err);
+		prctl(PR_SET_DUMPABLE, 0);
+		if (r < 0)
+			return r;
+	}
+	if ((child = fork()) < 0)
+		return cv_err_sys(err, "fork() into the new pid namespace");
+	if (child > 0)
+		_exit(0); /* the runtime learns the new init's pid from the new init itself */
+	/* the container's init now: say who we are, as the runtime's pid namespace sees us */
+	me = (struct ucred){getpid(), getuid(), getgid()};
+	((struct cmsghdr *)control)->cmsg_level = SOL_SOCKET;
+	((struct cmsghdr *)control)->cmsg_type = SCM_CREDENTIALS;
+	((struct cmsghdr *)control)->cmsg_len = CMSG_LEN(sizeof(me));
+	memcpy(CMSG_DATA((struct cmsghdr *)control), &me, sizeof(me));
+	if (sendmsg(in->sync_fd, &mh, MSG_NOSIGNAL) < 0)
+		return cv_err_sys(err, "sendmsg(the init's pid, to the runtime)");
+	cv_trace("joined user namespace `%s`; the container's init is a new process",
+		 in->ns_user_join);
+	return 0;
+}
+
 /* From clone to just before the container's program: the order is the point. */
 static int setup(struct cv_init *in, struct cv_err *err)
 {
@@ -198,6 +262,9 @@ static int setup(struct cv_init *in, struct cv_err *err)
 	if (in->new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 &&
 	    errno != ENOSYS)
 		return cv_err_sys(err, "keyctl(KEYCTL_JOIN_SESSION_KEYRING)");
+	/* a user namespace to join: first, and the others made after, belonging to it */
+	if (in->ns_user_join && (r = join_user(in, err)) < 0)
+		return r;
 	/* created with a new cgroup namespace after the runtime put us in our cgroup:
 	 * its root is then the container's cgroup, not the runtime's */
 	if ((spec->ns_new & CLONE_NEWCGROUP) && (r = cv_ns_unshare(CLONE_NEWCGROUP, err)) < 0)

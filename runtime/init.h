@@ -18,6 +18,12 @@
  *     startContainer hooks, execve
  *
  * Any failure goes up as CV_SYNC_ERROR with the error, and the init exits.
+ *
+ * Joining a user namespace by path changes the start: the namespaces to
+ * create must belong to it, so they are made after joining it, and a new
+ * pid namespace then needs one more fork - the init's child becomes the
+ * container's pid 1 and tells the runtime its pid (CV_SYNC_PID, with
+ * SCM_CREDENTIALS, which the kernel translates).
  */
 #ifndef CV_RT_INIT_H
 #define CV_RT_INIT_H
@@ -29,7 +35,7 @@
 #include "common/err.h"
 #include "runtime/spec.h"
 
-enum { CV_SYNC_HOOKS = 1, CV_SYNC_HOOKS_DONE, CV_SYNC_CREATED, CV_SYNC_ERROR };
+enum { CV_SYNC_HOOKS = 1, CV_SYNC_HOOKS_DONE, CV_SYNC_CREATED, CV_SYNC_ERROR, CV_SYNC_PID };
 
 /* One message: SOCK_SEQPACKET keeps each whole. */
 struct cv_sync {
@@ -57,8 +63,9 @@ struct cv_init {
 	bool new_keyring; /* a session keyring of its own (runc's default) */
 	dev_t self_dev;   /* the runtime's own binary, which the container must never run */
 	ino_t self_ino;
-	const char *ns_mnt_join; /* a mount namespace to join, or NULL */
-	char state[4096];        /* from HOOKS_DONE */
+	const char *ns_mnt_join;  /* a mount namespace to join, or NULL */
+	const char *ns_user_join; /* a user namespace to join, or NULL: see join_user() */
+	char state[4096];         /* from HOOKS_DONE */
 	struct cv_exec exec;
 };
 

@@ -106,6 +106,26 @@ inside() {
 	[ "${lines[1]}" = "$(readlink /proc/self/ns/uts | tr -dc 0-9)" ]
 }
 
+@test "a user namespace joined by path: the container's namespaces belong to it" {
+	"$CV_BIN/cv-namespaces" run -q --uid-map 0:200000:65536 --gid-map 0:200000:65536 -- \
+		/bin/sleep 29.7 &
+	for _ in $(seq 50); do target=$(pgrep -fx "/bin/sleep 29.7") && break; sleep 0.1; done
+	cfg ".linux.namespaces += [{\"type\": \"user\", \"path\": \"/proc/$target/ns/user\"}, {\"type\": \"time\"}] |
+	     .linux.timeOffsets = {\"boottime\": {\"secs\": 3600}} |
+	     .mounts = [.mounts[] | select(.type != \"cgroup\" and .type != \"sysfs\")]"
+	before=$(cut -d' ' -f1 /proc/uptime | cut -d. -f1)
+	inside /bin/cv-probe pid uid uid_map ns:user hostname boottime
+	want_ns=$(readlink /proc/$target/ns/user | tr -dc 0-9)
+	kill "$target"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | head -5)" = "1
+0
+0 200000 65536
+$want_ns
+containerv" ]
+	[ "${lines[5]%.*}" -ge $((before + 3600)) ] # the time namespace, made in it, has its offset
+}
+
 @test "a user namespace with uid and gid maps; time offsets" {
 	cfg '.linux.namespaces += [{"type": "user"}, {"type": "time"}] |
 	     .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
