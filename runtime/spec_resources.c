@@ -60,9 +60,9 @@ static int cpu(struct cv_spec *s, json_t *res, const char *P)
 	struct cv_cg_limits *l = s->limits;
 	char path[CV_JPATH_MAX];
 	const char *cpus = NULL, *mems = NULL;
-	uint64_t shares = 0, period = 0, rt_period = 0;
+	uint64_t shares = 0, period = 0, rt_period = 0, burst = 0;
 	json_t *c = NULL;
-	int r, rs, rp, rr;
+	int r, rs, rp, rr, rb;
 
 	if ((r = cv_json_obj(j, res, P, "cpu", &c)) <= 0)
 		return r;
@@ -83,8 +83,11 @@ static int cpu(struct cv_spec *s, json_t *res, const char *P)
 		l->cpu_rt_period = (int64_t)rt_period;
 	snprintf(l->cpuset_cpus, sizeof(l->cpuset_cpus), "%s", cpus ? cpus : "");
 	snprintf(l->cpuset_mems, sizeof(l->cpuset_mems), "%s", mems ? mems : "");
-	if (json_object_get(c, "burst") || json_object_get(c, "idle"))
-		cv_warn("config.json: linux.resources.cpu: burst and idle are not applied");
+	if (cv_json_i64(j, c, path, "idle", &l->cpu_idle) < 0 ||
+	    (rb = cv_json_u64(j, c, path, "burst", &burst)) < 0)
+		return -j->err->code;
+	if (rb == 1)
+		l->cpu_burst = (int64_t)burst;
 	return 0;
 }
 

@@ -19,6 +19,7 @@ void cv_cg_limits_init(struct cv_cg_limits *l)
 	l->oom_kill_disable = l->oom_group = -1;
 	l->cpu_shares = l->cpu_quota = l->cpu_period = CV_CG_UNSET;
 	l->cpu_rt_runtime = l->cpu_rt_period = CV_CG_UNSET;
+	l->cpu_burst = l->cpu_idle = CV_CG_UNSET;
 	l->pids_limit = l->io_weight = CV_CG_UNSET;
 }
 
@@ -292,6 +293,12 @@ static int check_cpu(const struct cv_cg_limits *l, struct cv_err *err)
 		return out_of_range(err, "cpu.quota", l->cpu_quota, "at least 1000 us, or -1");
 	if (set(l->cpu_rt_runtime) && l->cpu_rt_runtime < 0 && l->cpu_rt_runtime != CV_CG_MAX)
 		return out_of_range(err, "cpu.realtimeRuntime", l->cpu_rt_runtime, "0 or more");
+	if (set(l->cpu_idle) && l->cpu_idle != 0 && l->cpu_idle != 1)
+		return out_of_range(err, "cpu.idle", l->cpu_idle, "0 or 1");
+	if (set(l->cpu_burst) &&
+	    (l->cpu_burst < 0 ||
+	     (set(l->cpu_quota) && l->cpu_quota != CV_CG_MAX && l->cpu_burst > l->cpu_quota)))
+		return out_of_range(err, "cpu.burst", l->cpu_burst, "0 to the quota");
 	if (set(l->cpu_rt_period) && l->cpu_rt_period <= 0)
 		return out_of_range(err, "cpu.realtimePeriod", l->cpu_rt_period, "more than 0");
 	if (l->cpuset_cpus[0] && cv_cg_parse_cpuset(l->cpuset_cpus, "cpu.cpus", err) < 0)

@@ -51,9 +51,12 @@ struct cv_cg_limits {
 	int oom_kill_disable;       /* -1 unset, 0 or 1; v1 only */
 	int oom_group;              /* -1 unset, 0 or 1; v2 memory.oom.group */
 	/* cpu */
-	int64_t cpu_shares;     /* v1 cpu.shares 2..262144; v2 cpu.weight, converted */
-	int64_t cpu_quota;      /* microseconds per period, or CV_CG_MAX */
-	int64_t cpu_period;     /* microseconds */
+	int64_t cpu_shares; /* v1 cpu.shares 2..262144; v2 cpu.weight, converted */
+	int64_t cpu_quota;  /* microseconds per period, or CV_CG_MAX */
+	int64_t cpu_period; /* microseconds */
+	int64_t
+	    cpu_burst; /* microseconds a period may borrow: v1 cpu.cfs_burst_us, v2 cpu.max.burst */
+	int64_t cpu_idle;       /* 1: SCHED_IDLE for the group (cpu.idle, 5.15+) */
 	int64_t cpu_rt_runtime; /* v1 cpu.rt_runtime_us, where the kernel has it */
 	int64_t cpu_rt_period;
 	char cpuset_cpus[128]; /* "0-3,6"; "" to leave alone */

@@ -150,6 +150,25 @@ containerv" ]
 	[ "$n" -lt 10 ]
 }
 
+@test "resources.cpu: shares, quota, period, burst and idle, as the container's cgroup shows them" {
+	cfg '.linux.resources.cpu = {"shares": 512, "quota": 50000, "period": 100000, "burst": 20000}'
+	inside /bin/sh -c 'cd /sys/fs/cgroup/cpu && cat cpu.shares cpu.cfs_quota_us cpu.cfs_period_us cpu.cfs_burst_us cpu.idle'
+	[ "$status" -eq 0 ]
+	[ "$output" = "512
+50000
+100000
+20000
+0" ]
+	cfg '.linux.resources.cpu = {"idle": 1}' # an idle group: the least weight there is
+	inside /bin/sh -c 'cd /sys/fs/cgroup/cpu && cat cpu.idle cpu.shares'
+	[ "$output" = "1
+3" ]
+	cfg '.linux.resources.cpu = {"quota": 50000, "burst": 90000}'
+	run rt run --bundle "$B" cpu2
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cpu.burst"* ]]
+}
+
 @test "resources.devices deny; linux.devices creates a node, and allows it" {
 	cfg '.mounts += [{"destination": "/dev/loop-control", "type": "bind", "source": "/dev/loop-control", "options": ["bind"]}] |
 	     .linux.devices = [{"path": "/dev/cvtest-null", "type": "c", "major": 1, "minor": 3, "fileMode": 438}]'

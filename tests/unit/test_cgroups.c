@@ -247,6 +247,16 @@ static void limit_checks(void **state)
 	l.cpu_quota = 500;
 	assert_int_equal(cv_cg_limits_check(&l, &err), -EINVAL);
 	cv_cg_limits_init(&l);
+	l.cpu_idle = 2;
+	assert_int_equal(cv_cg_limits_check(&l, &err), -EINVAL);
+	assert_string_equal(err.msg, "cpu.idle: 2 is out of range");
+	l.cpu_idle = 1;
+	l.cpu_quota = 50000;
+	l.cpu_burst = 60000; /* more than the quota it may borrow against */
+	assert_int_equal(cv_cg_limits_check(&l, &err), -EINVAL);
+	l.cpu_burst = 20000;
+	assert_int_equal(cv_cg_limits_check(&l, &err), 0);
+	cv_cg_limits_init(&l);
 	l.pids_limit = 0;
 	assert_int_equal(cv_cg_limits_check(&l, &err), -EINVAL);
 	assert_string_equal(err.msg, "pids.limit: 0 is out of range");
