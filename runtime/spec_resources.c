@@ -256,6 +256,61 @@ static int unified(struct cv_spec *s, json_t *res, const char *P)
 	return 0;
 }
 
+/* network: classID (net_cls) and priorities (net_prio); rdma: per device. */
+static int network_rdma(struct cv_spec *s, json_t *res, const char *P)
+{
+	struct cv_json *j = &s->json;
+	struct cv_cg_limits *l = s->limits;
+	char item[CV_JPATH_MAX];
+	json_t *net = NULL, *prios = NULL, *rdma = NULL, *v;
+	const char *key, *name = NULL;
+	uint32_t classid = 0;
+	size_t i;
+	int r = 0;
+
+	if (cv_json_obj(j, res, P, "network", &net) < 0 ||
+	    cv_json_obj(j, res, P, "rdma", &rdma) < 0 ||
+	    (net && ((r = cv_json_uint(j, net, "linux.resources.network", "classID", 0xffffffff,
+				       &classid)) < 0 ||
+		     cv_json_arr(j, net, "linux.resources.network", "priorities", &prios) < 0)))
+		return -j->err->code;
+	if (net && r == 1)
+		l->net_classid = classid;
+	json_array_foreach(prios, i, v)
+	{
+		cv_json_sub(item, "linux.resources.network.priorities", NULL, (int)i);
+		if (l->n_net_prio == CV_CG_MAX_DEVS)
+			return cv_json_error(j, item, "more than %d interfaces", CV_CG_MAX_DEVS);
+		if (!json_is_object(v))
+			return cv_json_type_error(j, item, "an object {name, priority}", v);
+		if ((r = cv_json_str(j, v, item, "name", &name)) < 0 ||
+		    cv_json_uint(j, v, item, "priority", 0xffffffff,
+				 &l->net_prio[l->n_net_prio].priority) < 0)
+			return -j->err->code;
+		if (r == 0)
+			return cv_json_error(j, item, "no interface name");
+		snprintf(l->net_prio[l->n_net_prio++].iface, sizeof(l->net_prio[0].iface), "%s",
+			 name);
+	}
+	json_object_foreach(rdma, key, v)
+	{
+		uint32_t handles = 0, objects = 0;
+		int rh, ro;
+		cv_json_sub(item, "linux.resources.rdma", key, 0);
+		if (l->n_rdma == CV_CG_MAX_PAGES)
+			return cv_json_error(j, item, "more than %d devices", CV_CG_MAX_PAGES);
+		if (!json_is_object(v))
+			return cv_json_type_error(j, item, "an object {hcaHandles, hcaObjects}", v);
+		if ((rh = cv_json_uint(j, v, item, "hcaHandles", 0xffffffff, &handles)) < 0 ||
+		    (ro = cv_json_uint(j, v, item, "hcaObjects", 0xffffffff, &objects)) < 0)
+			return -j->err->code;
+		snprintf(l->rdma[l->n_rdma].device, sizeof(l->rdma[0].device), "%s", key);
+		l->rdma[l->n_rdma].handles = rh ? (int64_t)handles : CV_CG_MAX;
+		l->rdma[l->n_rdma++].objects = ro ? (int64_t)objects : CV_CG_MAX;
+	}
+	return 0;
+}
+
 int cv_spec_resources(struct cv_spec *s, json_t *res, const char *P)
 {
 	json_t *pids = NULL;
@@ -267,16 +322,13 @@ int cv_spec_resources(struct cv_spec *s, json_t *res, const char *P)
 	s->has_resources = true;
 	if (memory(s, res, P) < 0 || cpu(s, res, P) < 0 || block_io(s, res, P) < 0 ||
 	    hugepages(s, res, P) < 0 || devices(s, res, P) < 0 || unified(s, res, P) < 0 ||
-	    (r = cv_json_obj(&s->json, res, P, "pids", &pids)) < 0)
+	    network_rdma(s, res, P) < 0 || (r = cv_json_obj(&s->json, res, P, "pids", &pids)) < 0)
 		return -s->json.err->code;
 	if (pids &&
 	    (r = limit(s, pids, "linux.resources.pids", "limit", &s->limits->pids_limit)) < 0)
 		return r;
 	if (s->limits->pids_limit == 0)
 		s->limits->pids_limit = CV_CG_UNSET; /* 0: leave it, as runc does */
-	if (json_object_get(res, "network") || json_object_get(res, "rdma"))
-		cv_warn("config.json: linux.resources: network (net_cls, net_prio) and rdma limits "
-			"are not applied");
 	if (cv_cg_limits_check(s->limits, s->json.err) < 0)
 		return cv_json_wrap(&s->json, "linux.resources");
 	return 0;

@@ -210,7 +210,8 @@ static int check_support(const struct cv_cg_host *host, const struct cv_cg_limit
 			     l->oom_kill_disable >= 0 || l->oom_group >= 0,
 	    [CV_CG_CPU] = l->cpu_shares != CV_CG_UNSET || l->cpu_quota != CV_CG_UNSET ||
 			  l->cpu_period != CV_CG_UNSET || l->cpu_rt_runtime != CV_CG_UNSET ||
-			  l->cpu_rt_period != CV_CG_UNSET,
+			  l->cpu_rt_period != CV_CG_UNSET || l->cpu_burst != CV_CG_UNSET ||
+			  l->cpu_idle != CV_CG_UNSET,
 	    [CV_CG_CPUSET] = l->cpuset_cpus[0] || l->cpuset_mems[0],
 	    [CV_CG_PIDS] = l->pids_limit != CV_CG_UNSET,
 	    [CV_CG_IO] = l->io_weight != CV_CG_UNSET || l->n_weight_dev || l->n_rbps || l->n_wbps ||
@@ -219,6 +220,15 @@ static int check_support(const struct cv_cg_host *host, const struct cv_cg_limit
 	    [CV_CG_DEVICES] = l->n_rules > 0,
 	};
 
+	/* as runc: where these controllers are not mounted, the settings are skipped */
+	if (l->net_classid != CV_CG_UNSET && !cv_cg_tree_of(host, CV_CG_NET_CLS))
+		cv_warn(
+		    "network class id: this host has no net_cls controller mounted: not applied");
+	if (l->n_net_prio && !cv_cg_tree_of(host, CV_CG_NET_PRIO))
+		cv_warn("network priorities: this host has no net_prio controller mounted: not "
+			"applied");
+	if (l->n_rdma && !cv_cg_tree_of(host, CV_CG_RDMA))
+		cv_warn("rdma limits: this host has no rdma controller mounted: not applied");
 	for (size_t i = 0; i < sizeof(wants) / sizeof(wants[0]); i++)
 		if (asked[wants[i].ctrl] && !cv_cg_tree_of(host, wants[i].ctrl)) {
 			cv_err_set(err, ENOTSUP, "%s: this host has no %s controller",

@@ -40,8 +40,11 @@ enum cv_cg_ctrl {
 	CV_CG_PIDS,
 	CV_CG_IO, /* "blkio" in v1 */
 	CV_CG_HUGETLB,
-	CV_CG_DEVICES, /* v1 controller; in v2, a BPF program (devices.c) */
-	CV_CG_FREEZER, /* v1 controller; in v2, the core file cgroup.freeze */
+	CV_CG_DEVICES,  /* v1 controller; in v2, a BPF program (devices.c) */
+	CV_CG_FREEZER,  /* v1 controller; in v2, the core file cgroup.freeze */
+	CV_CG_NET_CLS,  /* v1 only: a class id on the container's packets */
+	CV_CG_NET_PRIO, /* v1 only: their priority per network interface */
+	CV_CG_RDMA,     /* RDMA handles and objects, v1 and v2 */
 	CV_CG_NCTRL
 };
 #define CV_CG_BIT(c) (1u << (c))

@@ -23,10 +23,13 @@
 #include "common/file.h"
 #include "common/trace.h"
 
-static const char *const v1_names[CV_CG_NCTRL] = {"cpu",   "cpuacct", "cpuset",  "memory", "pids",
-						  "blkio", "hugetlb", "devices", "freezer"};
-static const char *const v2_names[CV_CG_NCTRL] = {"cpu", "cpu",     "cpuset",  "memory", "pids",
-						  "io",  "hugetlb", "devices", "freezer"};
+static const char *const v1_names[CV_CG_NCTRL] = {"cpu",     "cpuacct", "cpuset",   "memory",
+						  "pids",    "blkio",   "hugetlb",  "devices",
+						  "freezer", "net_cls", "net_prio", "rdma"};
+/* "" never matches: cgroup v2 has no net_cls or net_prio (BPF programs do that job) */
+static const char *const v2_names[CV_CG_NCTRL] = {"cpu",     "cpu", "cpuset",  "memory",
+						  "pids",    "io",  "hugetlb", "devices",
+						  "freezer", "",    "",        "rdma"};
 
 const char *cv_cg_ctrl_name(enum cv_cg_ctrl c, int version)
 {

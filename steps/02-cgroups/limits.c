@@ -20,6 +20,7 @@ void cv_cg_limits_init(struct cv_cg_limits *l)
 	l->cpu_shares = l->cpu_quota = l->cpu_period = CV_CG_UNSET;
 	l->cpu_rt_runtime = l->cpu_rt_period = CV_CG_UNSET;
 	l->cpu_burst = l->cpu_idle = CV_CG_UNSET;
+	l->net_classid = CV_CG_UNSET;
 	l->pids_limit = l->io_weight = CV_CG_UNSET;
 }
 

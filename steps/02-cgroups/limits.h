@@ -78,6 +78,18 @@ struct cv_cg_limits {
 	/* devices, applied in order (the last rule that matches decides) */
 	unsigned n_rules;
 	struct cv_cg_dev_rule rules[CV_CG_MAX_RULES];
+	/* network (v1 net_cls and net_prio) and RDMA */
+	int64_t net_classid; /* net_cls.classid */
+	unsigned n_net_prio;
+	struct {
+		char iface[32];
+		uint32_t priority;
+	} net_prio[CV_CG_MAX_DEVS]; /* net_prio.ifpriomap lines */
+	unsigned n_rdma;
+	struct {
+		char device[64];
+		int64_t handles, objects; /* CV_CG_MAX: no limit */
+	} rdma[CV_CG_MAX_PAGES];          /* rdma.max lines */
 	/* v2 files set as given (OCI linux.resources.unified) */
 	unsigned n_unified;
 	struct {

@@ -201,3 +201,23 @@ void cg_pids_stats(struct cv_cg_dir *d, struct cv_cg_stats *st)
 	cg_read_u64(d, "pids.current", &st->pids.current, &ignored);
 	cg_read_u64(d, "pids.max", &st->pids.limit, &ignored);
 }
+
+int cg_set_rdma(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err)
+{
+	char handles[24], objects[24];
+	int r = 0;
+
+	for (unsigned i = 0; r == 0 && i < l->n_rdma; i++) {
+		if (l->rdma[i].handles == CV_CG_MAX)
+			snprintf(handles, sizeof(handles), "max");
+		else
+			snprintf(handles, sizeof(handles), "%lld", (long long)l->rdma[i].handles);
+		if (l->rdma[i].objects == CV_CG_MAX)
+			snprintf(objects, sizeof(objects), "max");
+		else
+			snprintf(objects, sizeof(objects), "%lld", (long long)l->rdma[i].objects);
+		r = cg_write(d, "rdma.max", err, "%s hca_handle=%s hca_object=%s",
+			     l->rdma[i].device, handles, objects);
+	}
+	return r;
+}

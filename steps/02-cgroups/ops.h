@@ -45,6 +45,9 @@ bool cg_drives(const struct cv_cgroup *cg, const struct cv_cg_dir *d, enum cv_cg
 const char *cg_file(const struct cv_cg_dir *d, const char *file, char *buf, size_t size);
 bool cg_has(const struct cv_cg_dir *d, const char *file);
 
+/* cg_set_rdma - rdma.max, one line per device: the same file in v1 and v2. */
+int cg_set_rdma(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err);
+
 /* Write a formatted value to a control file, with a hint that fits the errno. */
 int cg_write(const struct cv_cg_dir *d, const char *file, struct cv_err *err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -225,6 +225,15 @@ static int v1_set(const struct cv_cgroup *cg, struct cv_cg_dir *d, const struct 
 		if ((r = cg_write(d, file, err, "%lld", v1_value(l->hugetlb[i].limit))) < 0)
 			return r;
 	}
+	if (cg_drives(cg, d, CV_CG_NET_CLS) && l->net_classid != CV_CG_UNSET &&
+	    (r = cg_write(d, "net_cls.classid", err, "%lld", (long long)l->net_classid)) < 0)
+		return r;
+	for (unsigned i = 0; cg_drives(cg, d, CV_CG_NET_PRIO) && i < l->n_net_prio; i++)
+		if ((r = cg_write(d, "net_prio.ifpriomap", err, "%s %u", l->net_prio[i].iface,
+				  l->net_prio[i].priority)) < 0)
+			return r;
+	if (cg_drives(cg, d, CV_CG_RDMA) && (r = cg_set_rdma(d, l, err)) < 0)
+		return r;
 	/* In order: a new cgroup allows everything, and each rule edits that list. */
 	for (unsigned i = 0; cg_drives(cg, d, CV_CG_DEVICES) && i < l->n_rules; i++)
 		if ((r = cg_write(d, l->rules[i].allow ? "devices.allow" : "devices.deny", err,

@@ -229,6 +229,8 @@ static int v2_set(const struct cv_cgroup *cg, struct cv_cg_dir *d, const struct 
 	if (cg_drives(cg, d, CV_CG_DEVICES) && l->n_rules &&
 	    (r = cv_cg_devices_bpf(d, l->rules, l->n_rules, err)) < 0)
 		return r;
+	if (cg_drives(cg, d, CV_CG_RDMA) && (r = cg_set_rdma(d, l, err)) < 0)
+		return r;
 	for (unsigned i = 0; i < l->n_unified; i++)
 		if ((r = cg_write(d, l->unified[i].key, err, "%s", l->unified[i].value)) < 0)
 			return r == -ENOENT ? cv_err_hint(err,

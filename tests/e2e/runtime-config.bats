@@ -169,6 +169,38 @@ containerv" ]
 	[[ "$output" == *"cpu.burst"* ]]
 }
 
+@test "resources.network: class id and priorities where net_cls and net_prio are mounted" {
+	cfg '.linux.resources.network = {"classID": 1048577, "priorities": [{"name": "lo", "priority": 5}]}'
+	NETCG=""
+	if ! grep -q ' - cgroup .*net_cls' /proc/self/mountinfo; then
+		# this host does not mount them: without them, a warning (as runc skips them) ...
+		run --separate-stderr rt run --bundle "$B" net0
+		[ "$status" -eq 0 ]
+		[[ "$stderr" == *"no net_cls controller mounted: not applied"* ]]
+		# ... and with them mounted for this test, the values
+		NETCG=/sys/fs/cgroup/net_cls,net_prio
+		mkdir "$NETCG" && mount -t cgroup -o net_cls,net_prio cvtest "$NETCG"
+	fi
+	dir=$(grep ' - cgroup .*net_cls' /proc/self/mountinfo | cut -d' ' -f5)
+	inside /bin/sh -c "cat $dir/net_cls.classid; grep '^lo ' $dir/net_prio.ifpriomap"
+	result="$output"
+	if [ -n "$NETCG" ]; then
+		# a v1 hierarchy outlives its unmount while a mount namespace still held it:
+		# mount and unmount again until the kernel lets it go, as it was before
+		umount "$NETCG"
+		sleep 0.5
+		for _ in 1 2 3 4 5; do
+			[ "$(awk '$1 == "net_cls" { print $2 }' /proc/cgroups)" = 0 ] && break
+			mount -t cgroup -o net_cls,net_prio cvtest "$NETCG" && umount "$NETCG"
+			sleep 0.5
+		done
+		rmdir "$NETCG"
+		[ "$(awk '$1 == "net_cls" { print $2 }' /proc/cgroups)" = 0 ]
+	fi
+	[ "$result" = "1048577
+lo 5" ]
+}
+
 @test "resources.devices deny; linux.devices creates a node, and allows it" {
 	cfg '.mounts += [{"destination": "/dev/loop-control", "type": "bind", "source": "/dev/loop-control", "options": ["bind"]}] |
 	     .linux.devices = [{"path": "/dev/cvtest-null", "type": "c", "major": 1, "minor": 3, "fileMode": 438}]'

@@ -347,11 +347,18 @@ static int child_sees_its_cgroup(void *arg)
 
 	if (cv_read_file("/proc/self/cgroup", text, sizeof(text), &err) < 0)
 		return 2;
-	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
-		if (!strstr(line, "name=systemd") && !strstr(line, want)) {
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		char *names = strchr(line, ':') + 1;
+		bool mounted = false;
+		/* a hierarchy may linger unmounted: only the trees the host has count */
+		for (unsigned i = 0; i < host.n; i++)
+			mounted |= !strncmp(names, host.tree[i].name, strlen(host.tree[i].name)) ||
+				   (host.tree[i].version == 2 && names[0] == ':');
+		if (mounted && !strstr(line, "name=systemd") && !strstr(line, want)) {
 			printf("# not in %s: %s\n", want, line);
 			return 1;
 		}
+	}
 	return 0;
 }
 

@@ -85,10 +85,17 @@ static void legacy_layout(void **state)
 		"28 25 0:25 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct\n"
 		"29 25 0:26 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids\n"
 		"30 25 0:26 / /sys/fs/cgroup/pids2 rw - cgroup cgroup rw,pids\n"
-		"31 25 0:27 /docker/x /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n",
-		"5:memory:/docker/x\n3:pids:/user.slice\n2:cpuacct,cpu:/user.slice\n", &host, &err),
+		"31 25 0:27 /docker/x /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n"
+		"32 25 0:28 / /sys/fs/cgroup/net_cls,net_prio rw - cgroup cgroup "
+		"rw,net_cls,net_prio\n",
+		"6:net_cls,net_prio:/\n5:memory:/docker/x\n3:pids:/user.slice\n"
+		"2:cpuacct,cpu:/user.slice\n",
+		&host, &err),
 	    0);
-	assert_int_equal(host.n, 3); /* pids mounted twice counts once */
+	assert_int_equal(host.n, 4); /* pids mounted twice counts once */
+	assert_int_equal(host.tree[3].ctrls, CV_CG_BIT(CV_CG_NET_CLS) | CV_CG_BIT(CV_CG_NET_PRIO));
+	assert_ptr_equal(cv_cg_tree_of(&host, CV_CG_NET_PRIO), &host.tree[3]);
+	assert_null(cv_cg_tree_of(&host, CV_CG_RDMA));
 	assert_string_equal(host.tree[0].name, "cpu,cpuacct");
 	assert_string_equal(host.tree[0].self, "/user.slice");
 	assert_int_equal(host.tree[0].ctrls, CV_CG_BIT(CV_CG_CPU) | CV_CG_BIT(CV_CG_CPUACCT));

@@ -74,7 +74,11 @@ static const char good[] =
     "229}],\n"
     "    \"cgroupsPath\": \"/cv/x\",\n"
     "    \"resources\": {\"memory\": {\"limit\": 1048576, \"swap\": -1},\n"
-    "                  \"pids\": {\"limit\": -1}, \"cpu\": {\"shares\": 512, \"cpus\": \"0\"},\n"
+    "                  \"pids\": {\"limit\": -1},\n"
+    "                  \"cpu\": {\"shares\": 512, \"cpus\": \"0\", \"burst\": 10, \"idle\": 1},\n"
+    "                  \"network\": {\"classID\": 7, \"priorities\": [{\"name\": \"eth0\", "
+    "\"priority\": 2}]},\n"
+    "                  \"rdma\": {\"mlx5_1\": {\"hcaHandles\": 3}},\n"
     "                  \"devices\": [{\"allow\": false, \"access\": \"rwm\"}]},\n"
     "    \"rootfsPropagation\": \"rslave\",\n"
     "    \"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
@@ -130,6 +134,14 @@ static void parses_everything(void **state)
 	assert_int_equal(s.limits->memory_swap, CV_CG_MAX);
 	assert_int_equal(s.limits->pids_limit, CV_CG_MAX);
 	assert_int_equal(s.limits->cpu_shares, 512);
+	assert_int_equal(s.limits->cpu_burst, 10);
+	assert_int_equal(s.limits->cpu_idle, 1);
+	assert_int_equal(s.limits->net_classid, 7);
+	assert_string_equal(s.limits->net_prio[0].iface, "eth0");
+	assert_int_equal(s.limits->net_prio[0].priority, 2);
+	assert_string_equal(s.limits->rdma[0].device, "mlx5_1");
+	assert_int_equal(s.limits->rdma[0].handles, 3);
+	assert_int_equal(s.limits->rdma[0].objects, CV_CG_MAX);
 	assert_int_equal(s.limits->n_rules, 1);
 	assert_true(s.has_seccomp);
 	assert_int_equal(s.seccomp.n_rules, 1);
