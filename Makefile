@@ -22,7 +22,7 @@ DEB_PACKAGES := gcc make libc6-dev pkg-config libcap-dev libjansson-dev libarchi
 
 # The steps, in reading order; each is a library the runtime links and a demo.
 STEPS  := common 01-namespaces 02-cgroups 03-rootfs 05-security
-common_SRCS        := err.c trace.c probe.c file.c args.c child.c
+common_SRCS        := err.c trace.c probe.c file.c args.c child.c fdpass.c
 01-namespaces_SRCS := namespaces.c idmap.c spawn.c
 01-namespaces_LIBS := -lcap
 02-cgroups_SRCS    := layout.c limits.c cgroup.c ops.c v1.c v2.c devices.c stats.c

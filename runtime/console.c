@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/fdpass.h"
 #include "common/syscalls.h"
 #include "common/trace.h"
 #include "runtime/console.h"
@@ -40,25 +41,6 @@ int cv_console_connect(const char *path, struct cv_err *err)
 				   "receive the terminal");
 	}
 	return fd;
-}
-
-static int send_fd(int sock, int fd, const char *name, struct cv_err *err)
-{
-	char control[CMSG_SPACE(sizeof(int))] = {0};
-	struct iovec iov = {(void *)name, strlen(name)};
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = control,
-			    .msg_controllen = sizeof(control)};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
-		return cv_err_sys(err, "sendmsg(the terminal to the console socket)");
-	return 0;
 }
 
 /* /dev/console shows the same terminal: a bind mount of the slave onto it. */
@@ -101,25 +83,17 @@ int cv_console_setup(int sock, unsigned rows, unsigned cols, struct cv_err *err)
 		close(fd);
 	cv_trace("terminal %s: stdin, stdout and stderr; the master goes to the console socket",
 		 slave);
-	return send_fd(sock, master, slave, err);
+	if ((r = cv_send_fd(sock, master, slave, strlen(slave))) < 0)
+		return cv_err_set(err, -r, "sendmsg(the terminal to the console socket): %s",
+				  strerror(-r));
+	return 0;
 }
 
 int cv_console_recv(int sock, bool wait, struct cv_err *err)
 {
-	char name[256], control[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {name, sizeof(name)};
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = control,
-			    .msg_controllen = sizeof(control)};
-	struct cmsghdr *cm;
-	int fd = -1;
+	char name[256];
+	int fd = cv_recv_fd(sock, name, sizeof(name), NULL, wait ? 0 : MSG_DONTWAIT);
 
-	if (recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | (wait ? 0 : MSG_DONTWAIT)) <= 0)
-		return cv_err_set(err, EPROTO, "the container sent no terminal");
-	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-			memcpy(&fd, CMSG_DATA(cm), sizeof(int));
 	return fd >= 0 ? fd : cv_err_set(err, EPROTO, "the container sent no terminal");
 }
 

@@ -113,19 +113,6 @@ static void log_error(const struct cv_err *err)
 }
 
 /* Options done; exactly `n` words left. */
-static int words(struct cv_args *a, int min, int max, const char *what)
-{
-	int opt;
-
-	while ((opt = cv_args_next(a)) > 0)
-		;
-	if (opt < 0)
-		return opt == CV_ARG_HELP ? -1 : CV_EXIT_USAGE;
-	if (cv_args_rest(a) < min || cv_args_rest(a) > max)
-		return cv_args_usage_error(a, "expected %s", what);
-	return 0;
-}
-
 /* Every command that touches a container: the systemd driver first. */
 static int preflight(struct cv_args *a)
 {
@@ -316,7 +303,7 @@ static int cmd_run(struct cv_args *a)
 
 static int cmd_start(struct cv_args *a)
 {
-	int rc = words(a, 1, 1, "one container ID");
+	int rc = cv_args_words(a, 1, 1, "one container ID");
 
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
@@ -326,7 +313,7 @@ static int cmd_start(struct cv_args *a)
 static int cmd_state(struct cv_args *a)
 {
 	char *json;
-	int rc = words(a, 1, 1, "one container ID");
+	int rc = cv_args_words(a, 1, 1, "one container ID");
 
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;

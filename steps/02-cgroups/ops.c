@@ -221,3 +221,23 @@ int cg_set_rdma(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err
 	}
 	return r;
 }
+
+int cg_set_cpu_extras(struct cv_cg_dir *d, const struct cv_cg_limits *l, const char *burst,
+		      struct cv_err *err)
+{
+	int r = 0;
+
+	if (l->cpu_burst != CV_CG_UNSET && !cg_has(d, burst)) {
+		cv_err_set(err, ENOTSUP, "cpu burst: this kernel has no %s", burst);
+		return cv_err_hint(err, "it needs Linux 5.14; leave out the burst");
+	}
+	if (l->cpu_idle != CV_CG_UNSET && !cg_has(d, "cpu.idle")) {
+		cv_err_set(err, ENOTSUP, "cpu idle: this kernel has no cpu.idle");
+		return cv_err_hint(err, "it needs Linux 5.15; leave out cpu.idle");
+	}
+	if (l->cpu_burst != CV_CG_UNSET)
+		r = cg_write(d, burst, err, "%lld", (long long)l->cpu_burst);
+	if (r == 0 && l->cpu_idle != CV_CG_UNSET)
+		r = cg_write(d, "cpu.idle", err, "%lld", (long long)l->cpu_idle);
+	return r;
+}

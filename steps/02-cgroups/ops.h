@@ -45,6 +45,10 @@ bool cg_drives(const struct cv_cgroup *cg, const struct cv_cg_dir *d, enum cv_cg
 const char *cg_file(const struct cv_cg_dir *d, const char *file, char *buf, size_t size);
 bool cg_has(const struct cv_cg_dir *d, const char *file);
 
+/* cg_set_cpu_extras - the cpu burst (in `burst`, the version's file) and cpu.idle, where the kernel has them. */
+int cg_set_cpu_extras(struct cv_cg_dir *d, const struct cv_cg_limits *l, const char *burst,
+		      struct cv_err *err);
+
 /* cg_set_rdma - rdma.max, one line per device: the same file in v1 and v2. */
 int cg_set_rdma(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err);
 

@@ -106,27 +106,6 @@ static int v1_memory(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct c
 	return 0;
 }
 
-/* cpu.cfs_burst_us / cpu.max.burst and cpu.idle, where the kernel has them. */
-static int cpu_extras(struct cv_cg_dir *d, const struct cv_cg_limits *l, const char *burst,
-		      struct cv_err *err)
-{
-	int r = 0;
-
-	if (l->cpu_burst != CV_CG_UNSET && !cg_has(d, burst)) {
-		cv_err_set(err, ENOTSUP, "cpu burst: this kernel has no %s", burst);
-		return cv_err_hint(err, "it needs Linux 5.14; leave out the burst");
-	}
-	if (l->cpu_idle != CV_CG_UNSET && !cg_has(d, "cpu.idle")) {
-		cv_err_set(err, ENOTSUP, "cpu idle: this kernel has no cpu.idle");
-		return cv_err_hint(err, "it needs Linux 5.15; leave out cpu.idle");
-	}
-	if (l->cpu_burst != CV_CG_UNSET)
-		r = cg_write(d, burst, err, "%lld", (long long)l->cpu_burst);
-	if (r == 0 && l->cpu_idle != CV_CG_UNSET)
-		r = cg_write(d, "cpu.idle", err, "%lld", (long long)l->cpu_idle);
-	return r;
-}
-
 static int v1_cpu(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err)
 {
 	int r = 0;
@@ -138,7 +117,7 @@ static int v1_cpu(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_e
 	if (r == 0 && l->cpu_quota != CV_CG_UNSET)
 		r = cg_write(d, "cpu.cfs_quota_us", err, "%lld", v1_value(l->cpu_quota));
 	if (r == 0)
-		r = cpu_extras(d, l, "cpu.cfs_burst_us", err);
+		r = cg_set_cpu_extras(d, l, "cpu.cfs_burst_us", err);
 	if (r < 0 || (l->cpu_rt_runtime == CV_CG_UNSET && l->cpu_rt_period == CV_CG_UNSET))
 		return r;
 	if (!cg_has(d, "cpu.rt_runtime_us")) {

@@ -117,27 +117,6 @@ static int v2_memory(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct c
 	return r;
 }
 
-/* cpu.cfs_burst_us / cpu.max.burst and cpu.idle, where the kernel has them. */
-static int cpu_extras(struct cv_cg_dir *d, const struct cv_cg_limits *l, const char *burst,
-		      struct cv_err *err)
-{
-	int r = 0;
-
-	if (l->cpu_burst != CV_CG_UNSET && !cg_has(d, burst)) {
-		cv_err_set(err, ENOTSUP, "cpu burst: this kernel has no %s", burst);
-		return cv_err_hint(err, "it needs Linux 5.14; leave out the burst");
-	}
-	if (l->cpu_idle != CV_CG_UNSET && !cg_has(d, "cpu.idle")) {
-		cv_err_set(err, ENOTSUP, "cpu idle: this kernel has no cpu.idle");
-		return cv_err_hint(err, "it needs Linux 5.15; leave out cpu.idle");
-	}
-	if (l->cpu_burst != CV_CG_UNSET)
-		r = cg_write(d, burst, err, "%lld", (long long)l->cpu_burst);
-	if (r == 0 && l->cpu_idle != CV_CG_UNSET)
-		r = cg_write(d, "cpu.idle", err, "%lld", (long long)l->cpu_idle);
-	return r;
-}
-
 static int v2_cpu(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err)
 {
 	char now[64], quota[32] = "max";
@@ -159,7 +138,7 @@ static int v2_cpu(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_e
 		r = cg_write(d, "cpu.max", err, "%s %llu", quota, period);
 	}
 	if (r == 0)
-		r = cpu_extras(d, l, "cpu.max.burst", err);
+		r = cg_set_cpu_extras(d, l, "cpu.max.burst", err);
 	if (r == 0 && (l->cpu_rt_runtime != CV_CG_UNSET || l->cpu_rt_period != CV_CG_UNSET)) {
 		cv_err_set(err, ENOTSUP,
 			   "cpu realtime limits: cgroup v2 has no realtime group "

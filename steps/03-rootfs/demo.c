@@ -412,22 +412,9 @@ static int cmd_breakout(struct cv_args *a)
 
 /* --- import, export --------------------------------------------------------- */
 
-static int two_words(struct cv_args *a, const char *what)
-{
-	int opt;
-
-	while ((opt = cv_args_next(a)) > 0)
-		;
-	if (opt < 0)
-		return opt == CV_ARG_HELP ? -1 : CV_EXIT_USAGE;
-	if (cv_args_rest(a) != 2)
-		return cv_args_usage_error(a, "expected %s", what);
-	return 0;
-}
-
 static int cmd_import(struct cv_args *a)
 {
-	int r = two_words(a, "FILE.tar[.gz] DIR");
+	int r = cv_args_words(a, 2, 2, "FILE.tar[.gz] DIR");
 
 	if (r != 0)
 		return r < 0 ? 0 : r;
@@ -436,7 +423,7 @@ static int cmd_import(struct cv_args *a)
 
 static int cmd_export(struct cv_args *a)
 {
-	int r = two_words(a, "DIR FILE.tar[.gz]");
+	int r = cv_args_words(a, 2, 2, "DIR FILE.tar[.gz]");
 
 	if (r != 0)
 		return r < 0 ? 0 : r;

@@ -398,23 +398,10 @@ static int cmd_run(struct cv_args *a)
 }
 
 /* Options done, then `min` to `max` words. */
-static int words(struct cv_args *a, int min, int max, const char *what)
-{
-	int opt;
-
-	while ((opt = cv_args_next(a)) > 0)
-		;
-	if (opt < 0)
-		return opt == CV_ARG_HELP ? -1 : CV_EXIT_USAGE;
-	if (cv_args_rest(a) < min || cv_args_rest(a) > max)
-		return cv_args_usage_error(a, "expected %s", what);
-	return 0;
-}
-
 static int cmd_caps(struct cv_args *a)
 {
 	long long pid = 0;
-	int r = words(a, 0, 1, "[PID]");
+	int r = cv_args_words(a, 0, 1, "[PID]");
 
 	if (r != 0)
 		return r < 0 ? 0 : r;
@@ -429,7 +416,7 @@ static int cmd_export(struct cv_args *a)
 	enum containerv_policy_type type;
 	struct containerv_policy *p;
 	const char *what;
-	int r = words(a, 1, 1, "default, policy:TYPE, or a JSON profile");
+	int r = cv_args_words(a, 1, 1, "default, policy:TYPE, or a JSON profile");
 
 	if (r != 0)
 		return r < 0 ? 0 : r;
@@ -456,7 +443,7 @@ static int cmd_export(struct cv_args *a)
 
 static int cmd_status(struct cv_args *a)
 {
-	int r = words(a, 0, 0, "no arguments");
+	int r = cv_args_words(a, 0, 0, "no arguments");
 
 	if (r != 0)
 		return r < 0 ? 0 : r;

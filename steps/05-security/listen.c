@@ -21,22 +21,15 @@
 
 #include "05-security/show.h"
 #include "common/cleanup.h"
+#include "common/fdpass.h"
 #include "common/trace.h"
 
 /* Accept one connection on path and take the fd and the message it carries. */
 static int receive_fd(const char *path, char *msg, size_t size, struct cv_err *err)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	char control[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {msg, size - 1};
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = control,
-			    .msg_controllen = sizeof(control)};
 	_cleanup_close_ int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), conn = -1;
-	struct cmsghdr *cm;
-	ssize_t n;
-	int fd = -1;
+	int fd;
 
 	if (strlen(path) >= sizeof(addr.sun_path))
 		return cv_err_set(err, ENAMETOOLONG, "socket path `%s`: longer than %zu bytes",
@@ -51,16 +44,9 @@ static int receive_fd(const char *path, char *msg, size_t size, struct cv_err *e
 	unlink(path); /* one container per listener: the name is no longer needed */
 	if (conn < 0)
 		return cv_err_sys(err, "accept(`%s`)", path);
-	n = recvmsg(conn, &mh, MSG_CMSG_CLOEXEC);
-	if (n < 0)
-		return cv_err_sys(err, "recvmsg(`%s`)", path);
-	msg[n] = '\0';
-	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-			memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	if (fd < 0)
-		return cv_err_set(err, EPROTO, "`%s`: the message carried no file descriptor",
-				  path);
+	if ((fd = cv_recv_fd(conn, msg, size, NULL, 0)) < 0)
+		return cv_err_set(err, -fd, "`%s`: no file descriptor came: %s", path,
+				  strerror(-fd));
 	return fd;
 }
 

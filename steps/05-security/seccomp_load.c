@@ -25,6 +25,7 @@
 
 #include "05-security/seccomp.h"
 #include "common/cleanup.h"
+#include "common/fdpass.h"
 #include "common/syscalls.h"
 #include "common/trace.h"
 
@@ -111,14 +112,7 @@ static char *listener_message(const struct cv_seccomp *sc, pid_t pid, const char
 static int helper_send(const struct cv_seccomp *sc, struct handoff *h, const char *msg)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	char control[CMSG_SPACE(sizeof(int))] = {0};
-	struct iovec iov = {(void *)msg, strlen(msg)};
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = control,
-			    .msg_controllen = sizeof(control)};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-	int sock, fd;
+	int sock, fd, r;
 
 	while ((fd = atomic_load(&h->fd)) == -1)
 		nanosleep(&(struct timespec){0, 100 * 1000}, NULL);
@@ -128,11 +122,8 @@ static int helper_send(const struct cv_seccomp *sc, struct handoff *h, const cha
 	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0)
 		return -errno;
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -errno : 1;
+	r = cv_send_fd(sock, fd, msg, strlen(msg));
+	return r < 0 ? r : 1;
 }
 
 /* Start the helper; it waits for h->fd. */

@@ -277,6 +277,19 @@ int cv_args_command(struct cv_args *a, const struct cv_prog *prog, int argc, cha
 	return CV_ARG_ERROR;
 }
 
+int cv_args_words(struct cv_args *a, int min, int max, const char *what)
+{
+	int opt;
+
+	while ((opt = cv_args_next(a)) > 0)
+		;
+	if (opt < 0)
+		return opt == CV_ARG_HELP ? -1 : CV_EXIT_USAGE;
+	if (cv_args_rest(a) < min || cv_args_rest(a) > max)
+		return cv_args_usage_error(a, "expected %s", what);
+	return 0;
+}
+
 int cv_args_long(struct cv_args *a, const char *text, long long min, long long max, long long *out)
 {
 	const char *opt = a->opt ? a->opt->name : "?";

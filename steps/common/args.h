@@ -109,6 +109,13 @@ static inline int cv_args_rest(const struct cv_args *a)
 	return a->argc - a->i;
 }
 
+/*
+ * cv_args_words - for a command with no options of its own to act on:
+ * read them all, then expect min to max words.  Returns 0, -1 when
+ * --help was printed (exit 0), or an exit status with a->err set.
+ */
+int cv_args_words(struct cv_args *a, int min, int max, const char *what);
+
 /* cv_args_usage_error - "PROG: CMD: what" with a hint to read --help. */
 int cv_args_usage_error(struct cv_args *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

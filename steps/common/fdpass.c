@@ -1,0 +1,50 @@
+/*
+ * fdpass.c - SCM_RIGHTS, both ways (see fdpass.h).
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "common/fdpass.h"
+
+int cv_send_fd(int sock, int fd, const void *msg, size_t len)
+{
+	char control[CMSG_SPACE(sizeof(int))] = {0};
+	struct iovec iov = {(void *)(len ? msg : ""), len ? len : 1};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = control,
+			    .msg_controllen = sizeof(control)};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+int cv_recv_fd(int sock, char *buf, size_t size, size_t *got, int flags)
+{
+	char control[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {buf, size - 1};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = control,
+			    .msg_controllen = sizeof(control)};
+	struct cmsghdr *cm;
+	ssize_t n;
+	int fd = -EPROTO;
+
+	while ((n = recvmsg(sock, &mh, flags | MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	if (got)
+		*got = (size_t)n;
+	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+			memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
