@@ -41,7 +41,8 @@ security_STEPS   := 05-security common
 
 # The runtime: one library of its modules, and the binaries built on it.
 RUNTIME_SRCS := json.c spec.c spec_process.c spec_linux.c spec_resources.c spec_default.c \
-                state.c hooks.c console.c init.c exec.c create.c container.c
+                state.c hooks.c console.c init.c exec.c create.c container.c tenant.c \
+                manage.c events.c
 RUNTIME_LIB  := $(BUILD)/lib/libcv-runtime.a
 RUNTIME_OBJS  = $(patsubst %.c,$(BUILD)/obj/runtime/%.o,$(RUNTIME_SRCS))
 
@@ -102,7 +103,8 @@ $(RUNTIME_LIB): $(RUNTIME_OBJS)
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
 
-$(BIN)/containerv: $(BUILD)/obj/runtime/main.o $(STEP_LIBS)
+$(BIN)/containerv: $(BUILD)/obj/runtime/main.o $(BUILD)/obj/runtime/cli_running.o \
+		$(STEP_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS_ALL)
 

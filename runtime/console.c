@@ -55,7 +55,7 @@ static int bind_console(const char *slave, struct cv_err *err)
 	return r < 0 ? cv_err_sys(err, "mount(`%s` on `/dev/console`, MS_BIND)", slave) : 0;
 }
 
-int cv_console_setup(int sock, unsigned rows, unsigned cols, struct cv_err *err)
+int cv_console_setup(int sock, unsigned rows, unsigned cols, bool bind, struct cv_err *err)
 {
 	_cleanup_close_ int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
@@ -71,7 +71,7 @@ int cv_console_setup(int sock, unsigned rows, unsigned cols, struct cv_err *err)
 		return cv_err_sys(err, "unlockpt/ptsname(`/dev/ptmx`)");
 	if ((rows || cols) && ioctl(master, TIOCSWINSZ, &ws) < 0)
 		return cv_err_sys(err, "ioctl(TIOCSWINSZ, %ux%u)", rows, cols);
-	if ((r = bind_console(slave, err)) < 0)
+	if (bind && (r = bind_console(slave, err)) < 0)
 		return r;
 	/* the container's session leader, with the terminal as its own */
 	if ((fd = open(slave, O_RDWR | O_NOCTTY)) < 0)

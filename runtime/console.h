@@ -24,10 +24,11 @@ int cv_console_connect(const char *path, struct cv_err *err);
 
 /*
  * cv_console_setup - in the container after pivot_root: open a pty from
- * /dev/ptmx, size it, bind the slave over /dev/console, make it the
- * controlling terminal and stdin/out/err, send the master over `sock`.
+ * /dev/ptmx, size it, (with bind) bind the slave over /dev/console, make
+ * it the controlling terminal and stdin/out/err, send the master over
+ * `sock`.  exec's processes get a terminal of their own, not the console.
  */
-int cv_console_setup(int sock, unsigned rows, unsigned cols, struct cv_err *err);
+int cv_console_setup(int sock, unsigned rows, unsigned cols, bool bind, struct cv_err *err);
 
 /*
  * cv_console_recv - receive a master fd sent by cv_console_setup; the fd,

@@ -279,13 +279,20 @@ static int setup(struct cv_init *in, struct cv_err *err)
 		return r;
 	/* the terminal: after pivot_root, from the container's own devpts */
 	if (in->console_fd >= 0 && (r = cv_console_setup(in->console_fd, spec->console_height,
-							 spec->console_width, err)) < 0)
+							 spec->console_width, true, err)) < 0)
 		return r;
+	return cv_init_finish(in, err);
+}
+
+int cv_init_finish(struct cv_init *in, struct cv_err *err)
+{
+	int r;
+
 	/* personality, I/O priority, scheduler: kept across execve */
-	if ((r = set_process_attrs(spec, err)) < 0)
+	if ((r = set_process_attrs(in->spec, err)) < 0)
 		return r;
 	/* the working directory, inside the root */
-	if ((r = enter_cwd(spec->cwd, err)) < 0)
+	if ((r = enter_cwd(in->spec->cwd, err)) < 0)
 		return r;
 	/* the program, found in the container and checked: now, so create fails if it is wrong */
 	if ((r = cv_exec_prepare(in, &in->exec, err)) < 0)

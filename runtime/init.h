@@ -73,6 +73,14 @@ struct cv_init {
 int cv_init_main(void *arg);
 
 /*
+ * cv_init_finish - the part every process of the container goes through
+ * last, the init and exec's tenants alike: personality and scheduling,
+ * the working directory, the program found and checked, every other fd
+ * closed, then security (seccomp last).  The caller execs next.
+ */
+int cv_init_finish(struct cv_init *in, struct cv_err *err);
+
+/*
  * cv_exec_prepare - find the container's program through the container's
  * PATH and open it, refusing the runtime's own binary however it is
  * reached (/proc/self/exe, a symlink, a #! line: CVE-2019-5736).  Done

@@ -7,12 +7,15 @@
  *   create [--bundle DIR] [--pid-file F] [--console-socket S] ID
  *   start ID        state ID        kill [--all] ID [SIGNAL]
  *   delete [--force] ID             run [-d] [--bundle DIR] ... ID
- *   spec [--rootless]
+ *   list, spec [--rootless]
+ *   exec, pause, resume, ps, update, events, features: cli_running.c
  *
  * podman, containerd and test suites drive runc with exactly these words;
  * they drive this the same way.
  */
 #include <errno.h>
+#include <jansson.h>
+#include <seccomp.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,15 +34,12 @@
 #include "common/file.h"
 #include "common/trace.h"
 #include "runtime/console.h"
+#include "runtime/cli.h"
 #include "runtime/container.h"
 #include "runtime/spec.h"
 #include "runtime/state.h"
 
-/* The global options. */
-static struct {
-	const char *root, *log;
-	bool log_json, debug, systemd;
-} g = {"/run/containerv", NULL, false, false, false};
+struct cv_cli_globals cv_cli = {"/run/containerv", NULL, false, false, false};
 
 enum { G_ROOT = 1, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD, G_ROOTLESS, G_CRIU };
 
@@ -60,23 +60,23 @@ static int global_option(struct cv_args *a, int id)
 {
 	switch (id) {
 	case G_ROOT:
-		g.root = a->val;
+		cv_cli.root = a->val;
 		return 0;
 	case G_LOG:
-		g.log = a->val;
+		cv_cli.log = a->val;
 		return 0;
 	case G_LOG_FORMAT:
 		if (strcmp(a->val, "text") && strcmp(a->val, "json"))
 			return cv_args_usage_error(a, "--log-format `%s`: text or json", a->val),
 			       CV_ARG_ERROR;
-		g.log_json = !strcmp(a->val, "json");
+		cv_cli.log_json = !strcmp(a->val, "json");
 		return 0;
 	case G_DEBUG:
-		g.debug = true;
+		cv_cli.debug = true;
 		cv_trace_enable(STDERR_FILENO);
 		return 0;
 	case G_SYSTEMD:
-		g.systemd = true;
+		cv_cli.systemd = true;
 		return 0;
 	default:
 		return 0;
@@ -91,11 +91,11 @@ static void log_error(const struct cv_err *err)
 	struct tm tm;
 	int fd, n;
 
-	if (!g.log || !err->code)
+	if (!cv_cli.log || !err->code)
 		return;
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (g.log_json) {
+	if (cv_cli.log_json) {
 		json_t *o =
 		    json_pack("{s:s, s:s, s:s}", "level", "error", "msg", err->msg, "time", when);
 		char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
@@ -106,17 +106,16 @@ static void log_error(const struct cv_err *err)
 		n = snprintf(line, sizeof(line), "time=\"%s\" level=error msg=\"%s\"\n", when,
 			     err->msg);
 	}
-	if ((fd = open(g.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)) >= 0) {
+	if ((fd = open(cv_cli.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)) >= 0) {
 		(void)!write(fd, line, (size_t)(n < (int)sizeof(line) ? n : (int)sizeof(line) - 1));
 		close(fd);
 	}
 }
 
-/* Options done; exactly `n` words left. */
 /* Every command that touches a container: the systemd driver first. */
-static int preflight(struct cv_args *a)
+int cv_cli_preflight(struct cv_args *a)
 {
-	if (g.systemd && cv_cg_systemd_check(a->err) < 0)
+	if (cv_cli.systemd && cv_cg_systemd_check(a->err) < 0)
 		return 1;
 	return 0;
 }
@@ -191,7 +190,7 @@ static int parse_create(struct cv_args *a, struct run_args *r)
 	long long n;
 	int opt;
 
-	r->c = (struct cv_create){.root = g.root, .bundle = ".", .console_fd = -1};
+	r->c = (struct cv_create){.root = cv_cli.root, .bundle = ".", .console_fd = -1};
 	while ((opt = cv_args_next(a)) > 0) {
 		switch (opt) {
 		case O_BUNDLE:
@@ -227,7 +226,7 @@ static int parse_create(struct cv_args *a, struct run_args *r)
 	if (cv_args_rest(a) != 1)
 		return cv_args_usage_error(a, "expected one container ID");
 	r->c.id = a->argv[a->i];
-	return preflight(a);
+	return cv_cli_preflight(a);
 }
 
 static int cmd_create(struct cv_args *a)
@@ -258,8 +257,8 @@ static int run_foreground(struct cv_args *a, struct run_args *r)
 	}
 	if (sv[0] >= 0)
 		close(sv[1]);
-	if (cv_container_start(g.root, r->c.id, a->err) < 0) {
-		cv_container_delete(g.root, r->c.id, true, a->err);
+	if (cv_container_start(cv_cli.root, r->c.id, a->err) < 0) {
+		cv_container_delete(cv_cli.root, r->c.id, true, a->err);
 		return 1;
 	}
 	if (sv[0] >= 0) { /* sent during create, if the container has a terminal */
@@ -275,7 +274,7 @@ static int run_foreground(struct cv_args *a, struct run_args *r)
 		status = cv_wait_forwarding(pid, NULL);
 	}
 	if (!r->keep)
-		cv_container_delete(g.root, r->c.id, true, a->err);
+		cv_container_delete(cv_cli.root, r->c.id, true, a->err);
 	return status;
 }
 
@@ -293,9 +292,9 @@ static int cmd_run(struct cv_args *a)
 	}
 	if (cv_container_create(&r.c, &pid, a->err) < 0)
 		return 1;
-	if (cv_container_start(g.root, r.c.id, a->err) < 0) {
+	if (cv_container_start(cv_cli.root, r.c.id, a->err) < 0) {
 		struct cv_err ignored;
-		cv_container_delete(g.root, r.c.id, true, &ignored);
+		cv_container_delete(cv_cli.root, r.c.id, true, &ignored);
 		return 1;
 	}
 	return 0;
@@ -307,7 +306,9 @@ static int cmd_start(struct cv_args *a)
 
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	return preflight(a) || cv_container_start(g.root, a->argv[a->i], a->err) < 0 ? 1 : 0;
+	return cv_cli_preflight(a) || cv_container_start(cv_cli.root, a->argv[a->i], a->err) < 0
+		   ? 1
+		   : 0;
 }
 
 static int cmd_state(struct cv_args *a)
@@ -317,7 +318,7 @@ static int cmd_state(struct cv_args *a)
 
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if (cv_container_state(g.root, a->argv[a->i], &json, a->err) < 0)
+	if (cv_container_state(cv_cli.root, a->argv[a->i], &json, a->err) < 0)
 		return 1;
 	printf("%s\n", json);
 	free(json);
@@ -337,8 +338,10 @@ static int cmd_kill(struct cv_args *a)
 		return cv_args_usage_error(a, "expected ID [SIGNAL]");
 	if (cv_args_rest(a) == 2 && cv_signal_parse(a->argv[a->i + 1], &sig, a->err) < 0)
 		return CV_EXIT_USAGE;
-	return preflight(a) || cv_container_kill(g.root, a->argv[a->i], sig, all, a->err) < 0 ? 1
-											      : 0;
+	return cv_cli_preflight(a) ||
+		       cv_container_kill(cv_cli.root, a->argv[a->i], sig, all, a->err) < 0
+		   ? 1
+		   : 0;
 }
 
 static int cmd_delete(struct cv_args *a)
@@ -352,9 +355,9 @@ static int cmd_delete(struct cv_args *a)
 		return opt == CV_ARG_HELP ? 0 : CV_EXIT_USAGE;
 	if (cv_args_rest(a) != 1)
 		return cv_args_usage_error(a, "expected one container ID");
-	if (preflight(a))
+	if (cv_cli_preflight(a))
 		return 1;
-	if (cv_container_delete(g.root, a->argv[a->i], force, a->err) < 0)
+	if (cv_container_delete(cv_cli.root, a->argv[a->i], force, a->err) < 0)
 		/* runc: deleting one that does not exist is fine when forced */
 		return force && a->err->code == ENOENT ? (cv_err_clear(a->err), 0) : 1;
 	return 0;
@@ -376,7 +379,7 @@ static int cmd_list(struct cv_args *a)
 	}
 	if (opt < 0)
 		return opt == CV_ARG_HELP ? 0 : CV_EXIT_USAGE;
-	if (!(ids = cv_state_list(g.root, a->err)))
+	if (!(ids = cv_state_list(cv_cli.root, a->err)))
 		return 1;
 	if (!quiet && !json)
 		printf("%-20s %-8s %-10s %-40s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED");
@@ -384,7 +387,7 @@ static int cmd_list(struct cv_args *a)
 		struct cv_state st;
 		struct cv_err ignored;
 		enum cv_status now;
-		if (cv_state_open(g.root, *id, &st, &ignored) < 0)
+		if (cv_state_open(cv_cli.root, *id, &st, &ignored) < 0)
 			continue;
 		now = cv_state_status(&st);
 		if (quiet)
@@ -452,6 +455,19 @@ static const struct cv_cmd commands[] = {
      "containerv delete c1", delete_opts, 0, cmd_delete},
     {"run", "[OPTIONS] ID", "Create and start a container; wait for it unless --detach",
      "containerv run --bundle /srv/b c1", run_opts, 0, cmd_run},
+    {"exec", "[OPTIONS] ID [CMD ARGS...]", "Run one more process in a running container",
+     "containerv exec c1 ps", cv_cli_exec_opts, 0, cv_cmd_exec},
+    {"pause", "ID", "Freeze every process of a running container", "containerv pause c1", no_opts,
+     0, cv_cmd_pause},
+    {"resume", "ID", "Thaw a paused container", "containerv resume c1", no_opts, 0, cv_cmd_resume},
+    {"ps", "[--format table|json] ID [ps options]", "The processes of a container",
+     "containerv ps c1 -o pid,comm", cv_cli_ps_opts, 0, cv_cmd_ps},
+    {"update", "[OPTIONS] ID", "Change the limits of a running container",
+     "containerv update --memory 64M c1", cv_cli_update_opts, 0, cv_cmd_update},
+    {"events", "[--stats] [--interval D] ID", "Usage and OOM events, as JSON lines",
+     "containerv events --stats c1", cv_cli_events_opts, 0, cv_cmd_events},
+    {"features", "", "What this runtime supports on this host, as JSON", "containerv features",
+     no_opts, 0, cv_cmd_features},
     {"list", "[--format table|json] [-q]", "List the containers under --root", "containerv list",
      list_opts, 0, cmd_list},
     {"spec", "[--rootless] [-- CMD...]", "Write a config.json to start from",
@@ -478,6 +494,13 @@ int main(int argc, char **argv)
 
 	cv_err_clear(&err);
 	cv_trace_init();
+	/* runc's --version, which tools parse: the name, the spec, the libraries */
+	if (argc == 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-v"))) {
+		printf("containerv version %s\nspec: 1.2.0\nlibseccomp: %u.%u.%u\njansson: %s\n",
+		       CV_VERSION, seccomp_version()->major, seccomp_version()->minor,
+		       seccomp_version()->micro, jansson_version_str());
+		return 0;
+	}
 	r = cv_args_command(&a, &prog, argc, argv, &err);
 	if (r == CV_ARG_HELP)
 		return 0;

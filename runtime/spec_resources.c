@@ -29,7 +29,7 @@ static int memory(struct cv_spec *s, json_t *res, const char *P)
 {
 	struct cv_json *j = &s->json;
 	struct cv_cg_limits *l = s->limits;
-	char path[CV_JPATH_MAX];
+	char path[CV_JPATH_MAX], sub[CV_JPATH_MAX];
 	json_t *m = NULL;
 	uint64_t swappiness = 0;
 	bool disable = false;
@@ -45,8 +45,8 @@ static int memory(struct cv_spec *s, json_t *res, const char *P)
 	    cv_json_bool(j, m, path, "disableOOMKiller", &disable) < 0)
 		return -j->err->code;
 	if (r == 1 && swappiness > 100)
-		return cv_json_error(j, "linux.resources.memory.swappiness", "%llu is not 0 to 100",
-				     (unsigned long long)swappiness);
+		return cv_json_error(j, cv_json_sub(sub, path, "swappiness", 0),
+				     "%llu is not 0 to 100", (unsigned long long)swappiness);
 	if (r == 1)
 		l->memory_swappiness = (int64_t)swappiness;
 	if (json_object_get(m, "disableOOMKiller"))
@@ -244,7 +244,8 @@ static int unified(struct cv_spec *s, json_t *res, const char *P)
 		return r;
 	json_object_foreach(obj, key, v)
 	{
-		cv_json_sub(path, "linux.resources.unified", key, 0);
+		char base[CV_JPATH_MAX];
+		cv_json_sub(path, cv_json_sub(base, P, "unified", 0), key, 0);
 		if (!json_is_string(v))
 			return cv_json_type_error(j, path, "a string", v);
 		if (l->n_unified == CV_CG_MAX_UNIFIED)
@@ -261,24 +262,26 @@ static int network_rdma(struct cv_spec *s, json_t *res, const char *P)
 {
 	struct cv_json *j = &s->json;
 	struct cv_cg_limits *l = s->limits;
-	char item[CV_JPATH_MAX];
+	char item[CV_JPATH_MAX], npath[CV_JPATH_MAX], rpath[CV_JPATH_MAX], ppath[CV_JPATH_MAX];
 	json_t *net = NULL, *prios = NULL, *rdma = NULL, *v;
 	const char *key, *name = NULL;
 	uint32_t classid = 0;
 	size_t i;
 	int r = 0;
 
+	cv_json_sub(npath, P, "network", 0);
+	cv_json_sub(rpath, P, "rdma", 0);
+	cv_json_sub(ppath, npath, "priorities", 0);
 	if (cv_json_obj(j, res, P, "network", &net) < 0 ||
 	    cv_json_obj(j, res, P, "rdma", &rdma) < 0 ||
-	    (net && ((r = cv_json_uint(j, net, "linux.resources.network", "classID", 0xffffffff,
-				       &classid)) < 0 ||
-		     cv_json_arr(j, net, "linux.resources.network", "priorities", &prios) < 0)))
+	    (net && ((r = cv_json_uint(j, net, npath, "classID", 0xffffffff, &classid)) < 0 ||
+		     cv_json_arr(j, net, npath, "priorities", &prios) < 0)))
 		return -j->err->code;
 	if (net && r == 1)
 		l->net_classid = classid;
 	json_array_foreach(prios, i, v)
 	{
-		cv_json_sub(item, "linux.resources.network.priorities", NULL, (int)i);
+		cv_json_sub(item, ppath, NULL, (int)i);
 		if (l->n_net_prio == CV_CG_MAX_DEVS)
 			return cv_json_error(j, item, "more than %d interfaces", CV_CG_MAX_DEVS);
 		if (!json_is_object(v))
@@ -296,7 +299,7 @@ static int network_rdma(struct cv_spec *s, json_t *res, const char *P)
 	{
 		uint32_t handles = 0, objects = 0;
 		int rh, ro;
-		cv_json_sub(item, "linux.resources.rdma", key, 0);
+		cv_json_sub(item, rpath, key, 0);
 		if (l->n_rdma == CV_CG_MAX_PAGES)
 			return cv_json_error(j, item, "more than %d devices", CV_CG_MAX_PAGES);
 		if (!json_is_object(v))
@@ -313,6 +316,7 @@ static int network_rdma(struct cv_spec *s, json_t *res, const char *P)
 
 int cv_spec_resources(struct cv_spec *s, json_t *res, const char *P)
 {
+	char path[CV_JPATH_MAX];
 	json_t *pids = NULL;
 	int r;
 
@@ -324,12 +328,12 @@ int cv_spec_resources(struct cv_spec *s, json_t *res, const char *P)
 	    hugepages(s, res, P) < 0 || devices(s, res, P) < 0 || unified(s, res, P) < 0 ||
 	    network_rdma(s, res, P) < 0 || (r = cv_json_obj(&s->json, res, P, "pids", &pids)) < 0)
 		return -s->json.err->code;
-	if (pids &&
-	    (r = limit(s, pids, "linux.resources.pids", "limit", &s->limits->pids_limit)) < 0)
+	if (pids && (r = limit(s, pids, cv_json_sub(path, P, "pids", 0), "limit",
+			       &s->limits->pids_limit)) < 0)
 		return r;
 	if (s->limits->pids_limit == 0)
 		s->limits->pids_limit = CV_CG_UNSET; /* 0: leave it, as runc does */
 	if (cv_cg_limits_check(s->limits, s->json.err) < 0)
-		return cv_json_wrap(&s->json, "linux.resources");
+		return cv_json_wrap(&s->json, P[0] ? P : "resources");
 	return 0;
 }

@@ -71,29 +71,29 @@ static const struct {
 static const char *const data_words[] = {"newinstance", "userxattr",    "acl", "noacl",
 					 "user_xattr",  "nouser_xattr", NULL};
 
-static const char *const all_words[] = {"ro",           "rw",
-					"nosuid",       "suid",
-					"nodev",        "dev",
-					"noexec",       "exec",
-					"sync",         "async",
-					"dirsync",      "remount",
-					"mand",         "nomand",
-					"noatime",      "atime",
-					"nodiratime",   "diratime",
-					"relatime",     "norelatime",
-					"strictatime",  "nostrictatime",
-					"lazytime",     "nolazytime",
-					"silent",       "loud",
-					"defaults",     "private",
-					"rprivate",     "shared",
-					"rshared",      "slave",
-					"rslave",       "unbindable",
-					"runbindable",  "bind",
-					"rbind",        "rro",
-					"rrw",          "newinstance",
-					"userxattr",    "acl",
-					"noacl",        "user_xattr",
-					"nouser_xattr", NULL};
+const char *const cv_mount_option_words[] = {"ro",           "rw",
+					     "nosuid",       "suid",
+					     "nodev",        "dev",
+					     "noexec",       "exec",
+					     "sync",         "async",
+					     "dirsync",      "remount",
+					     "mand",         "nomand",
+					     "noatime",      "atime",
+					     "nodiratime",   "diratime",
+					     "relatime",     "norelatime",
+					     "strictatime",  "nostrictatime",
+					     "lazytime",     "nolazytime",
+					     "silent",       "loud",
+					     "defaults",     "private",
+					     "rprivate",     "shared",
+					     "rshared",      "slave",
+					     "rslave",       "unbindable",
+					     "runbindable",  "bind",
+					     "rbind",        "rro",
+					     "rrw",          "newinstance",
+					     "userxattr",    "acl",
+					     "noacl",        "user_xattr",
+					     "nouser_xattr", NULL};
 
 static int add_data(struct cv_mount *m, const char *word, struct cv_err *err)
 {
@@ -139,7 +139,7 @@ static int parse_word(struct cv_mount *m, const char *word, struct cv_err *err)
 	if (strchr(word, '=') && word[0] != '=')
 		return add_data(m, word, err);
 	cv_err_set(err, EINVAL, "mount on %s: unknown mount option `%s`", m->destination, word);
-	close = cv_closest(word, all_words);
+	close = cv_closest(word, cv_mount_option_words);
 	if (close)
 		return cv_err_hint(err, "did you mean `%s`?", close);
 	return cv_err_hint(err, "options are mount(8)'s (nosuid, ro, ...), propagation (rprivate, "

@@ -49,6 +49,9 @@ int cv_mount_parse(const char *type, const char *source, const char *destination
 int cv_mount_parse_csv(const char *type, const char *source, const char *destination,
 		       const char *options, struct cv_mount *m, struct cv_err *err);
 
+/* Every option word cv_mount_parse() knows, NULL-terminated (for `features`). */
+extern const char *const cv_mount_option_words[];
+
 /* cv_mount_flags_str - "MS_NOSUID|MS_NODEV" for traces and errors. */
 const char *cv_mount_flags_str(unsigned long flags, char *buf, size_t size);
 

@@ -29,14 +29,16 @@ gone() {
 @test "--help lists runc's commands and global options; --version" {
 	run "$CV" --help
 	[ "$status" -eq 0 ]
-	for c in create start state kill delete run spec; do
+	for c in create start state kill delete run spec exec ps pause resume update events features list; do
 		[[ "$output" == *"  $c "* ]] || { echo "no $c"; return 1; }
 	done
 	for o in root log log-format debug systemd-cgroup explain; do
 		[[ "$output" == *"--$o"* ]] || { echo "no --$o"; return 1; }
 	done
 	run "$CV" --version
-	[[ "$output" =~ ^containerv\ \(containerv\)\ [0-9.]+$ ]]
+	[[ "${lines[0]}" =~ ^containerv\ version\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+	[ "${lines[1]}" = "spec: 1.2.0" ]
+	[[ "${lines[2]}" =~ ^libseccomp:\ [0-9.]+$ ]]
 }
 
 @test "spec writes a config.json that parses; it will not overwrite one" {

@@ -1,0 +1,33 @@
+/*
+ * cli.h - what bin/containerv's command files share: the global options
+ * and the commands that act on a running container (cli_running.c).
+ */
+#ifndef CV_RUNTIME_CLI_H
+#define CV_RUNTIME_CLI_H
+
+#include <stdbool.h>
+
+#include "common/args.h"
+
+/* containerv [--root DIR] [--log FILE] [--log-format F] [--debug] [--systemd-cgroup] */
+struct cv_cli_globals {
+	const char *root, *log;
+	bool log_json, debug, systemd;
+};
+extern struct cv_cli_globals cv_cli;
+
+/* Before any command that touches a container: 1 when it must stop. */
+int cv_cli_preflight(struct cv_args *a);
+
+/* cli_running.c: exec, pause, resume, ps, update, events, features. */
+extern const struct cv_opt cv_cli_exec_opts[], cv_cli_update_opts[], cv_cli_events_opts[],
+    cv_cli_ps_opts[];
+int cv_cmd_exec(struct cv_args *a);
+int cv_cmd_pause(struct cv_args *a);
+int cv_cmd_resume(struct cv_args *a);
+int cv_cmd_ps(struct cv_args *a);
+int cv_cmd_update(struct cv_args *a);
+int cv_cmd_events(struct cv_args *a);
+int cv_cmd_features(struct cv_args *a);
+
+#endif

@@ -1,0 +1,187 @@
+#!/usr/bin/env bats
+# bin/containerv on a running container: exec, ps, pause and resume,
+# update, events, features - each seen from inside the container.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup() {
+	bundle_setup /bin/cv-load count /tmp/count
+	cfg '.mounts += [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs"}] |
+	     .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+	       {"names": ["rmdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]} |
+	     .hostname = "cvtest-ex"'
+	rt run -d --bundle "$B" x1 >/dev/null 2>&1
+	INIT=$(rt state x1 | jq .pid)
+}
+
+teardown() {
+	bundle_teardown
+	no_cgroups_left
+	rootfs_untouched
+}
+
+count() {
+	rt exec x1 cat /tmp/count
+}
+
+@test "exec: the container's pid namespace, hostname, mounts, cgroup, capabilities, seccomp" {
+	run rt exec x1 /bin/cv-probe hostname ns:pid ns:mnt ns:net ns:ipc ns:uts cgroup cap_eff no_new_privs seccomp
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = cvtest-ex ]
+	i=1
+	for t in pid mnt net ipc uts; do
+		[ "${lines[$i]}" = "$(readlink /proc/$INIT/ns/$t | tr -dc 0-9)" ] || { echo "$t differs"; return 1; }
+		i=$((i + 1))
+	done
+	[[ "${lines[6]}" == *"memory:/;"* ]] # its own cgroup namespace: the container's cgroup is /
+	[ "${lines[7]}" = "$(grep CapEff /proc/$INIT/status | cut -f2)" ]
+	[ "${lines[8]}" = 1 ] && [ "${lines[9]}" = 2 ]
+	# a syscall denied to the container is denied to exec too
+	run rt exec x1 /bin/cv-load sys rmdir /nonexistent
+	[ "$output" = EACCES ]
+	# and exec's process is in the container's cgroup
+	run rt exec x1 /bin/sh -c 'cat /proc/self/cgroup | grep pids'
+	[ "$output" = "8:pids:/" ] || [[ "$output" == *":pids:/" ]]
+}
+
+@test "exec: exit code, -e, -u, --cwd, --cap, --no-new-privs" {
+	run rt exec x1 /bin/sh -c 'exit 9'
+	[ "$status" -eq 9 ]
+	run rt exec -e CVTEST=yes -e PATH=/bin -u 1000:1000 --cwd /etc x1 /bin/sh -c 'echo $CVTEST $PATH $(id -u):$(id -g) $(pwd)'
+	[ "$output" = "yes /bin 1000:1000 /etc" ]
+	run rt exec --cap CAP_SYS_ADMIN x1 /bin/cv-probe cap_bnd
+	[ $((0x$output >> 21 & 1)) -eq 1 ]
+	run rt exec x1 /bin/cv-probe cap_bnd
+	[ $((0x$output >> 21 & 1)) -eq 0 ]
+}
+
+@test "exec --process FILE.json: the process as OCI describes it; wrong types named" {
+	cat >"$B/p.json" <<-'EOF'
+	{"args": ["/bin/cv-probe", "uid", "cwd"], "cwd": "/dev", "env": ["PATH=/bin"],
+	 "user": {"uid": 33, "gid": 33}, "terminal": false}
+	EOF
+	run rt exec --process "$B/p.json" x1
+	[ "$status" -eq 0 ]
+	[ "$output" = "33
+/dev" ]
+	printf '{"args": "sh",\n "cwd": "/"}\n' >"$B/bad.json"
+	run rt exec --process "$B/bad.json" x1
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"bad.json:1: process.args: expected an array, got \"sh\""* ]]
+}
+
+@test "exec -t: a terminal of its own, through the console socket or served by exec" {
+	"$CONSOCK" "$B/ex.sock" 'tty; exit' >"$B/ex.out"
+	rt exec -t --console-socket "$B/ex.sock" -d x1 /bin/sh
+	for _ in $(seq 50); do grep -q '^/dev/pts/' "$B/ex.out" && break; sleep 0.1; done
+	grep -q '^/dev/pts/[0-9]' "$B/ex.out"
+	run rt exec -t x1 /bin/sh -c 'tty' </dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"/dev/pts/"* ]]
+}
+
+@test "exec -d --pid-file: it runs on, in the container's pid namespace" {
+	rt exec -d --pid-file "$B/pid" x1 /bin/sleep 30
+	pid=$(cat "$B/pid")
+	[ "$(readlink /proc/$pid/ns/pid)" = "$(readlink /proc/$INIT/ns/pid)" ]
+	[ "$(cat /proc/$pid/comm)" = sleep ] || [ "$(cat /proc/$pid/comm)" = busybox ]
+	run rt ps --format json x1
+	[[ "$output" == *"$pid"* && "$output" == *"$INIT"* ]]
+}
+
+@test "exec refuses what it must: a stopped or unknown container, the runtime's binary" {
+	run rt exec x1 /proc/self/exe
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"it is the runtime's own binary"* ]]
+	run rt exec nosuch true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"container \`nosuch\` does not exist"* ]]
+	rt kill x1 KILL
+	for _ in $(seq 50); do [ "$(status_of x1)" = stopped ] && break; sleep 0.1; done
+	run rt exec x1 true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cannot exec in container \`x1\`: it is stopped"* ]]
+}
+
+@test "ps: the container's processes, as ps prints them" {
+	rt exec -d x1 /bin/sleep 31
+	run rt ps x1
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *PID*CMD* ]]
+	[ "${#lines[@]}" -eq 3 ] # the header, the init, the sleep
+	[[ "$output" == *"cv-load count /tmp/count"* && "$output" == *"sleep 31"* ]]
+	run rt ps x1 -o pid,comm
+	[[ "${lines[0]}" == *PID*COMMAND* ]]
+	echo "$output" | grep -Eq "^ *$INIT +"
+}
+
+@test "pause stops progress; resume continues" {
+	sleep 0.3
+	rt pause x1
+	[ "$(status_of x1)" = paused ]
+	a=$(cat /proc/$INIT/root/tmp/count)
+	sleep 0.3
+	b=$(cat /proc/$INIT/root/tmp/count)
+	[ "$a" = "$b" ]
+	run rt pause x1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"it is paused"* ]]
+	rt resume x1
+	[ "$(status_of x1)" = running ]
+	sleep 0.3
+	[ "$(count)" -gt "$b" ]
+}
+
+@test "update: a new limit the workload then hits; a bad value changes nothing" {
+	run rt exec x1 /bin/cv-load fork 15
+	[ "$output" = "forked 15 of 15" ]
+	rt update --pids-limit 8 x1
+	run rt exec x1 /bin/cv-load fork 15
+	[[ "$output" =~ ^forked\ [0-9]+\ of\ 15,\ then\ EAGAIN$ ]]
+	run rt update --cpu-shares 1 x1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cpu.shares: 1 is out of range"* ]]
+	echo '{"pids": {"limit": "many"}}' >"$B/r.json"
+	run rt update --resources "$B/r.json" x1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"r.json:1: pids.limit: expected an integer, got \"many\""* ]]
+	run rt exec x1 /bin/cv-load fork 15 # still 8
+	[[ "$output" == *"then EAGAIN"* ]]
+	# Last: while the killed process is still exiting, the init's next
+	# write to its tmpfs may run into the limit too and be killed second.
+	echo '{"memory": {"limit": 33554432, "swap": 33554432}}' | rt update --resources - x1
+	run rt exec x1 /bin/cv-load mem 64M
+	[ "$status" -eq 137 ]
+}
+
+@test "events: stats as runc prints them; an OOM event when it happens" {
+	run rt events --stats x1
+	[ "$status" -eq 0 ]
+	echo "$output" | jq -e '.type == "stats" and .id == "x1" and .data.pids.current >= 1 and .data.cpu.usage.total > 0'
+	rt update --memory 32M --memory-swap 32M x1
+	rt events --interval 200ms x1 >"$B/events" &
+	EV=$!
+	sleep 0.5
+	rt exec x1 /bin/cv-load mem 64M || true
+	sleep 0.5
+	kill "$EV" || true
+	wait "$EV" || true
+	grep -q '"type":"oom"' "$B/events"
+	grep -q '"type":"stats"' "$B/events"
+}
+
+@test "features: what this host has" {
+	run rt features
+	[ "$status" -eq 0 ]
+	echo "$output" | jq -e '.ociVersionMax == "1.2.0" and (.hooks | length) == 6'
+	[ "$(echo "$output" | jq '.linux.capabilities | length')" -eq $(($(cat /proc/sys/kernel/cap_last_cap) + 1)) ]
+	for t in pid mount network ipc uts user cgroup; do
+		echo "$output" | jq -e --arg t "$t" '.linux.namespaces | index($t)' >/dev/null
+	done
+	case "$(stat -f -c %T /sys/fs/cgroup)" in
+	cgroup2fs) echo "$output" | jq -e '.linux.cgroup.v2 and (.linux.cgroup.v1 | not)' ;;
+	*) echo "$output" | jq -e '.linux.cgroup.v1' ;;
+	esac
+	echo "$output" | jq -e '.linux.seccomp.enabled and (.linux.seccomp.actions | index("SCMP_ACT_NOTIFY"))'
+}
