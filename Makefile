@@ -18,7 +18,8 @@ ALL_CFLAGS = $(CFLAGS) $(WARNINGS) $(CPPFLAGS)
 DEB_PACKAGES := gcc make libc6-dev pkg-config libcap-dev libjansson-dev libarchive-dev \
                 libseccomp-dev libapparmor-dev \
                 libcmocka-dev lcov \
-                clang-format busybox-static bats uidmap util-linux procps iproute2 tar attr jq
+                clang-format busybox-static bats uidmap util-linux procps iproute2 tar attr jq \
+                podman conmon
 
 # The steps, in reading order; each is a library the runtime links and a demo.
 STEPS  := common 01-namespaces 02-cgroups 03-rootfs 05-security
@@ -27,7 +28,7 @@ common_SRCS        := err.c trace.c probe.c file.c args.c child.c fdpass.c
 01-namespaces_LIBS := -lcap
 02-cgroups_SRCS    := layout.c limits.c cgroup.c ops.c v1.c v2.c devices.c stats.c
 02-cgroups_LIBS    := -ljansson
-03-rootfs_SRCS     := resolve.c mounts.c apply.c devnodes.c overlay.c rootfs.c layer.c
+03-rootfs_SRCS     := resolve.c mounts.c apply.c copyup.c devnodes.c overlay.c rootfs.c layer.c
 03-rootfs_LIBS     := -larchive
 05-security_SRCS   := caps.c identity.c seccomp.c profile.c default_profile.c landlock.c \
                       seccomp_load.c apparmor.c policy.c security.c show.c listen.c

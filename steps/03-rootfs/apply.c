@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "02-cgroups/cgroups.h"
+#include "03-rootfs/copyup.h"
 #include "03-rootfs/mounts.h"
 #include "03-rootfs/resolve.h"
 #include "common/cleanup.h"
@@ -112,6 +113,9 @@ static int first_mount(const struct cv_mount *m, int dest, const struct cv_mount
 {
 	unsigned long flags = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
 	char data[CV_MOUNT_DATA_MAX];
+
+	if (m->copy_up)
+		flags &= ~MS_RDONLY; /* filled first, made read-only after */
 	int r;
 
 	if (m->bind)
@@ -144,7 +148,7 @@ static int mount_cgroups(int root_fd, const struct cv_mount *m, const struct cv_
 int cv_mount_apply(int root_fd, const struct cv_mount *m, const struct cv_mount_ctx *ctx,
 		   struct cv_err *err)
 {
-	_cleanup_close_ int dest = -1, top = -1;
+	_cleanup_close_ int dest = -1, top = -1, covered = -1, filled = -1;
 	unsigned long want = m->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
 	int r;
 
@@ -153,6 +157,9 @@ int cv_mount_apply(int root_fd, const struct cv_mount *m, const struct cv_mount_
 	dest = cv_mkpath_in_root(root_fd, m->destination, leaf_for(m), 0755, err);
 	if (dest < 0)
 		return cv_err_wrap(err, "mount destination %s", m->destination);
+	/* tmpcopyup: hold the directory about to be covered, to copy from */
+	if (m->copy_up && (covered = openat(dest, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return cv_err_sys(err, "open %s to copy it up", m->destination);
 	if ((r = first_mount(m, dest, ctx, err)) < 0) {
 		if (err->code == EPERM)
 			cv_err_hint(err, "mounting needs CAP_SYS_ADMIN over the mount namespace%s",
@@ -166,7 +173,13 @@ int cv_mount_apply(int root_fd, const struct cv_mount *m, const struct cv_mount_
 	top = cv_resolve_in_root(root_fd, m->destination, err); /* the new mount, on top */
 	if (top < 0)
 		return -err->code;
-	if ((m->bind || r == 1) && want &&
+	if (covered >= 0) {
+		if ((filled = openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+			return cv_err_sys(err, "open the tmpfs on %s", m->destination);
+		if (cv_copy_tree(covered, filled, m->destination, err) < 0)
+			return -err->code;
+	}
+	if ((m->bind || r == 1 || m->copy_up) && want &&
 	    do_mount(NULL, top, m->destination, NULL,
 		     MS_REMOUNT | MS_BIND | want | locked_flags(top) | (r == 1 ? MS_RDONLY : 0),
 		     NULL, err) < 0)
@@ -179,9 +192,32 @@ int cv_mount_apply(int root_fd, const struct cv_mount *m, const struct cv_mount_
 	return 0;
 }
 
+/*
+ * The container's own cgroup in tree t, bound at dest: what it sees without
+ * a cgroup namespace of its own (a fresh mount would show the host's root,
+ * every other cgroup with it).  The init is already in its cgroup.
+ */
+static int bind_own_cgroup(int root_fd, int fd, const char *dest, const struct cv_cg_tree *t,
+			   unsigned long flags, struct cv_err *err)
+{
+	const char *rel = t->self + (strcmp(t->root, "/") ? strlen(t->root) : 0);
+	char src[2 * CV_CG_PATH_MAX];
+	_cleanup_close_ int top = -1;
+
+	snprintf(src, sizeof(src), "%s%s", t->mount, rel);
+	if (do_mount(src, fd, dest, NULL, MS_BIND, NULL, err) < 0)
+		return -err->code;
+	if ((top = cv_resolve_in_root(root_fd, dest, err)) < 0)
+		return -err->code;
+	return do_mount(NULL, top, dest, NULL,
+			MS_REMOUNT | MS_BIND |
+			    (flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)),
+			NULL, err);
+}
+
 /* One tree of the host under the container's /sys/fs/cgroup (a tmpfs, made by the caller). */
 static int mount_tree(int root_fd, const struct cv_mount *m, const struct cv_cg_tree *t,
-		      struct cv_err *err)
+		      const struct cv_mount_ctx *ctx, struct cv_err *err)
 {
 	char dest[CV_MOUNT_PATH_MAX + 64], data[64];
 	const char *base = strrchr(t->mount, '/') + 1;
@@ -191,6 +227,8 @@ static int mount_tree(int root_fd, const struct cv_mount *m, const struct cv_cg_
 	fd = cv_mkpath_in_root(root_fd, dest, CV_LEAF_DIR, 0755, err);
 	if (fd < 0)
 		return fd;
+	if (!ctx->own_cgroupns)
+		return bind_own_cgroup(root_fd, fd, dest, t, m->flags, err);
 	if (t->version == 2)
 		return do_mount("cgroup2", fd, dest, "cgroup2", m->flags, NULL, err);
 	/* a named tree with no controllers must say "none", or it asks for all */
@@ -226,8 +264,9 @@ static int mount_cgroups(int root_fd, const struct cv_mount *m, const struct cv_
 	if (host.layout == CV_CG_UNIFIED) {
 		/* cgroup2 may be mounted in a user namespace, given a cgroup namespace */
 		fd = cv_mkpath_in_root(root_fd, m->destination, CV_LEAF_DIR, 0755, err);
-		r = fd < 0
-			? fd
+		r = fd < 0 ? fd
+		    : !ctx->own_cgroupns
+			? bind_own_cgroup(root_fd, fd, m->destination, &host.tree[0], m->flags, err)
 			: do_mount("cgroup2", fd, m->destination, "cgroup2", m->flags, NULL, err);
 		if (r == -EPERM && ctx->userns)
 			return bind_host_cgroups(root_fd, m, ctx, err);
@@ -241,7 +280,7 @@ static int mount_cgroups(int root_fd, const struct cv_mount *m, const struct cv_
 	    (r = cv_mount_apply(root_fd, &tmpfs, ctx, err)) < 0)
 		return -err->code;
 	for (unsigned i = 0; r == 0 && i < host.n; i++)
-		r = mount_tree(root_fd, m, &host.tree[i], err);
+		r = mount_tree(root_fd, m, &host.tree[i], ctx, err);
 	if (r == 0 && (m->flags & MS_RDONLY) &&
 	    (fd = cv_resolve_in_root(root_fd, m->destination, err)) >= 0)
 		r = cv_remount_readonly(fd, m->destination, false, err);

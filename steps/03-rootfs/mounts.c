@@ -71,29 +71,15 @@ static const struct {
 static const char *const data_words[] = {"newinstance", "userxattr",    "acl", "noacl",
 					 "user_xattr",  "nouser_xattr", NULL};
 
-const char *const cv_mount_option_words[] = {"ro",           "rw",
-					     "nosuid",       "suid",
-					     "nodev",        "dev",
-					     "noexec",       "exec",
-					     "sync",         "async",
-					     "dirsync",      "remount",
-					     "mand",         "nomand",
-					     "noatime",      "atime",
-					     "nodiratime",   "diratime",
-					     "relatime",     "norelatime",
-					     "strictatime",  "nostrictatime",
-					     "lazytime",     "nolazytime",
-					     "silent",       "loud",
-					     "defaults",     "private",
-					     "rprivate",     "shared",
-					     "rshared",      "slave",
-					     "rslave",       "unbindable",
-					     "runbindable",  "bind",
-					     "rbind",        "rro",
-					     "rrw",          "newinstance",
-					     "userxattr",    "acl",
-					     "noacl",        "user_xattr",
-					     "nouser_xattr", NULL};
+const char *const cv_mount_option_words[] = {
+    "ro",        "rw",         "nosuid",      "suid",          "nodev",        "dev",
+    "noexec",    "exec",       "sync",        "async",         "dirsync",      "remount",
+    "mand",      "nomand",     "noatime",     "atime",         "nodiratime",   "diratime",
+    "relatime",  "norelatime", "strictatime", "nostrictatime", "lazytime",     "nolazytime",
+    "silent",    "loud",       "defaults",    "private",       "rprivate",     "shared",
+    "rshared",   "slave",      "rslave",      "unbindable",    "runbindable",  "bind",
+    "rbind",     "rro",        "rrw",         "tmpcopyup",     "notmpcopyup",  "newinstance",
+    "userxattr", "acl",        "noacl",       "user_xattr",    "nouser_xattr", NULL};
 
 static int add_data(struct cv_mount *m, const char *word, struct cv_err *err)
 {
@@ -131,6 +117,10 @@ static int parse_word(struct cv_mount *m, const char *word, struct cv_err *err)
 	}
 	if (!strcmp(word, "rro") || !strcmp(word, "rrw")) {
 		m->recursive_ro = word[2] == 'o';
+		return 0;
+	}
+	if (!strcmp(word, "tmpcopyup") || !strcmp(word, "notmpcopyup")) {
+		m->copy_up = word[0] == 't';
 		return 0;
 	}
 	for (size_t i = 0; data_words[i]; i++)
@@ -171,6 +161,11 @@ int cv_mount_parse(const char *type, const char *source, const char *destination
 		m->bind = true;
 	if (m->bind)
 		snprintf(m->type, sizeof(m->type), "bind");
+	if (m->copy_up && strcmp(m->type, "tmpfs")) {
+		cv_err_set(err, EINVAL, "mount on %s: tmpcopyup is for tmpfs, not %s",
+			   m->destination, m->type);
+		return cv_err_hint(err, "leave the option out, or make the mount a tmpfs");
+	}
 	return 0;
 }
 

@@ -32,6 +32,7 @@ struct cv_mount {
 	bool bind;                           /* MS_BIND: source is a path to show here */
 	bool recursive;                      /* rbind: with the mounts below it */
 	bool recursive_ro;                   /* rro: read-only all the way down */
+	bool copy_up;                        /* tmpcopyup: a tmpfs starts with what it covers */
 	char data[CV_MOUNT_DATA_MAX];        /* the filesystem's own options, comma-joined */
 };
 

@@ -241,6 +241,38 @@ full
 	[ ! -e "$B/data/new" ]
 }
 
+@test "mounts: tmpcopyup fills a tmpfs with what it covers, then makes it read-only if asked" {
+	cfg '.mounts += [{"destination": "/etc", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup", "ro"]},
+	                 {"destination": "/bin", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup"]}]'
+	inside /bin/sh -c 'cat /etc/passwd; grep -E " /(etc|bin) " /proc/mounts | cut -d" " -f2-4;
+		readlink /bin/sh; stat -c %a /etc/passwd; touch /etc/new 2>/dev/null || echo ro; touch /bin/new && echo rw'
+	[ "${lines[0]}" = "$(head -1 "$ROOTFS/etc/passwd")" ]
+	n=$(wc -l <"$ROOTFS/etc/passwd")
+	[ "${lines[$n]}" = "/etc tmpfs ro,relatime" ] || [ "${lines[$n]}" = "/etc tmpfs ro" ]
+	[[ "${lines[$((n + 1))]}" == "/bin tmpfs rw"* ]]
+	[ "${lines[$((n + 2))]}" = busybox ] # a symlink stays a symlink
+	[ "${lines[$((n + 3))]}" = 644 ]
+	[ "${lines[$((n + 4))]}" = ro ] && [ "${lines[$((n + 5))]}" = rw ]
+	[ ! -e "$ROOTFS/bin/new" ]
+	cfg '.mounts[-1].type = "bind" | .mounts[-1].source = "/tmp" | .mounts[-1].options = ["bind", "tmpcopyup"]'
+	run rt run --bundle "$B" cfg2
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"mount on /bin: tmpcopyup is for tmpfs, not bind"* ]]
+}
+
+@test "without a cgroup namespace, /sys/fs/cgroup shows the container's own cgroup" {
+	cfg '.linux.namespaces |= map(select(.type != "cgroup")) | .linux.resources.pids.limit = 77 |
+	     .linux.resources.memory.limit = 67108864'
+	inside /bin/sh -c 'cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null ||
+		cat /sys/fs/cgroup/pids.max /sys/fs/cgroup/memory.max; cat /proc/self/cgroup | grep -c :/containerv/cfg1'
+	[ "${lines[0]}" = 77 ]
+	[ "${lines[1]}" = 67108864 ]
+	[ "${lines[2]}" -ge 1 ] # the host's path: no namespace of its own
+	cfg '.linux.namespaces += [{"type": "cgroup"}]' # and with one: the same files, at its root
+	inside /bin/sh -c 'cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max'
+	[ "$output" = 77 ]
+}
+
 @test "linux.sysctl is written inside; personality; ioPriority; scheduler" {
 	cfg '.linux.sysctl = {"kernel.shmmni": "2048"} |
 	     .linux.personality = {"domain": "LINUX32"} |

@@ -1,0 +1,130 @@
+/*
+ * copyup.c - copying a directory's contents into a fresh tmpfs (see
+ * copyup.h).  Everything goes through *at() calls on the two directory
+ * fds: a name in the image is never resolved through a symlink, so a
+ * hostile image cannot make the copy read or write outside either tree.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "03-rootfs/copyup.h"
+#include "common/cleanup.h"
+
+/* Deep enough for any image; a bound keeps a crafted one from using up fds. */
+#define MAX_DEPTH 64
+
+static int copy_data(int from, int to, const char *name, off_t size, struct cv_err *err)
+{
+	_cleanup_close_ int in = openat(from, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int out = -1;
+
+	if (in < 0)
+		return cv_err_sys(err, "open `%s`", name);
+	out = openat(to, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (out < 0)
+		return cv_err_sys(err, "create `%s`", name);
+	while (size > 0) {
+		ssize_t n = sendfile(out, in, NULL, (size_t)size);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return cv_err_sys(err, "copy `%s`", name);
+		if (n == 0)
+			break; /* it shrank while being read: what there was */
+		size -= n;
+	}
+	return 0;
+}
+
+/* Owner, mode and times, as the original has them (mode after chown: it clears setuid). */
+static int copy_attrs(int to, const char *name, const struct stat *st, struct cv_err *err)
+{
+	const struct timespec times[2] = {st->st_atim, st->st_mtim};
+
+	if (fchownat(to, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return cv_err_sys(err, "chown `%s`", name);
+	if (!S_ISLNK(st->st_mode) && fchmodat(to, name, st->st_mode & 07777, 0) < 0)
+		return cv_err_sys(err, "chmod `%s`", name);
+	if (utimensat(to, name, times, AT_SYMLINK_NOFOLLOW) < 0)
+		return cv_err_sys(err, "set the times of `%s`", name);
+	return 0;
+}
+
+static int copy_dir(int from, int to, int depth, struct cv_err *err);
+
+/* One entry of the directory being copied. */
+static int copy_entry(int from, int to, const char *name, int depth, struct cv_err *err)
+{
+	char target[4096];
+	struct stat st;
+	ssize_t n;
+	int r = 0;
+
+	if (fstatat(from, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return cv_err_sys(err, "stat `%s`", name);
+	switch (st.st_mode & S_IFMT) {
+	case S_IFDIR: {
+		_cleanup_close_ int sub_from = -1, sub_to = -1;
+		if (mkdirat(to, name, 0700) < 0)
+			return cv_err_sys(err, "mkdir `%s`", name);
+		sub_from = openat(from, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		sub_to = openat(to, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub_from < 0 || sub_to < 0)
+			return cv_err_sys(err, "open `%s`", name);
+		r = copy_dir(sub_from, sub_to, depth + 1, err);
+		if (r < 0)
+			return cv_err_wrap(err, "%s", name);
+		break;
+	}
+	case S_IFREG:
+		r = copy_data(from, to, name, st.st_size, err);
+		break;
+	case S_IFLNK:
+		if ((n = readlinkat(from, name, target, sizeof(target) - 1)) < 0)
+			return cv_err_sys(err, "readlink `%s`", name);
+		target[n] = '\0';
+		if (symlinkat(target, to, name) < 0)
+			return cv_err_sys(err, "symlink `%s`", name);
+		break;
+	default: /* devices, fifos, sockets: the node itself */
+		if (mknodat(to, name, st.st_mode & S_IFMT, st.st_rdev) < 0)
+			return cv_err_sys(err, "mknod `%s`", name);
+	}
+	return r < 0 ? r : copy_attrs(to, name, &st, err);
+}
+
+static int copy_dir(int from, int to, int depth, struct cv_err *err)
+{
+	int fd = dup(from);
+	DIR *dir;
+	struct dirent *e;
+	int r = 0;
+
+	if (depth > MAX_DEPTH)
+		return cv_err_set(err, ELOOP, "more than %d directories deep", MAX_DEPTH);
+	if (fd < 0 || !(dir = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return cv_err_sys(err, "read a directory");
+	}
+	rewinddir(dir);
+	while (r == 0 && (errno = 0, e = readdir(dir)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			r = copy_entry(from, to, e->d_name, depth, err);
+	closedir(dir);
+	return r;
+}
+
+int cv_copy_tree(int from, int to, const char *shown, struct cv_err *err)
+{
+	if (copy_dir(from, to, 0, err) < 0)
+		return cv_err_wrap(err, "copying %s into its tmpfs (tmpcopyup)", shown);
+	return 0;
+}

@@ -1,0 +1,24 @@
+/*
+ * copyup.h - what a tmpfs mount with the `tmpcopyup` option starts with.
+ *
+ * An image's /tmp or /run may hold files; a tmpfs mounted on it would hide
+ * them.  With tmpcopyup (runc's and crun's extension, which podman sets on
+ * every tmpfs of a --read-only container) the directory's contents are
+ * copied into the new tmpfs: the container sees the image's files, and
+ * writes go to memory.
+ */
+#ifndef CV_ROOTFS_COPYUP_H
+#define CV_ROOTFS_COPYUP_H
+
+#include "common/err.h"
+
+/*
+ * cv_copy_tree - copy everything below directory `from` into directory
+ * `to` (both open fds): directories, regular files, symlinks, device
+ * nodes, fifos and sockets, with their modes, owners and times.  Nothing
+ * is followed: a symlink is copied as a symlink.  `shown` names the place
+ * in errors.
+ */
+int cv_copy_tree(int from, int to, const char *shown, struct cv_err *err);
+
+#endif
