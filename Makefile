@@ -11,7 +11,7 @@ BIN       ?= bin
 CC        ?= gcc
 CFLAGS    ?= -O2 -g
 WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
-CPPFLAGS  += -D_GNU_SOURCE -I. -Isteps -Itests -DCV_VERSION='"$(VERSION)"'
+CPPFLAGS  += -D_GNU_SOURCE -I. -Iinclude -Isteps -Itests -DCV_VERSION='"$(VERSION)"'
 ALL_CFLAGS = $(CFLAGS) $(WARNINGS) $(CPPFLAGS)
 
 # Debian packages the build, the demos and the tests need.
@@ -47,6 +47,16 @@ RUNTIME_SRCS := json.c spec.c spec_process.c spec_linux.c spec_resources.c spec_
 RUNTIME_LIB  := $(BUILD)/lib/libcv-runtime.a
 RUNTIME_OBJS  = $(patsubst %.c,$(BUILD)/obj/runtime/%.o,$(RUNTIME_SRCS))
 
+# The C API, <containerv.h>: every step, the runtime and api*.c in one
+# library, static and shared, exporting containerv_* and nothing else.
+API_SRCS   := runtime/api.c runtime/api_config.c runtime/api_run.c
+LIB_SRCS    = $(foreach s,$(STEPS),$(addprefix steps/$(s)/,$($(s)_SRCS))) \
+              $(addprefix runtime/,$(RUNTIME_SRCS)) $(API_SRCS)
+API_A      := $(BUILD)/lib/libcontainerv.a
+API_SO     := $(BUILD)/lib/libcontainerv.so
+API_PC     := $(BUILD)/pkgconfig/containerv.pc
+API_LIBS   := -ljansson -lseccomp -lcap -larchive -lapparmor
+
 step_lib  = $(BUILD)/lib/libcv-$(1).a
 step_objs = $(patsubst %.c,$(BUILD)/obj/steps/$(1)/%.o,$($(1)_SRCS))
 LIBS_ALL  = $(foreach s,$(STEPS),$($(s)_LIBS))
@@ -67,7 +77,7 @@ FORMAT_SRCS = $(shell git ls-files --cached --others --exclude-standard '*.c' '*
 .PHONY: all deps demo check test coverage install clean format format-check rootfs help
 .DEFAULT_GOAL := all
 
-all: $(DEMO_BINS) $(BIN)/containerv
+all: $(DEMO_BINS) $(BIN)/containerv $(API_A) $(API_SO) $(API_PC)
 
 help:
 	@echo "make            build every binary into $(BIN)/"
@@ -106,6 +116,36 @@ $(RUNTIME_LIB): $(RUNTIME_OBJS)
 
 $(BIN)/containerv: $(BUILD)/obj/runtime/main.o $(BUILD)/obj/runtime/cli_running.o \
 		$(STEP_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS_ALL)
+
+# libcontainerv.a: one relocatable object, every symbol but containerv_* made local
+$(API_A): $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+	@mkdir -p $(@D)
+	$(LD) -r -o $(BUILD)/obj/containerv-all.o $^
+	objcopy -w --keep-global-symbol='containerv_*' $(BUILD)/obj/containerv-all.o
+	rm -f $@ && $(AR) rcs $@ $(BUILD)/obj/containerv-all.o
+
+# libcontainerv.so: position-independent objects, a version script for the exports
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fPIC -MMD -MP -c -o $@ $<
+
+$(API_SO): $(patsubst %.c,$(BUILD)/pic/%.o,$(LIB_SRCS)) runtime/containerv.map
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libcontainerv.so.0 \
+	  -Wl,--version-script=runtime/containerv.map -o $@.0 $(filter %.o,$^) $(LIBS_ALL)
+	ln -sf libcontainerv.so.0 $@
+
+# containerv.pc for this build tree (make install writes one for PREFIX)
+define pc_text
+prefix=$(1)\nincludedir=$(2)\nlibdir=$(3)\n\nName: containerv\nDescription: containers from C: namespaces, cgroups, a root filesystem, security\nVersion: $(VERSION)\nCflags: -I$${includedir}\nLibs: -L$${libdir} -lcontainerv\nLibs.private: $(API_LIBS)\n
+endef
+$(API_PC): Makefile
+	@mkdir -p $(@D)
+	printf '$(call pc_text,$(abspath $(BUILD)),$(abspath include),$(abspath $(BUILD)/lib))' >$@
+
+$(BUILD)/tests/priv/test_api: $(BUILD)/obj/tests/priv/test_api.o $(BUILD)/obj/tests/lib/tap.o $(API_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS_ALL)
 
@@ -157,11 +197,11 @@ TEST_BINS = $(UNIT_TESTS) $(PRIV_TESTS) $(PROBE) $(LOAD) $(CONSOCK) $(ROOTFS)/bi
 
 check: deps
 	@$(MAKE) --no-print-directory all $(TEST_BINS)
-	@sh tests/run.sh $(BUILD) $(BIN)
+	@CV_LDFLAGS="$(LDFLAGS)" sh tests/run.sh $(BUILD) $(BIN)
 
 # Build and run the tests without deps (used by coverage).
 test: all $(TEST_BINS)
-	@sh tests/run.sh $(BUILD) $(BIN)
+	@CV_LDFLAGS="$(LDFLAGS)" sh tests/run.sh $(BUILD) $(BIN)
 
 # Counts go under GCOV_PREFIX: in /tmp on the host, and in the rootfs's own
 # /tmp for code that runs after pivot_root; coverage.sh merges the two.
@@ -175,8 +215,16 @@ coverage: deps
 	@sh tests/coverage.sh build/cov build/coverage $(COV_PREFIX) $(ROOTFS)$(COV_PREFIX)
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/containerv
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/containerv \
+	  $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 755 $(DEMO_BINS) $(BIN)/containerv $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 include/containerv.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(API_A) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(API_SO).0 $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libcontainerv.so.0 $(DESTDIR)$(PREFIX)/lib/libcontainerv.so
+	printf '$(call pc_text,$(PREFIX),$${prefix}/include,$${prefix}/lib)' \
+	  >$(DESTDIR)$(PREFIX)/lib/pkgconfig/containerv.pc
+	install -m 644 docs/api.md $(DESTDIR)$(PREFIX)/share/doc/containerv/
 	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/containerv/
 	install -m 644 runtime/README.md $(DESTDIR)$(PREFIX)/share/doc/containerv/runtime.md
 	for s in $(filter-out common,$(STEPS)); do \

@@ -28,6 +28,7 @@ struct cv_create {
 	bool no_new_keyring;
 	int preserve_fds;
 	bool foreground; /* `run` without -d: a terminal may be ours to serve */
+	bool idle;       /* no program: once started, the init only reaps (the C API's) */
 };
 
 /*

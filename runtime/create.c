@@ -200,6 +200,7 @@ static void build_init(struct creation *k)
 	k->in.spec = s;
 	k->in.preserve_fds = k->c->preserve_fds;
 	k->in.new_keyring = !k->c->no_new_keyring;
+	k->in.idle = k->c->idle;
 }
 
 /* Step 2: the directory, and a state.json saying what to clean if we die. */

@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -295,14 +296,38 @@ int cv_init_finish(struct cv_init *in, struct cv_err *err)
 	if ((r = enter_cwd(in->spec->cwd, err)) < 0)
 		return r;
 	/* the program, found in the container and checked: now, so create fails if it is wrong */
-	if ((r = cv_exec_prepare(in, &in->exec, err)) < 0)
+	if (!in->idle && (r = cv_exec_prepare(in, &in->exec, err)) < 0)
 		return r;
 	/* nothing of the runtime's open in the container */
 	if ((r = close_fds(in, err)) < 0)
 		return r;
 	/* and last, take power away (step 05): limits, AppArmor, capabilities,
 	 * user, no_new_privs, seccomp - the filter last of all */
-	return cv_security_apply(&in->sec, err);
+	if ((r = cv_security_apply(&in->sec, err)) < 0)
+		return r;
+	/* a policy of the C API's narrows it further: its own filter stacks on top */
+	return in->policy ? containerv_policy_apply(in->policy, err) : 0;
+}
+
+/*
+ * The init of a container with no program (the C API's): the processes
+ * are spawned into it later, and as pid 1 it must reap the ones whose
+ * parent exits.  SIGCHLD blocked and waited for: no handler runs.  It
+ * ends when killed (destroy), taking its pid namespace with it.
+ */
+static void __attribute__((noreturn)) idle(void)
+{
+	sigset_t chld;
+
+	prctl(PR_SET_NAME, "containerv-init"); /* what ps shows for it inside */
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+	for (;;) {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		sigwaitinfo(&chld, NULL);
+	}
 }
 
 int cv_init_main(void *arg)
@@ -331,11 +356,12 @@ int cv_init_main(void *arg)
 	set_status(in->state, sizeof(in->state), "creating", "created");
 	if (cv_hooks_run(in->spec->hooks[CV_HOOK_START_CONTAINER],
 			 in->spec->n_hooks[CV_HOOK_START_CONTAINER], CV_HOOK_START_CONTAINER,
-			 in->state, false, &err) < 0 ||
-	    cv_exec_run(in, &in->exec, &err) < 0) {
-		cv_err_print(&err, "containerv");
-		return 127;
+			 in->state, false, &err) == 0) {
+		if (in->idle)
+			idle();
+		cv_exec_run(in, &in->exec, &err); /* returns only on failure */
 	}
+	cv_err_print(&err, "containerv");
 	return 127;
 fail:
 	(void)send_msg(in->sync_fd, CV_SYNC_ERROR, &err);

@@ -31,6 +31,7 @@
 #include <sys/types.h>
 
 #include "03-rootfs/rootfs.h"
+#include "05-security/policy.h"
 #include "05-security/security.h"
 #include "common/err.h"
 #include "runtime/spec.h"
@@ -67,6 +68,8 @@ struct cv_init {
 	const char *ns_user_join; /* a user namespace to join, or NULL: see join_user() */
 	char state[4096];         /* from HOOKS_DONE */
 	struct cv_exec exec;
+	bool idle; /* no program: after start, reap children until killed (cv_init_idle) */
+	const struct containerv_policy *policy; /* the C API's, applied after security */
 };
 
 /* cv_init_main - the init's whole life; the argument of cv_ns_spawn(). Returns only on failure. */

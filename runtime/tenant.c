@@ -265,6 +265,7 @@ static void build(struct tenant *t)
 		cv_caps_usable(&in->sec.caps);
 	in->sec.seccomp = t->spec.has_seccomp ? &t->spec.seccomp : NULL;
 	in->sec.apparmor = t->proc.apparmor;
+	in->policy = t->o->policy;
 }
 
 /* Start the process; its pid (as seen here), or -errno with err set. */
@@ -356,6 +357,8 @@ int cv_container_exec(const struct cv_exec_opts *o, struct cv_err *err)
 	if (pid < 0 || (o->pid_file && write_pid(o->pid_file, pid, err) < 0))
 		goto out;
 	status = 0;
+	if (o->started)
+		*o->started = pid;
 	if (o->detach)
 		goto out;
 	if (t->proc.terminal && !o->console_socket &&

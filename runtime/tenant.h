@@ -28,6 +28,8 @@
 
 #include "common/err.h"
 
+struct containerv_policy;
+
 #define CV_EXEC_MAX_CAPS 64
 #define CV_EXEC_MAX_ENV  128
 
@@ -48,6 +50,8 @@ struct cv_exec_opts {
 	bool no_new_privs;
 	const char *apparmor;
 	int preserve_fds;
+	const struct containerv_policy *policy; /* the C API's: applied last, or NULL */
+	pid_t *started;                         /* detached: the process's pid, here */
 };
 
 /*

@@ -51,7 +51,7 @@ for t in "$build"/tests/priv/test_*; do
 	[ -x "$t" ] && tally "priv: $(basename "$t")" "$t"
 done
 export CV_BIN="$bin" CV_PROBE="$build/tests/probe" CV_LOAD="$build/tests/load" CV_CONSOCK="$build/tests/consock"
-export CV_ROOTFS="${CV_ROOTFS:-$build/rootfs}"
+export CV_ROOTFS="${CV_ROOTFS:-$build/rootfs}" CV_BUILD="$build"
 for t in tests/e2e/*.bats; do
 	tally "e2e: $(basename "$t")" bats --tap "$t"
 done

@@ -5,6 +5,7 @@
  * hostile image cannot make the copy read or write outside either tree.
  */
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -19,6 +20,13 @@
 
 /* Deep enough for any image; a bound keeps a crafted one from using up fds. */
 #define MAX_DEPTH 64
+
+/* Who the copies belong to: each original's owner, or one uid:gid for all. */
+struct owner {
+	bool keep;
+	uid_t uid;
+	gid_t gid;
+};
 
 static int copy_data(int from, int to, const char *name, off_t size, struct cv_err *err)
 {
@@ -44,11 +52,13 @@ static int copy_data(int from, int to, const char *name, off_t size, struct cv_e
 }
 
 /* Owner, mode and times, as the original has them (mode after chown: it clears setuid). */
-static int copy_attrs(int to, const char *name, const struct stat *st, struct cv_err *err)
+static int copy_attrs(int to, const char *name, const struct stat *st, const struct owner *o,
+		      struct cv_err *err)
 {
 	const struct timespec times[2] = {st->st_atim, st->st_mtim};
 
-	if (fchownat(to, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+	if (fchownat(to, name, o->keep ? st->st_uid : o->uid, o->keep ? st->st_gid : o->gid,
+		     AT_SYMLINK_NOFOLLOW) < 0)
 		return cv_err_sys(err, "chown `%s`", name);
 	if (!S_ISLNK(st->st_mode) && fchmodat(to, name, st->st_mode & 07777, 0) < 0)
 		return cv_err_sys(err, "chmod `%s`", name);
@@ -57,10 +67,11 @@ static int copy_attrs(int to, const char *name, const struct stat *st, struct cv
 	return 0;
 }
 
-static int copy_dir(int from, int to, int depth, struct cv_err *err);
+static int copy_dir(int from, int to, int depth, const struct owner *o, struct cv_err *err);
 
 /* One entry of the directory being copied. */
-static int copy_entry(int from, int to, const char *name, int depth, struct cv_err *err)
+static int copy_entry(int from, int to, const char *name, int depth, const struct owner *o,
+		      struct cv_err *err)
 {
 	char target[4096];
 	struct stat st;
@@ -78,7 +89,7 @@ static int copy_entry(int from, int to, const char *name, int depth, struct cv_e
 		sub_to = openat(to, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (sub_from < 0 || sub_to < 0)
 			return cv_err_sys(err, "open `%s`", name);
-		r = copy_dir(sub_from, sub_to, depth + 1, err);
+		r = copy_dir(sub_from, sub_to, depth + 1, o, err);
 		if (r < 0)
 			return cv_err_wrap(err, "%s", name);
 		break;
@@ -97,10 +108,10 @@ static int copy_entry(int from, int to, const char *name, int depth, struct cv_e
 		if (mknodat(to, name, st.st_mode & S_IFMT, st.st_rdev) < 0)
 			return cv_err_sys(err, "mknod `%s`", name);
 	}
-	return r < 0 ? r : copy_attrs(to, name, &st, err);
+	return r < 0 ? r : copy_attrs(to, name, &st, o, err);
 }
 
-static int copy_dir(int from, int to, int depth, struct cv_err *err)
+static int copy_dir(int from, int to, int depth, const struct owner *o, struct cv_err *err)
 {
 	int fd = dup(from);
 	DIR *dir;
@@ -117,14 +128,25 @@ static int copy_dir(int from, int to, int depth, struct cv_err *err)
 	rewinddir(dir);
 	while (r == 0 && (errno = 0, e = readdir(dir)))
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			r = copy_entry(from, to, e->d_name, depth, err);
+			r = copy_entry(from, to, e->d_name, depth, o, err);
 	closedir(dir);
 	return r;
 }
 
 int cv_copy_tree(int from, int to, const char *shown, struct cv_err *err)
 {
-	if (copy_dir(from, to, 0, err) < 0)
+	const struct owner keep = {.keep = true};
+
+	if (copy_dir(from, to, 0, &keep, err) < 0)
 		return cv_err_wrap(err, "copying %s into its tmpfs (tmpcopyup)", shown);
+	return 0;
+}
+
+int cv_copy_tree_as(int from, int to, uid_t uid, gid_t gid, const char *shown, struct cv_err *err)
+{
+	const struct owner as = {.uid = uid, .gid = gid};
+
+	if (copy_dir(from, to, 0, &as, err) < 0)
+		return cv_err_wrap(err, "copying %s", shown);
 	return 0;
 }

@@ -10,6 +10,8 @@
 #ifndef CV_ROOTFS_COPYUP_H
 #define CV_ROOTFS_COPYUP_H
 
+#include <sys/types.h>
+
 #include "common/err.h"
 
 /*
@@ -17,8 +19,10 @@
  * `to` (both open fds): directories, regular files, symlinks, device
  * nodes, fifos and sockets, with their modes, owners and times.  Nothing
  * is followed: a symlink is copied as a symlink.  `shown` names the place
- * in errors.
+ * in errors.  cv_copy_tree_as - the same, every copy owned by uid:gid
+ * instead (the C API's upload and download).
  */
 int cv_copy_tree(int from, int to, const char *shown, struct cv_err *err);
+int cv_copy_tree_as(int from, int to, uid_t uid, gid_t gid, const char *shown, struct cv_err *err);
 
 #endif

@@ -82,8 +82,19 @@ int cv_landlock_add(struct cv_landlock *ll, const char *path, unsigned access, s
 				  "CV_FS_READ, _WRITE, _EXEC or _ALL",
 				  path, access);
 	snprintf(ll->rules[ll->n_rules].path, sizeof(ll->rules[0].path), "%s", path);
+	ll->rules[ll->n_rules].optional = false;
 	ll->rules[ll->n_rules++].access = access;
 	return 0;
+}
+
+int cv_landlock_add_optional(struct cv_landlock *ll, const char *path, unsigned access,
+			     struct cv_err *err)
+{
+	int r = cv_landlock_add(ll, path, access, err);
+
+	if (r == 0)
+		ll->rules[ll->n_rules - 1].optional = true;
+	return r;
 }
 
 static int add_path_rule(int ruleset, const struct cv_landlock_rule *rule, int abi,
@@ -94,6 +105,8 @@ static int add_path_rule(int ruleset, const struct cv_landlock_rule *rule, int a
 	struct stat st;
 	int r;
 
+	if (fd < 0 && errno == ENOENT && rule->optional)
+		return 0;
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		cv_err_sys(err, "landlock rule: open(`%s`)", rule->path);
 		return cv_err_hint(err,
@@ -119,7 +132,8 @@ int cv_landlock_check(const struct cv_landlock *ll, struct cv_err *err)
 				   "leave out the path rules");
 	}
 	for (unsigned i = 0; i < ll->n_rules; i++)
-		if (access(ll->rules[i].path, F_OK) < 0) {
+		if (access(ll->rules[i].path, F_OK) < 0 &&
+		    !(ll->rules[i].optional && errno == ENOENT)) {
 			cv_err_sys(err, "landlock rule: `%s`", ll->rules[i].path);
 			return cv_err_hint(err,
 					   "every path in a Landlock rule must exist when it is "

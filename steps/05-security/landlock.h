@@ -17,6 +17,7 @@
 #ifndef CV_LANDLOCK_H
 #define CV_LANDLOCK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +34,7 @@
 struct cv_landlock_rule {
 	char path[512];
 	unsigned access; /* CV_FS_* */
+	bool optional;   /* skipped where the path does not exist (a policy's system dirs) */
 };
 
 struct cv_landlock {
@@ -45,6 +47,14 @@ int cv_landlock_abi(void);
 
 /* cv_landlock_add - allow `access` below `path` (a file or a directory tree). */
 int cv_landlock_add(struct cv_landlock *ll, const char *path, unsigned access, struct cv_err *err);
+
+/*
+ * cv_landlock_add_optional - the same for a path that may be missing where
+ * the rules are applied (/lib64 on one system, /lib in a container's
+ * busybox image): there it is skipped.
+ */
+int cv_landlock_add_optional(struct cv_landlock *ll, const char *path, unsigned access,
+			     struct cv_err *err);
 
 /*
  * cv_landlock_apply - build the ruleset and restrict the calling process

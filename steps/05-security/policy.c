@@ -87,20 +87,19 @@ int cv_policy_type_from_name(const char *name, enum containerv_policy_type *type
 	return cv_err_hint(err, "the policies are minimal, build, network and custom");
 }
 
-/* Add paths that exist (a system without /lib64 is fine). */
-static void add_existing(struct cv_landlock *ll, const char *const *paths, unsigned rights)
+/* Paths that may be missing where the policy is applied (a system without /lib64 is fine). */
+static void add_optional(struct cv_landlock *ll, const char *const *paths, unsigned rights)
 {
 	struct cv_err ignored;
 
 	for (; *paths; paths++)
-		if (access(*paths, F_OK) == 0)
-			cv_landlock_add(ll, *paths, rights, &ignored);
+		cv_landlock_add_optional(ll, *paths, rights, &ignored);
 }
 
 void cv_landlock_add_system(struct cv_landlock *ll)
 {
-	add_existing(ll, system_dirs, CV_FS_READ | CV_FS_EXEC);
-	add_existing(ll, devices, CV_FS_READ | CV_FS_WRITE);
+	add_optional(ll, system_dirs, CV_FS_READ | CV_FS_EXEC);
+	add_optional(ll, devices, CV_FS_READ | CV_FS_WRITE);
 }
 
 struct containerv_policy *containerv_policy_new(enum containerv_policy_type type)

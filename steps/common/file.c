@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -99,5 +101,23 @@ int cv_remove_tree(const char *path, struct cv_err *err)
 	cv_trace_sys(r, "rm -r `%s`", path);
 	if (r < 0 && errno != ENOENT)
 		return cv_err_sys(err, "removing `%s`", path);
+	return 0;
+}
+
+int cv_mkdir_p(const char *path, mode_t mode, struct cv_err *err)
+{
+	char part[4096];
+	size_t len = strlen(path);
+
+	if (len >= sizeof(part))
+		return cv_err_set(err, ENAMETOOLONG, "mkdir -p `%.64s...`: too long", path);
+	for (size_t i = 1; i <= len; i++) {
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		memcpy(part, path, i);
+		part[i] = '\0';
+		if (mkdir(part, mode) < 0 && errno != EEXIST)
+			return cv_err_sys(err, "mkdir(`%s`)", part);
+	}
 	return 0;
 }

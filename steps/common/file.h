@@ -32,4 +32,7 @@ ssize_t cv_read_file(const char *path, char *buf, size_t size, struct cv_err *er
  */
 int cv_remove_tree(const char *path, struct cv_err *err);
 
+/* cv_mkdir_p - mkdir -p path (each new directory with mode); existing ones are fine. */
+int cv_mkdir_p(const char *path, mode_t mode, struct cv_err *err);
+
 #endif

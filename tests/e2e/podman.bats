@@ -65,14 +65,9 @@ pm() {
 	timeout 120 podman "$@"
 }
 
-# count PID - the counter the container at PID writes (rewritten, so read until whole).
+# count PID - the counter the container at PID writes (renamed into place: always whole).
 count() {
-	local n="" i
-	for i in $(seq 50); do
-		n=$(cat "/proc/$1/root/tmp/count") && [ -n "$n" ] && break
-		sleep 0.02
-	done
-	echo "$n"
+	cat "/proc/$1/root/tmp/count"
 }
 
 # Nothing of container $1 is left: no state in containerv's root, no cgroup.
@@ -129,7 +124,7 @@ gone() {
 @test "podman stop, kill, pause and unpause, rm -f: what the container went through" {
 	pm run -d --name cvt-4 $IMG sh -c \
 		'trap "echo got USR1 >/tmp/sig" USR1; trap "echo stopped >/tmp/sig; exit 0" TERM
-		 i=0; while :; do i=$((i + 1)); echo $i >/tmp/count; sleep 0.05; done'
+		 i=0; while :; do i=$((i + 1)); echo $i >/tmp/c.new; mv /tmp/c.new /tmp/count; sleep 0.05; done'
 	pid=$(pm inspect --format '{{.State.Pid}}' cvt-4)
 	id=$(pm inspect --format '{{.Id}}' cvt-4)
 	pm kill -s USR1 cvt-4
