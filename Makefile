@@ -175,7 +175,7 @@ rootfs: $(ROOTFS)/bin/busybox
 $(ROOTFS)/bin/busybox: tests/rootfs/mkrootfs.sh $(PROBE) $(LOAD)
 	sh tests/rootfs/mkrootfs.sh $(ROOTFS) $(PROBE) $(LOAD)
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/pic -name '*.d' 2>/dev/null)
 
 # --- using -------------------------------------------------------------------
 

@@ -245,7 +245,8 @@ int containerv_create(const char *rootfs, struct containerv_options *o,
 	if (!o) {
 		r = cv_err_set(&err, EINVAL, "containerv_create: no options");
 		cv_err_hint(&err, "make them with containerv_options_new()");
-	} else if ((r = new_id(c->id, sizeof(c->id), &err)) == 0 &&
+	} else if ((r = cv_stdio_open(&err)) == 0 &&
+		   (r = new_id(c->id, sizeof(c->id), &err)) == 0 &&
 		   (r = check_mounts(o, &err)) == 0 && (r = cv_mkdir_p(c->root, 0711, &err)) == 0) {
 		r = write_bundle(o, rootfs, c->root, c->id, bundle, sizeof(bundle), &err);
 	}

@@ -27,6 +27,7 @@
 #include "03-rootfs/copyup.h"
 #include "03-rootfs/resolve.h"
 #include "common/cleanup.h"
+#include "common/file.h"
 #include "runtime/api.h"
 #include "runtime/tenant.h"
 
@@ -141,6 +142,8 @@ int containerv_spawn(struct containerv_container *c, const char *path,
 		return cv_err_set(&err, ENOMEM, "containerv_spawn"), cv_api_fail(&err);
 	if (!path || !*path)
 		r = cv_err_set(&err, EINVAL, "containerv_spawn: no program given");
+	else if ((r = cv_stdio_open(&err)) < 0)
+		;
 	else if (!(argv = split_arguments(path, so->arguments, &err)))
 		r = -err.code;
 	for (const char *const *e = so->environment; r == 0 && e && *e; e++) {

@@ -306,7 +306,7 @@ int cv_init_finish(struct cv_init *in, struct cv_err *err)
 	if ((r = cv_security_apply(&in->sec, err)) < 0)
 		return r;
 	/* a policy of the C API's narrows it further: its own filter stacks on top */
-	return in->policy ? containerv_policy_apply(in->policy, err) : 0;
+	return in->policy ? cv_policy_apply(in->policy, err) : 0;
 }
 
 /*

@@ -494,6 +494,11 @@ int main(int argc, char **argv)
 
 	cv_err_clear(&err);
 	cv_trace_init();
+	/* conmon, containerd or a daemon may start us with stdio closed */
+	if (cv_stdio_open(&err) < 0) {
+		cv_err_print(&err, "containerv");
+		return 1;
+	}
 	/* runc's --version, which tools parse: the name, the spec, the libraries */
 	if (argc == 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-v"))) {
 		printf("containerv version %s\nspec: 1.2.0\nlibseccomp: %u.%u.%u\njansson: %s\n",

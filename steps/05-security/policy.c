@@ -168,7 +168,7 @@ int cv_policy_seccomp(const struct containerv_policy *p, struct cv_seccomp *sc, 
 	return r;
 }
 
-int containerv_policy_apply(const struct containerv_policy *p, struct cv_err *err)
+int cv_policy_apply(const struct containerv_policy *p, struct cv_err *err)
 {
 	struct cv_seccomp sc;
 	int r;

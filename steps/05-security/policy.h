@@ -6,7 +6,7 @@
  *     containerv_policy_add_paths(p, paths, CV_FS_ALL);
  *     const char *more[] = {"setrlimit", NULL};
  *     containerv_policy_add_syscalls(p, more);
- *     ...  in the process to confine:  containerv_policy_apply(p, &err);
+ *     ...  in the process to confine:  cv_policy_apply(p, &err);
  *     containerv_policy_delete(p);
  *
  * Default-deny: a syscall is allowed only if its group is in the policy
@@ -22,39 +22,24 @@
 #ifndef CV_POLICY_H
 #define CV_POLICY_H
 
-#include "05-security/landlock.h" /* CV_FS_READ, CV_FS_WRITE, CV_FS_EXEC, CV_FS_ALL */
+#include <containerv.h>
+
+#include "05-security/landlock.h"
 #include "common/err.h"
 
-enum containerv_policy_type {
-	CV_POLICY_MINIMAL,
-	CV_POLICY_BUILD,
-	CV_POLICY_NETWORK,
-	CV_POLICY_CUSTOM,
-};
-
-struct containerv_policy;
-
-/* containerv_policy_new - a policy of that type; NULL when out of memory. */
-struct containerv_policy *containerv_policy_new(enum containerv_policy_type type);
-
-/* containerv_policy_add_syscalls - allow more syscalls (a NULL-terminated list). */
-int containerv_policy_add_syscalls(struct containerv_policy *p, const char *const *syscalls);
-
-/* containerv_policy_add_path(s) - allow CV_FS_* access below each path. */
-int containerv_policy_add_path(struct containerv_policy *p, const char *path, unsigned access);
-int containerv_policy_add_paths(struct containerv_policy *p, const char *const *paths,
-				unsigned access);
-
-/* containerv_policy_delete - free it (NULL is fine). */
-void containerv_policy_delete(struct containerv_policy *p);
+/*
+ * The public part - enum containerv_policy_type, containerv_policy_new,
+ * _add_syscalls, _add_path(s), _delete - is declared once, in the C API's
+ * header, <containerv.h>; this step implements it.
+ */
 
 /*
- * containerv_policy_apply - confine the calling process for good:
+ * cv_policy_apply - confine the calling process for good:
  * no_new_privs, then the Landlock rules (when there are any), then the
  * seccomp allow-list - the last, so the setup itself is not filtered.
  * The caller execs next.
  */
-int containerv_policy_apply(const struct containerv_policy *p, struct cv_err *err);
+int cv_policy_apply(const struct containerv_policy *p, struct cv_err *err);
 
 /* For cv-security and the tests: a policy's parts. */
 struct cv_seccomp;

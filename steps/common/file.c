@@ -121,3 +121,21 @@ int cv_mkdir_p(const char *path, mode_t mode, struct cv_err *err)
 	}
 	return 0;
 }
+
+int cv_stdio_open(struct cv_err *err)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		int null;
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* the lowest free number: fd itself */
+		if ((null = open("/dev/null", O_RDWR)) < 0)
+			return cv_err_sys(err, "open(`/dev/null`) for fd %d", fd);
+		if (null != fd) {
+			close(null);
+			return cv_err_set(err, EBADF, "fd %d is closed and could not be reopened",
+					  fd);
+		}
+	}
+	return 0;
+}

@@ -32,6 +32,14 @@ ssize_t cv_read_file(const char *path, char *buf, size_t size, struct cv_err *er
  */
 int cv_remove_tree(const char *path, struct cv_err *err);
 
+/*
+ * cv_stdio_open - /dev/null on whichever of fds 0, 1 and 2 is closed.  A
+ * daemon may run with them closed; the next pipe or socket would then be
+ * numbered 0-2, and code that hands a child its stdio there would close
+ * or overwrite it.  Returns 0 or -errno.
+ */
+int cv_stdio_open(struct cv_err *err);
+
 /* cv_mkdir_p - mkdir -p path (each new directory with mode); existing ones are fine. */
 int cv_mkdir_p(const char *path, mode_t mode, struct cv_err *err);
 

@@ -41,6 +41,9 @@ run_example() {
 	[ "$(pkg-config --modversion containerv)" = 0.1.0 ]
 	cc -Wall -Werror ${CV_LDFLAGS:-} -o "$T/example" "$T/example.c" $(pkg-config --cflags --libs containerv)
 	run_example example
+	# a daemon may run with its standard input closed: the library copes
+	run sh -c "cd '$T' && LD_LIBRARY_PATH='$(realpath "$CV_BUILD/lib")' ./example '$(realpath "$ROOTFS")' '$T/state' <&-"
+	[ "$status" -eq 0 ] && [[ "$output" == *"exited with 0" ]]
 	# it found libcontainerv.so.0, the library built here
 	LD_LIBRARY_PATH="$(realpath "$CV_BUILD/lib")" ldd "$T/example" | grep -q "libcontainerv.so.0 => $(realpath "$CV_BUILD/lib")"
 }

@@ -66,7 +66,7 @@ static int run(const struct containerv_policy *policy, char *const *argv, char *
 		struct cv_err e;
 		dup2(fds[1], STDOUT_FILENO);
 		if (cv_security_apply(&sec, &e) < 0 ||
-		    (policy && containerv_policy_apply(policy, &e) < 0)) {
+		    (policy && cv_policy_apply(policy, &e) < 0)) {
 			printf("apply: %s (%s)\n", e.msg, e.hint);
 			fflush(stdout);
 			_exit(125);
