@@ -45,7 +45,7 @@ count() {
 	[ "$output" = "8:pids:/" ] || [[ "$output" == *":pids:/" ]]
 }
 
-@test "exec: exit code, -e, -u, --cwd, --cap, --no-new-privs" {
+@test "exec: exit code, -e, -u, --cwd, --cap, --no-new-privs, --preserve-fds" {
 	run rt exec x1 /bin/sh -c 'exit 9'
 	[ "$status" -eq 9 ]
 	run rt exec -e CVTEST=yes -e PATH=/bin -u 1000:1000 --cwd /etc x1 /bin/sh -c 'echo $CVTEST $PATH $(id -u):$(id -g) $(pwd)'
@@ -54,6 +54,15 @@ count() {
 	[ $((0x$output >> 21 & 1)) -eq 1 ]
 	run rt exec x1 /bin/cv-probe cap_bnd
 	[ $((0x$output >> 21 & 1)) -eq 0 ]
+	# --no-new-privs over a process that does not set it
+	echo '{"args": ["/bin/cv-probe", "no_new_privs"], "cwd": "/", "noNewPrivileges": false}' >"$B/nnp.json"
+	[ "$(rt exec --process "$B/nnp.json" x1)" = 0 ]
+	[ "$(rt exec --process "$B/nnp.json" --no-new-privs x1)" = 1 ]
+	# --preserve-fds: fd 3 passes in when asked, and only then
+	run rt exec --preserve-fds 1 x1 /bin/sh -c 'readlink /proc/self/fd/3' 3<"$B/config.json"
+	[[ "$output" == *"/config.json" ]]
+	run rt exec x1 /bin/sh -c 'readlink /proc/self/fd/3 || echo none' 3<"$B/config.json"
+	[[ "$output" == *none ]]
 }
 
 @test "exec --process FILE.json: the process as OCI describes it; wrong types named" {
