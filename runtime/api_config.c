@@ -101,10 +101,11 @@ static json_t *resources(const struct containerv_options *o, struct cv_err *err)
 		json_object_set_new(res, "memory", json_pack("{s:I}", "limit", (json_int_t)memory));
 	if (pids != CV_CG_MAX)
 		json_object_set_new(res, "pids", json_pack("{s:I}", "limit", (json_int_t)pids));
-	/* cgroup v2's weight as v1 shares: the conversion runc and crun use, backwards */
+	/* cgroup v2's weight as v1 shares: the conversion runc and crun use, backwards,
+	 * rounded up so that on a v2 host it comes back to the same weight */
 	json_object_set_new(
 	    res, "cpu",
-	    json_pack("{s:I}", "shares", (json_int_t)(2 + ((weight - 1) * 262142) / 9999)));
+	    json_pack("{s:I}", "shares", (json_int_t)(2 + ((weight - 1) * 262142 + 9998) / 9999)));
 	return res;
 bad:
 	json_decref(res);

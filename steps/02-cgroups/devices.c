@@ -192,13 +192,21 @@ int cv_cg_devices_bpf(struct cv_cg_dir *d, const struct cv_cg_dev_rule *rules, u
 	attr.insns = (__u64)(uintptr_t)prog;
 	attr.insn_cnt = (__u32)len;
 	attr.license = (__u64)(uintptr_t) "GPL";
-	attr.log_buf = (__u64)(uintptr_t)log;
-	attr.log_size = sizeof(log);
-	attr.log_level = 1;
 	prog_fd = sys_bpf(BPF_PROG_LOAD, &attr, sizeof(attr));
 	cv_trace_sys(prog_fd,
 		     "bpf(BPF_PROG_LOAD, BPF_PROG_TYPE_CGROUP_DEVICE, %zu insns, %u rules)", len,
 		     n);
+	if (prog_fd < 0 && errno != EPERM) {
+		/* again with the verifier's log, to say why; not the first time: a kernel
+		 * before 6.4 fails a load whose log outgrows the buffer (ENOSPC) */
+		int first = errno;
+		attr.log_buf = (__u64)(uintptr_t)log;
+		attr.log_size = sizeof(log);
+		attr.log_level = 1;
+		prog_fd = sys_bpf(BPF_PROG_LOAD, &attr, sizeof(attr));
+		if (prog_fd < 0)
+			errno = first;
+	}
 	if (prog_fd < 0) {
 		cv_err_sys(err, "bpf(BPF_PROG_LOAD) of a %zu-instruction device program", len);
 		if (errno == EPERM)

@@ -1,0 +1,24 @@
+# suite.sh - what runs inside the test VM (sourced by tests/vm/init, in
+# /cv, the project's binaries and tests laid out as in the checkout).
+# The kernel is Debian's: cgroup v2 alone (cgroup_no_v1=all) and AppArmor
+# enforcing.  Each program's TAP follows a "# --- vm: NAME" line.
+
+echo "# --- vm: kernel $(uname -r), cgroup2 with: $(cat /sys/fs/cgroup/cgroup.controllers)," \
+	"LSMs: $(cat /sys/kernel/security/lsm)"
+
+# cgroup v1 exists only by name here, and this kernel has no realtime group
+# scheduling: those tests are left out, not skipped
+export CV_TAP_EXCLUDE="the v1 freezer|a memory limit below current usage is refused|realtime limits"
+for t in build/tests/priv/test_*; do
+	echo "# --- vm: priv: ${t##*/}"
+	"$t"
+done
+unset CV_TAP_EXCLUDE
+
+export CV_BIN=bin CV_PROBE=build/tests/probe CV_LOAD=build/tests/load CV_CONSOCK=build/tests/consock
+export CV_ROOTFS=build/rootfs CV_BUILD=build
+for t in tests/e2e/runtime.bats tests/e2e/runtime-config.bats tests/e2e/runtime-exec.bats \
+	tests/e2e/security.bats tests/e2e/cgroups.bats; do
+	echo "# --- vm: e2e: ${t##*/}"
+	bats --tap "$t"
+done
