@@ -19,7 +19,7 @@ DEB_PACKAGES := gcc make libc6-dev pkg-config libcap-dev libjansson-dev libarchi
                 libseccomp-dev libapparmor-dev \
                 libcmocka-dev lcov \
                 clang-format busybox-static bats uidmap util-linux procps iproute2 tar attr jq \
-                podman conmon
+                podman conmon qemu-system-x86 apparmor
 
 # The steps, in reading order; each is a library the runtime links and a demo.
 STEPS  := common 01-namespaces 02-cgroups 03-rootfs 05-security
@@ -71,10 +71,12 @@ PROBE      := $(BUILD)/tests/probe
 LOAD       := $(BUILD)/tests/load
 CONSOCK    := $(BUILD)/tests/consock
 ROOTFS     := $(BUILD)/rootfs
+VM         := $(BUILD)/vm
+VM_INITRD  := $(VM)/initramfs.cpio.gz
 FORMAT_SRCS = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null || find steps tests -name '*.[ch]')
 
 .SECONDARY:
-.PHONY: all deps demo check test coverage install clean format format-check rootfs help
+.PHONY: all deps demo check test coverage install clean format format-check rootfs vm help
 .DEFAULT_GOAL := all
 
 all: $(DEMO_BINS) $(BIN)/containerv $(API_A) $(API_SO) $(API_PC)
@@ -85,6 +87,7 @@ help:
 	@echo "make demo       deps + build + busybox rootfs + a short run of each step's demo"
 	@echo "make check      deps + build + every test tier; ends with 'N passed, N failed'"
 	@echo "make coverage   line coverage of steps/ (HTML in build/coverage/)"
+	@echo "make vm         Debian's kernel and an initramfs of the tests, for the VM tier of check"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 	@echo "make format     clang-format every source file"
 	@echo "make clean      remove build/ and bin/"
@@ -171,6 +174,16 @@ $(CONSOCK): tests/probe/consock.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -g $(WARNINGS) $(CPPFLAGS) -o $@ $<
 
+# The second kernel (tests/vm): Debian's, unpacked once; an initramfs of
+# the binaries and the tests, remade when they change.
+vm: $(VM_INITRD)
+$(VM)/release: tests/vm/kernel.sh
+	@mkdir -p $(@D)
+	sh tests/vm/kernel.sh $(VM)/kernel >$@.tmp && mv $@.tmp $@
+$(VM_INITRD): $(VM)/release tests/vm/mkinitramfs.sh tests/vm/init tests/vm/suite.sh \
+		$(DEMO_BINS) $(BIN)/containerv $(TEST_BINS) $(wildcard tests/e2e/*.bats) tests/e2e/helpers.bash
+	sh tests/vm/mkinitramfs.sh $(VM)/kernel $$(cat $(VM)/release) $(BUILD) $(BIN) $@
+
 rootfs: $(ROOTFS)/bin/busybox
 $(ROOTFS)/bin/busybox: tests/rootfs/mkrootfs.sh $(PROBE) $(LOAD)
 	sh tests/rootfs/mkrootfs.sh $(ROOTFS) $(PROBE) $(LOAD)
@@ -196,7 +209,7 @@ TEST_BINS = $(UNIT_TESTS) $(PRIV_TESTS) $(PROBE) $(LOAD) $(CONSOCK) $(ROOTFS)/bi
             $(DEMO_BINS) $(BIN)/containerv
 
 check: deps
-	@$(MAKE) --no-print-directory all $(TEST_BINS)
+	@$(MAKE) --no-print-directory all $(TEST_BINS) vm
 	@CV_LDFLAGS="$(LDFLAGS)" sh tests/run.sh $(BUILD) $(BIN)
 
 # Build and run the tests without deps (used by coverage).

@@ -117,6 +117,9 @@ static int check_spec(struct creation *k, struct cv_err *err)
 		return -err->code;
 	if (s->apparmor && !cv_apparmor_enabled())
 		return cv_apparmor_exec(s->apparmor, err); /* the error that says why */
+	/* the runtime's own profile is loaded if it is not yet; any other must be */
+	if (s->apparmor && !strcmp(s->apparmor, CV_APPARMOR_DEFAULT) && !cv_apparmor_default(err))
+		return cv_err_wrap(err, "process.apparmorProfile `%s`", s->apparmor);
 	if (s->has_seccomp && cv_seccomp_check(&s->seccomp, err) < 0)
 		return cv_err_wrap(err, "config.json: linux.seccomp");
 	if (s->has_resources && cv_cg_check(&k->host, s->limits, err) < 0)

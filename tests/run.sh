@@ -4,6 +4,7 @@
 #   unit   cmocka tests of pure code            (BUILD/tests/unit/test_*)
 #   priv   privileged tests, one fork per test  (BUILD/tests/priv/test_*)
 #   e2e    bats tests of the binaries           (tests/e2e/*.bats)
+#   vm     the priv and e2e tests again, on Debian's kernel under qemu (tests/vm)
 #   style  clang-format of every source file
 #
 # Each tier speaks TAP; this script shows it and counts "ok", "not ok" and
@@ -55,6 +56,16 @@ export CV_ROOTFS="${CV_ROOTFS:-$build/rootfs}" CV_BUILD="$build"
 for t in tests/e2e/*.bats; do
 	tally "e2e: $(basename "$t")" bats --tap "$t"
 done
+
+# The second kernel: Debian's under qemu, cgroup v2 alone and AppArmor on
+# (tests/vm).  `make check` builds it; a run without it says so.
+if [ -f "$build/vm/initramfs.cpio.gz" ] && [ -f "$build/vm/release" ]; then
+	release=$(cat "$build/vm/release")
+	tally "vm: Debian $release" sh tests/vm/run.sh "$build/vm/kernel" "$release" \
+		"$build/vm/initramfs.cpio.gz" "$build/vm"
+else
+	echo "# --- vm: not built here (make vm), not run"
+fi
 
 style() {
 	files=$(git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null || find steps tests -name '*.[ch]')

@@ -66,6 +66,22 @@ no_process() {
 
 # --- cgroups ---
 
+# cgroup_layout - unified (cgroup2 alone), hybrid (v1 and a cgroup2 at
+# unified/) or legacy, from the mount table.
+cgroup_layout() {
+	local top unified
+	fstype() { awk -v m="$1" '$5 == m { for (i = 6; i < NF; i++) if ($i == "-") print $(i + 1) }' /proc/self/mountinfo | tail -n 1; }
+	top=$(fstype /sys/fs/cgroup)
+	unified=$(fstype /sys/fs/cgroup/unified)
+	if [ "$top" = cgroup2 ]; then
+		echo unified
+	elif [ "$unified" = cgroup2 ]; then
+		echo hybrid
+	else
+		echo legacy
+	fi
+}
+
 CVCG="$CV_BIN/cv-cgroups"
 LOAD="$CV_LOAD"
 

@@ -197,7 +197,8 @@ OK" ]
 	run --separate-stderr "$CVSEC" run -q --policy network --allow-exec "$(dirname "$LOAD")" -- \
 		"$LOAD" sys socket 1 1 0
 	[[ "$output" == "ok "* ]]
-	run --separate-stderr "$CVSEC" run -q --policy minimal -- /bin/sh -c 'echo hi; /bin/true'
+	# /bin/true in the middle: a shell may exec its last command without forking
+	run --separate-stderr "$CVSEC" run -q --policy minimal -- /bin/sh -c 'echo hi; /bin/true; true'
 	[ "$output" = hi ]
 	[[ "$stderr" == *"fork"* ]]
 }
@@ -268,7 +269,7 @@ OK" ]
 	nothing_ran
 }
 
-@test "AppArmor requested where it is off: a clear error; default: not applied" {
+@test "AppArmor: where it is off, a clear error and the default not applied; where on, enforced" {
 	need_root
 	if "$CVSEC" status | grep -q '^apparmor *not enabled'; then
 		run "$CVSEC" run --apparmor cvtest-profile -- "$MARK"
@@ -280,7 +281,13 @@ OK" ]
 		[ "$status" -eq 0 ]
 		[[ "$output" == *"default profile is not applied"* ]]
 	else
-		skip "AppArmor is enabled here: the VM tests exercise it"
+		# enforcing: the default profile is loaded and entered at exec
+		run "$CVSEC" run -q --apparmor default -- /bin/cat /proc/self/attr/current
+		[ "$status" -eq 0 ]
+		[ "$output" = "containerv-default (enforce)" ]
+		run "$CVSEC" run -q --apparmor cvtest-never-loaded -- "$MARK"
+		[ "$status" -ne 0 ]
+		nothing_ran
 	fi
 }
 

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "05-security/apparmor.h"
 #include "05-security/policy.h"
 #include "05-security/profile.h"
 #include "05-security/security.h"
@@ -591,6 +592,53 @@ static void policy_enforces_syscalls_and_paths(void)
 	remove_dirs();
 }
 
+/*
+ * AppArmor where the kernel enforces it (the test VM: tests/vm): a profile
+ * compiled and loaded with apparmor_parser, entered at exec, seen in
+ * /proc/self/attr/current, and a write it denies fails while the same
+ * write unconfined succeeds; the default profile loads and applies too.
+ * Where AppArmor is off (this host): asking for a profile is an error that
+ * says so, before anything runs.
+ */
+static void apparmor_enforces_a_profile(void)
+{
+	static const char profile[] = "profile cvtest-aa flags=(attach_disconnected) {\n"
+				      "  file,\n  capability,\n  signal,\n"
+				      "  deny /tmp/cvtest-aa/** w,\n}\n";
+	char script[] = "cat /proc/self/attr/current; echo x > /tmp/cvtest-aa/f 2>/dev/null && "
+			"echo written || echo denied";
+	char *argv[] = {busybox, "sh", "-c", script, NULL}, out[512];
+	const char *dflt;
+
+	setup();
+	if (!cv_apparmor_enabled()) {
+		CHECK(cv_apparmor_exec("cvtest-aa", &err) < 0 && strstr(err.msg, "not enabled"),
+		      "AppArmor off: `%s`", err.msg);
+		cv_err_clear(&err);
+		CHECK(cv_apparmor_default(&err) == NULL && err.code == 0,
+		      "no default profile to apply where AppArmor is off");
+		return;
+	}
+	CHECK(cv_apparmor_load(profile, &err) == 0, "apparmor_parser: %s (%s)", err.msg, err.hint);
+	CHECK(mkdir("/tmp/cvtest-aa", 0755) == 0 || errno == EEXIST, "mkdir");
+	sec.apparmor = "cvtest-aa";
+	CHECK(run(NULL, argv, out, sizeof(out)) == 0, "sh: %s", out);
+	CHECK(!strcmp(out, "cvtest-aa (enforce)\ndenied\n"), "confined: `%s`", out);
+	CHECK(access("/tmp/cvtest-aa/f", F_OK) < 0, "the denied write made the file");
+	sec.apparmor = NULL; /* the control: the same write, unconfined */
+	CHECK(run(NULL, argv, out, sizeof(out)) == 0, "sh");
+	CHECK(!strcmp(out, "unconfined\nwritten\n"), "unconfined: `%s`", out);
+	unlink("/tmp/cvtest-aa/f");
+	rmdir("/tmp/cvtest-aa");
+	dflt = cv_apparmor_default(&err);
+	CHECK(dflt && !strcmp(dflt, CV_APPARMOR_DEFAULT), "the default profile: %s", err.msg);
+	sec.apparmor = dflt;
+	snprintf(script, sizeof(script), "cat /proc/self/attr/current");
+	CHECK(run(NULL, argv, out, sizeof(out)) == 0 &&
+		  !strcmp(out, "containerv-default (enforce)\n"),
+	      "default: `%s`", out);
+}
+
 int main(void)
 {
 	static const struct tap_test tests[] = {
@@ -621,6 +669,9 @@ int main(void)
 	     landlock_allows_inside_denies_outside},
 	    {"a policy from the C API enforces its syscalls and its paths",
 	     policy_enforces_syscalls_and_paths},
+	    {"AppArmor: a loaded profile confines after exec where enforced; a clear error where "
+	     "off",
+	     apparmor_enforces_a_profile},
 	};
 	return tap_main(tests, sizeof(tests) / sizeof(tests[0])) ? 1 : 0;
 }

@@ -10,6 +10,9 @@
  *   cv-load count FILE      forever: 1, 2, 3, ... into FILE (and FILE.tmp) every 10 ms
  *   cv-load open PATH       open PATH read-only; print "ok" or the error name
  *   cv-load write PATH      create or truncate PATH and write to it; the same
+ *   cv-load read DEV SIZE   read SIZE bytes of block device DEV with O_DIRECT (past
+ *                           the page cache); print the bytes and the seconds taken
+ *   cv-load cpus            the CPUs it may run on (sched_getaffinity), as 0-1,3
  *   cv-load sys NAME [ARG...]  make system call NAME (a number, or a string's
  *                           address, per argument); print "ok RET" or the error
  *                           name: what a seccomp filter answered
@@ -18,6 +21,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -206,6 +210,54 @@ static int sys(int argc, char **argv)
 	return 2;
 }
 
+/* Read SIZE bytes of a block device, 64 KiB at a time, with O_DIRECT. */
+static int read_device(const char *dev, const char *size)
+{
+	unsigned long long want = parse_size(size), done = 0;
+	void *buf = NULL;
+	double t0 = now();
+	int fd = open(dev, O_RDONLY | O_DIRECT);
+
+	if (fd < 0 || posix_memalign(&buf, 4096, 65536) != 0) {
+		printf("%s\n", strerrorname_np(errno));
+		return 1;
+	}
+	while (done < want) {
+		ssize_t n = pread(fd, buf, 65536, (off_t)(done % (16ULL << 20)));
+		if (n <= 0) {
+			printf("%s after %llu bytes\n", n < 0 ? strerrorname_np(errno) : "EOF",
+			       done);
+			return 1;
+		}
+		done += (unsigned long long)n;
+	}
+	printf("read %llu bytes in %.2f s\n", done, now() - t0);
+	return 0;
+}
+
+/* The CPUs this process may run on, as a list: "0-1", "0", "0,2-3". */
+static int cpus(void)
+{
+	cpu_set_t set;
+	int first = -1;
+	bool any = false;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return printf("%s\n", strerrorname_np(errno)), 1;
+	for (int c = 0; c <= CPU_SETSIZE; c++) {
+		bool in = c < CPU_SETSIZE && CPU_ISSET(c, &set);
+		if (in && first < 0)
+			first = c;
+		if (!in && first >= 0) {
+			printf(c - 1 > first ? "%s%d-%d" : "%s%d", any ? "," : "", first, c - 1);
+			any = true;
+			first = -1;
+		}
+	}
+	printf("\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -225,7 +277,11 @@ int main(int argc, char **argv)
 		return try_write(argv[2]);
 	if (argc >= 3 && !strcmp(argv[1], "sys"))
 		return sys(argc - 2, argv + 2);
+	if (argc == 4 && !strcmp(argv[1], "read"))
+		return read_device(argv[2], argv[3]);
+	if (argc == 2 && !strcmp(argv[1], "cpus"))
+		return cpus();
 	fprintf(stderr, "usage: cv-load mem SIZE | hold SIZE | fork N | spin SECS | count FILE | "
-			"open PATH | write PATH | sys NAME [ARG...]\n");
+			"open PATH | write PATH | read DEV SIZE | cpus | sys NAME [ARG...]\n");
 	return 2;
 }

@@ -5,7 +5,14 @@
 # package database touched.  Prints the kernel release.
 set -eu
 dir=$1
-pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+pkg() {
+	apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ { print $2; exit }'
+}
+pkg=$(pkg)
+if [ -z "$pkg" ] && [ "$(id -u)" = 0 ]; then
+	apt-get update -qq >/dev/null 2>&1 # a machine that never fetched the package lists
+	pkg=$(pkg)
+fi
 if [ -z "$pkg" ]; then
 	echo "kernel.sh: apt-cache knows no linux-image-amd64 (run apt-get update)" >&2
 	exit 1

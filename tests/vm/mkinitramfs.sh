@@ -26,17 +26,22 @@ cp tests/e2e/*.bats tests/e2e/helpers.bash "$stage/cv/tests/e2e/"
 cp tests/vm/suite.sh "$stage/cv/tests/vm/"
 
 # the tools the tests use beyond busybox
-cp /usr/bin/bash /usr/bin/jq /usr/bin/bats "$stage/usr/bin/"
+cp /usr/bin/bash /usr/bin/jq /usr/bin/bats /usr/bin/ps /usr/bin/pgrep /usr/bin/pkill \
+	"$stage/usr/bin/" # procps's ps and pgrep: busybox's lack options the tests use
 mkdir -p "$stage/usr/lib" "$stage/usr/libexec"
 cp -a /usr/lib/bats-core "$stage/usr/lib/"
 cp -a /usr/libexec/bats-core "$stage/usr/libexec/"
 cp /usr/sbin/apparmor_parser "$stage/usr/sbin/"
+mkdir -p "$stage/sbin" && ln -s /usr/sbin/apparmor_parser "$stage/sbin/apparmor_parser"
 cp -p /usr/bin/newuidmap /usr/bin/newgidmap "$stage/usr/bin/" # setuid, as installed
 mkdir -p "$stage/etc/apparmor.d" "$stage/etc/apparmor"
-cp -a /etc/apparmor.d/tunables /etc/apparmor.d/abstractions "$stage/etc/apparmor.d/"
+cp -a /etc/apparmor.d/tunables /etc/apparmor.d/abstractions /etc/apparmor.d/abi "$stage/etc/apparmor.d/"
 [ -f /etc/apparmor/parser.conf ] && cp /etc/apparmor/parser.conf "$stage/etc/apparmor/"
+mkdir -p "$stage/usr/share" # the policy features parser.conf names
+[ -d /usr/share/apparmor-features ] && cp -a /usr/share/apparmor-features "$stage/usr/share/"
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$stage/etc/passwd"
 printf 'root:x:0:\ntty:x:5:\nnogroup:x:65534:\n' >"$stage/etc/group"
+echo cvtest-vm >"$stage/etc/hostname"
 : >"$stage/etc/subuid" && : >"$stage/etc/subgid"
 
 # every shared library of every dynamic program, at the path the loader looks in
@@ -54,7 +59,7 @@ order() {
 	for d in $deps; do order "$d"; done
 	echo "$1"
 }
-for want in virtio_pci virtio_blk overlay; do
+for want in virtio_pci virtio_blk overlay loop; do
 	path=$(awk -F: -v w="/$want.ko" 'index($1, w) == length($1) - length(w) + 1 { print $1; exit }' \
 		"$moddir/modules.dep")
 	[ -n "$path" ] || { echo "mkinitramfs: no module $want in $moddir" >&2; exit 1; }

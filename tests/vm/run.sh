@@ -16,7 +16,7 @@ truncate -s 64M "$disk" # a virtio disk for the io controller's tests: /dev/vda 
 timeout "$timeout" qemu-system-x86_64 -machine pc -cpu max -smp 2 -m 2048 \
 	-display none -monitor none -no-reboot \
 	-kernel "$kdir/boot/vmlinuz-$release" -initrd "$initramfs" \
-	-append "console=ttyS0 panic=-1 cgroup_no_v1=all lsm=landlock,lockdown,yama,apparmor,bpf apparmor=1 cv.must_work=${CV_MUST_WORK:-0}" \
+	-append "console=ttyS0 panic=-1 cgroup_no_v1=all lsm=landlock,lockdown,yama,apparmor,bpf apparmor=1 cv.must_work=${CV_MUST_WORK:-0}${CV_VM_ONLY:+ cv.only=$CV_VM_ONLY}" \
 	-serial "file:$dir/console.log" -serial "file:$dir/tap.log" \
 	-drive "file=$disk,if=virtio,format=raw" </dev/null
 rc=$?
