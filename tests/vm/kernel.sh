@@ -26,6 +26,6 @@ if [ ! -f "$dir/boot/vmlinuz-$release" ]; then
 	(cd "$tmp" && apt-get download -o APT::Sandbox::User=root "$pkg" >/dev/null)
 	dpkg -x "$tmp"/"$pkg"_*.deb "$dir"
 	# the modules' dependency list is made by the package's postinst, which we skip
-	depmod -b "$dir" "$release"
+	busybox depmod -b "$dir" "$release" # busybox's: kmod need not be installed
 fi
 echo "$release"
