@@ -156,7 +156,8 @@ $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(STEP_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(STEP_LIBS) $(LIBS_ALL) -lcmocka
 
-$(BUILD)/tests/priv/%: $(BUILD)/obj/tests/priv/%.o $(BUILD)/obj/tests/lib/tap.o $(STEP_LIBS)
+$(BUILD)/tests/priv/%: $(BUILD)/obj/tests/priv/%.o $(BUILD)/obj/tests/lib/tap.o \
+		$(BUILD)/obj/tests/lib/cgtest.o $(STEP_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS_ALL)
 

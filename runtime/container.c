@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -56,12 +57,35 @@ static struct cv_spec *saved_spec(const struct cv_state *st)
 	return NULL;
 }
 
+/*
+ * Until the init has executed the program (its /proc/PID/exe is no longer
+ * the runtime's binary), or died, or 10 s passed: poststart hooks run
+ * "after the user-specified process is executed", and the init's
+ * startContainer hooks come before that.
+ */
+static void wait_for_exec(const struct cv_state *st)
+{
+	char exe[64];
+	struct stat self, now;
+
+	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)st->pid);
+	if (stat("/proc/self/exe", &self) < 0)
+		return;
+	for (int i = 0; i < 10000 && cv_state_alive(st); i++) {
+		if (stat(exe, &now) == 0 && (now.st_dev != self.st_dev || now.st_ino != self.st_ino))
+			return;
+		nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
+	}
+}
+
 static void run_hooks(const struct cv_state *st, enum cv_hook_point point, enum cv_status status)
 {
 	struct cv_spec *spec = saved_spec(st);
 	char *state = cv_state_json(st, status);
 	struct cv_err ignored;
 
+	if (spec && point == CV_HOOK_POSTSTART && spec->n_hooks[point])
+		wait_for_exec(st);
 	if (spec && state)
 		cv_hooks_run(spec->hooks[point], spec->n_hooks[point], point, state, true,
 			     &ignored);

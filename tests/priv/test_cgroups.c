@@ -24,125 +24,8 @@
 #include "02-cgroups/ops.h"
 #include "common/file.h"
 #include "common/probe.h"
+#include "lib/cgtest.h"
 #include "lib/tap.h"
-
-static struct cv_cg_host host;
-static struct cv_cgroup cg;
-static struct cv_cg_limits lim;
-static struct cv_err err;
-static char path[128];
-
-static const char *load(void)
-{
-	const char *l = getenv("CV_LOAD");
-	return l ? l : "build/tests/load";
-}
-
-/* Should a CHECK end the test early, the cgroup goes anyway. */
-static bool made;
-
-static void unmake_quietly(void)
-{
-	struct cv_err ignored;
-
-	if (!made)
-		return;
-	cv_cg_kill(&cg, &ignored);
-	cv_cg_destroy(&cg, &ignored);
-}
-
-/* A fresh cgroup for this test, with the limits in `lim` (set by the caller). */
-static void make(const char *name)
-{
-	tap_need_root();
-	atexit(unmake_quietly);
-	CHECK(cv_cg_detect(NULL, &host, &err) == 0, "%s", err.msg);
-	snprintf(path, sizeof(path), "/cvtest-cg-%d-%s", getpid(), name);
-	CHECK(cv_cg_create(&host, path, &cg, &err) == 0, "%s (%s)", err.msg, err.hint);
-	made = true;
-	if (cv_cg_set(&cg, &lim, &err) < 0) {
-		unmake_quietly();
-		made = false;
-		tap_fail("set: %s (%s)", err.msg, err.hint);
-	}
-}
-
-/* Kill what is left and remove the cgroup; check that nothing remains. */
-static void unmake(void)
-{
-	struct stat st;
-
-	CHECK(cv_cg_kill(&cg, &err) == 0, "kill: %s", err.msg);
-	CHECK(cv_cg_destroy(&cg, &err) == 0, "destroy: %s", err.msg);
-	made = false;
-	for (unsigned i = 0; i < cg.n; i++)
-		CHECK(stat(cg.dir[i].path, &st) < 0 && errno == ENOENT, "%s is still there",
-		      cg.dir[i].path);
-}
-
-struct child {
-	char *const *argv;
-	int out; /* the write end of a pipe for its stdout, or -1 */
-};
-
-static int exec_child(void *arg)
-{
-	struct child *c = arg;
-
-	if (c->out >= 0)
-		dup2(c->out, STDOUT_FILENO);
-	execv(c->argv[0], c->argv);
-	return 127;
-}
-
-static int enter(pid_t pid, void *arg, struct cv_err *e)
-{
-	return cv_cg_enter(arg, pid, e);
-}
-
-/* Start argv in the cgroup; its stdout goes to *out (a pipe) when out is given. */
-static pid_t start(char *const *argv, int *out)
-{
-	struct cv_ns_spec *spec = calloc(1, sizeof(*spec));
-	struct child c = {argv, -1};
-	int fds[2];
-	pid_t pid;
-
-	if (out) {
-		CHECK(pipe(fds) == 0, "pipe");
-		c.out = fds[1];
-	}
-	cv_ns_spec_init(spec);
-	spec->cgroup_fd = cv_cg_clone_fd(&cg, &err);
-	spec->parent_hook = enter;
-	spec->parent_hook_arg = &cg;
-	pid = cv_ns_spawn(spec, exec_child, &c, &err);
-	if (spec->cgroup_fd >= 0)
-		close(spec->cgroup_fd);
-	free(spec);
-	if (out) {
-		close(fds[1]);
-		*out = fds[0];
-	}
-	CHECK(pid > 0, "spawn: %s (%s)", err.msg, err.hint);
-	return pid;
-}
-
-/* Run argv to the end; returns its wait status, its output in buf. */
-static int run(char *const *argv, char *buf, size_t size)
-{
-	int out, status;
-	ssize_t n = 0, r;
-	pid_t pid = start(argv, &out);
-
-	while (size && (r = read(out, buf + n, size - 1 - (size_t)n)) > 0)
-		n += r;
-	if (size)
-		buf[n] = '\0';
-	close(out);
-	CHECK(waitpid(pid, &status, 0) == pid, "waitpid");
-	return status;
-}
 
 static uint64_t cpu_ns(void)
 {
@@ -150,69 +33,6 @@ static uint64_t cpu_ns(void)
 
 	CHECK(cv_cg_stats(&cg, &st, &err) == 0, "%s", err.msg);
 	return st.cpu.usage_ns;
-}
-
-/* The directory of the cgroup in the tree that has controller c. */
-static const struct cv_cg_dir *dir_of(enum cv_cg_ctrl c)
-{
-	for (unsigned i = 0; i < cg.n; i++)
-		if (cg_drives(&cg, &cg.dir[i], c))
-			return &cg.dir[i];
-	tap_fail("no directory for the %s controller", cv_cg_ctrl_name(c, 2));
-}
-
-/*
- * A block device for the io tests: $CV_TEST_DISK (the test VM's virtio
- * disk), else a loop device over a file of our own, which the kernel
- * detaches when the last descriptor of it closes.
- */
-static int disk_fd = -1;
-static char disk[64];
-
-static void get_disk(uint32_t *major, uint32_t *minor)
-{
-	const char *given = getenv("CV_TEST_DISK");
-	struct loop_info64 info = {.lo_flags = LO_FLAGS_AUTOCLEAR};
-	char file[64];
-	struct stat st;
-	int ctl, back, n;
-
-	if (given) {
-		snprintf(disk, sizeof(disk), "%s", given);
-		disk_fd = open(disk, O_RDONLY);
-	} else {
-		snprintf(file, sizeof(file), "/tmp/cvtest-disk-%d", getpid());
-		back = open(file, O_RDWR | O_CREAT | O_EXCL, 0600);
-		CHECK(back >= 0 && ftruncate(back, 16 << 20) == 0, "%s: %s", file, strerror(errno));
-		unlink(file);
-		ctl = open("/dev/loop-control", O_RDWR);
-		CHECK(ctl >= 0, "/dev/loop-control: %s", strerror(errno));
-		n = ioctl(ctl, LOOP_CTL_GET_FREE);
-		close(ctl);
-		snprintf(disk, sizeof(disk), "/dev/loop%d", n);
-		disk_fd = open(disk, O_RDWR);
-		CHECK(n >= 0 && disk_fd >= 0 && ioctl(disk_fd, LOOP_SET_FD, back) == 0 &&
-			  ioctl(disk_fd, LOOP_SET_STATUS64, &info) == 0,
-		      "a loop device: %s", strerror(errno));
-		close(back);
-	}
-	CHECK(disk_fd >= 0 && fstat(disk_fd, &st) == 0 && S_ISBLK(st.st_mode), "%s: %s", disk,
-	      strerror(errno));
-	*major = major(st.st_rdev);
-	*minor = minor(st.st_rdev);
-}
-
-/* cv-load read DISK 2M in the cgroup: the seconds it took. */
-static double timed_read(void)
-{
-	char *argv[] = {(char *)load(), "read", disk, "2M", NULL}, out[128];
-	double secs = -1;
-	int status = run(argv, out, sizeof(out));
-
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
-		  sscanf(out, "read %*u bytes in %lf s", &secs) == 1,
-	      "read: `%s`", out);
-	return secs;
 }
 
 /* --- the tests --------------------------------------------------------------- */
@@ -455,7 +275,7 @@ static void entered_in_every_tree(void)
 	make("enter");
 	cv_ns_spec_init(spec);
 	spec->cgroup_fd = cv_cg_clone_fd(&cg, &err);
-	spec->parent_hook = enter;
+	spec->parent_hook = enter_cgroup;
 	spec->parent_hook_arg = &cg;
 	pid = cv_ns_spawn(spec, child_sees_its_cgroup, path, &err);
 	CHECK(pid > 0, "%s", err.msg);
@@ -632,83 +452,6 @@ static void systemd_driver_needs_systemd(void)
 	CHECK(strstr(err.hint, "--systemd-cgroup") != NULL, "%s", err.hint);
 }
 
-/*
- * io.max (v1: blkio.throttle.*) on a real block device: the kernel keeps
- * the limit for that device, the cgroup's own counters show the reads, and
- * a read that took a fraction of a second takes seconds under 512 KiB/s.
- * Where the kernel has io.weight (cgroup v2), a per-device weight too.
- */
-static void io_limits_on_a_disk(void)
-{
-	const struct cv_cg_dir *d;
-	char text[1024], want[64];
-	uint32_t maj, min;
-	double fast, slow;
-
-	tap_need_root();
-	get_disk(&maj, &min);
-	cv_cg_limits_init(&lim);
-	make("io");
-	fast = timed_read();
-	lim.n_rbps = 1;
-	lim.rbps[0] = (struct cv_cg_dev_value){maj, min, 512 * 1024};
-	d = dir_of(CV_CG_IO);
-	/* the default weight: a device's own needs iocost or BFQ enabled on it */
-	if (d->tree->version == 2 && cg_has(d, "io.weight"))
-		lim.io_weight = 500; /* blkio's scale */
-	CHECK(cv_cg_set(&cg, &lim, &err) == 0, "set: %s (%s)", err.msg, err.hint);
-	if (d->tree->version == 2) {
-		CHECK(cg_read(d, "io.max", text, sizeof(text), &err) >= 0, "%s", err.msg);
-		snprintf(want, sizeof(want), "%u:%u rbps=524288 wbps=max", maj, min);
-		CHECK(strstr(text, want), "io.max: `%s`", text);
-		if (lim.io_weight == 500) {
-			CHECK(cg_read(d, "io.weight", text, sizeof(text), &err) >= 0, "%s",
-			      err.msg);
-			snprintf(want, sizeof(want), "default %llu",
-				 (unsigned long long)cv_cg_blkio_to_io_weight(500));
-			CHECK(strstr(text, want), "io.weight: `%s`", text);
-		}
-	} else {
-		CHECK(cg_read(d, "blkio.throttle.read_bps_device", text, sizeof(text), &err) >= 0,
-		      "%s", err.msg);
-		snprintf(want, sizeof(want), "%u:%u 524288", maj, min);
-		CHECK(strstr(text, want), "read_bps_device: `%s`", text);
-	}
-	slow = timed_read();
-	CHECK(fast < 1.5 && slow >= 2.0, "2 MiB: %.2f s free, %.2f s at 512 KiB/s", fast, slow);
-	/* both reads are the cgroup's: its counters saw at least 4 MiB from the disk */
-	snprintf(want, sizeof(want), "%u:%u ", maj, min);
-	CHECK(cg_read(d, d->tree->version == 2 ? "io.stat" : "blkio.throttle.io_service_bytes",
-		      text, sizeof(text), &err) >= 0 &&
-		  strstr(text, want),
-	      "no io counted for %s: `%s`", want, text);
-	if (d->tree->version == 2) {
-		unsigned long long rbytes = 0;
-		sscanf(strstr(text, want) + strlen(want), "rbytes=%llu", &rbytes);
-		CHECK(rbytes >= 4ULL << 20, "io.stat rbytes=%llu", rbytes);
-	}
-	close(disk_fd);
-	unmake();
-}
-
-/* cpuset.cpus: the workload may run on the CPUs given, and no others. */
-static void cpuset_confines(void)
-{
-	char *argv[] = {(char *)load(), "cpus", NULL}, out[64], all[64];
-
-	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
-		tap_skip("one CPU: nothing to confine to");
-	cv_cg_limits_init(&lim);
-	make("cpuset");
-	CHECK(run(argv, all, sizeof(all)) == 0, "cpus");
-	snprintf(lim.cpuset_cpus, sizeof(lim.cpuset_cpus), "1");
-	CHECK(cv_cg_set(&cg, &lim, &err) == 0, "set: %s (%s)", err.msg, err.hint);
-	CHECK(run(argv, out, sizeof(out)) == 0, "cpus");
-	CHECK(!strcmp(out, "1\n") && strcmp(all, "1\n"), "cpus: `%s` confined, `%s` before", out,
-	      all);
-	unmake();
-}
-
 int main(void)
 {
 	static const struct tap_test tests[] = {
@@ -734,9 +477,6 @@ int main(void)
 	     realtime_limits},
 	    {"a hugetlb limit lands in the tree that has the controller", hugetlb_limit},
 	    {"the systemd cgroup driver needs systemd", systemd_driver_needs_systemd},
-	    {"io.max on a block device: kept by the kernel, counted, and slowing a read",
-	     io_limits_on_a_disk},
-	    {"cpuset.cpus confines the workload to the CPUs given", cpuset_confines},
 	};
 	return tap_main(tests, sizeof(tests) / sizeof(tests[0])) ? 1 : 0;
 }
