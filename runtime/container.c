@@ -72,7 +72,8 @@ static void wait_for_exec(const struct cv_state *st)
 	if (stat("/proc/self/exe", &self) < 0)
 		return;
 	for (int i = 0; i < 10000 && cv_state_alive(st); i++) {
-		if (stat(exe, &now) == 0 && (now.st_dev != self.st_dev || now.st_ino != self.st_ino))
+		if (stat(exe, &now) == 0 &&
+		    (now.st_dev != self.st_dev || now.st_ino != self.st_ino))
 			return;
 		nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
 	}
