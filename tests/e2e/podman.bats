@@ -156,7 +156,7 @@ gone() {
 }
 
 @test "podman --memory, --pids-limit: the limits seen inside, and hit" {
-	run pm run --rm --memory 32m --memory-swap 32m --pids-limit 10 $IMG sh -c \
+	run --separate-stderr pm run --rm --memory 32m --memory-swap 32m --pids-limit 10 $IMG sh -c \
 		'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max
 		 /bin/cv-load fork 20; /bin/cv-load mem 64M; echo "mem: $?"'
 	[ "${lines[0]}" = 33554432 ]
@@ -164,7 +164,8 @@ gone() {
 	[[ "${lines[2]}" =~ ^forked\ [0-9]\ of\ 20,\ then\ EAGAIN$ ]]
 	# SIGKILL from the memory cgroup's OOM killer: the hog, or - when the shell's next
 	# allocation comes while the hog is still exiting - the shell too
-	[ "${lines[3]}" = "mem: 137" ] || { [ "$status" -eq 137 ] && [ "${#lines[@]}" -eq 3 ]; }
+	[ "${lines[3]}" = "mem: 137" ] || { [ "$status" -eq 137 ] && [ "${#lines[@]}" -eq 3 ]; } ||
+		{ echo "status $status: $output / $stderr"; return 1; }
 }
 
 @test "podman --cap-drop, --read-only, --user: what the container may do" {
