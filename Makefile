@@ -19,7 +19,7 @@ DEB_PACKAGES := gcc make libc6-dev pkg-config libcap-dev libjansson-dev libarchi
                 libseccomp-dev libapparmor-dev \
                 libcmocka-dev lcov \
                 clang-format busybox-static bats uidmap util-linux procps iproute2 tar attr jq \
-                podman conmon qemu-system-x86 apparmor
+                podman conmon crun runc qemu-system-x86 apparmor
 
 # The steps, in reading order; each is a library the runtime links and a demo.
 STEPS  := common 01-namespaces 02-cgroups 03-rootfs 05-security
@@ -76,7 +76,7 @@ VM_INITRD  := $(VM)/initramfs.cpio.gz
 FORMAT_SRCS = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null || find steps tests -name '*.[ch]')
 
 .SECONDARY:
-.PHONY: all deps demo check test coverage install clean format format-check rootfs vm help
+.PHONY: all deps demo check test coverage install clean format format-check rootfs vm bench help
 .DEFAULT_GOAL := all
 
 all: $(DEMO_BINS) $(BIN)/containerv $(API_A) $(API_SO) $(API_PC)
@@ -88,6 +88,7 @@ help:
 	@echo "make check      deps + build + every test tier; ends with 'N passed, N failed'"
 	@echo "make coverage   line coverage of steps/ (HTML in build/coverage/)"
 	@echo "make vm         Debian's kernel and an initramfs of the tests, for the VM tier of check"
+	@echo "make bench      start-up times beside crun and runc (a table, and build/bench.json)"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 	@echo "make format     clang-format every source file"
 	@echo "make clean      remove build/ and bin/"
@@ -184,6 +185,15 @@ $(VM)/release: tests/vm/kernel.sh
 $(VM_INITRD): $(VM)/release tests/vm/mkinitramfs.sh tests/vm/init tests/vm/suite.sh \
 		$(DEMO_BINS) $(BIN)/containerv $(TEST_BINS) $(wildcard tests/e2e/*.bats) tests/e2e/helpers.bash
 	sh tests/vm/mkinitramfs.sh $(VM)/kernel $$(cat $(VM)/release) $(BUILD) $(BIN) $@
+
+# Timing, never a test: containerv beside crun and runc (tests/bench).
+BENCH := $(BUILD)/bench/bench
+$(BENCH): tests/bench/bench.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -g $(WARNINGS) $(CPPFLAGS) -o $@ $<
+bench: deps
+	@$(MAKE) --no-print-directory all rootfs $(BENCH)
+	@sh tests/bench/bench.sh $(BUILD) $(BIN)
 
 rootfs: $(ROOTFS)/bin/busybox
 $(ROOTFS)/bin/busybox: tests/rootfs/mkrootfs.sh $(PROBE) $(LOAD)

@@ -21,29 +21,35 @@ static long long v1_value(int64_t v)
 	return v == CV_CG_MAX ? -1 : (long long)v;
 }
 
-/* A new v1 cpuset has no cpus and no mems, and no process may join it. */
+/*
+ * A new v1 cpuset has no cpus and no mems, and no process may join it:
+ * each level, top-down, takes its parent's where it has none.  Levels we
+ * did not make are looked at too: another runtime making the same parent
+ * at the same moment may not have filled it yet (100 containers started
+ * at once found that), and filling it again with the same values is safe.
+ */
 static int v1_create(struct cv_cg_dir *d, struct cv_err *err)
 {
-	char path[CV_CG_PATH_MAX];
-	size_t cut[64];
-	int levels = 0, r;
+	size_t base = strlen(d->tree->mount), len = strlen(d->path), prev = base;
+	int r;
 
-	if (!(d->tree->ctrls & CV_CG_BIT(CV_CG_CPUSET)) || d->made == 0)
+	if (!(d->tree->ctrls & CV_CG_BIT(CV_CG_CPUSET)))
 		return 0;
-	snprintf(path, sizeof(path), "%s", d->path);
-	for (char *p = path + strlen(path); levels < d->made && levels < 64; p--)
-		if (*p == '/')
-			cut[levels++] = (size_t)(p - path);
-	/* top-down: each made level copies from its parent, which is ready by then */
-	while (levels-- > 0) {
+	for (size_t i = base + 1; i <= len; i++) {
 		struct cv_cg_dir parent = *d, child = *d;
 		char value[256];
 
-		snprintf(child.path, sizeof(child.path), "%.*s",
-			 levels ? (int)cut[levels - 1] : (int)strlen(path), path);
-		snprintf(parent.path, sizeof(parent.path), "%.*s", (int)cut[levels], path);
+		if (d->path[i] != '/' && d->path[i] != '\0')
+			continue;
+		snprintf(child.path, sizeof(child.path), "%.*s", (int)i, d->path);
+		snprintf(parent.path, sizeof(parent.path), "%.*s", (int)prev, d->path);
+		prev = i;
 		for (int f = 0; f < 2; f++) {
 			const char *file = f ? "cpuset.mems" : "cpuset.cpus";
+			if ((r = cg_read(&child, file, value, sizeof(value), err)) < 0)
+				return r;
+			if (value[strspn(value, " \n")] != '\0')
+				continue; /* it has its own */
 			if ((r = cg_read(&parent, file, value, sizeof(value), err)) < 0 ||
 			    (r = cg_write(&child, file, err, "%s", value)) < 0)
 				return r;
