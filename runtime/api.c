@@ -174,6 +174,15 @@ static int check_mounts(const struct containerv_options *o, struct cv_err *err)
 	return 0;
 }
 
+static void remove_bundle(const char *bundle)
+{
+	char path[4300];
+
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	unlink(path);
+	rmdir(bundle);
+}
+
 /* The bundle: a config.json in a directory of its own, for create to read. */
 static int write_bundle(const struct containerv_options *o, const char *rootfs, const char *root,
 			const char *id, char *bundle, size_t size, struct cv_err *err)
@@ -191,16 +200,9 @@ static int write_bundle(const struct containerv_options *o, const char *rootfs, 
 	snprintf(path, sizeof(path), "%s/config.json", bundle);
 	r = cv_write_file_new(path, text, strlen(text), 0600, err);
 	free(text);
+	if (r < 0)
+		remove_bundle(bundle);
 	return r;
-}
-
-static void remove_bundle(const char *bundle)
-{
-	char path[4300];
-
-	snprintf(path, sizeof(path), "%s/config.json", bundle);
-	unlink(path);
-	rmdir(bundle);
 }
 
 /* The host's ids of the container's root: what uploaded files belong to. */
@@ -210,8 +212,9 @@ static void owner(const struct containerv_options *o, struct containerv_containe
 	c->owner_gid = 0;
 	if (!(o->caps & CV_CAP_USERS))
 		return;
-	c->owner_uid = o->users.set ? o->users.host - o->users.child : 100000;
-	c->owner_gid = o->groups.set ? o->groups.host - o->groups.child : 100000;
+	/* a map that leaves out the container's 0: its files then look like nobody's */
+	c->owner_uid = !o->users.set ? 100000 : o->users.child == 0 ? o->users.host : 65534;
+	c->owner_gid = !o->groups.set ? 100000 : o->groups.child == 0 ? o->groups.host : 65534;
 }
 
 /* After create: started, and its root open for upload and download. */

@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -216,16 +215,6 @@ static int parent_in(const struct containerv_container *c, const char *path, cha
 	return cv_mkpath_in_root(c->root_fd, dir, CV_LEAF_DIR, 0755, err);
 }
 
-static int copy_bytes(int in, int out, const char *shown, struct cv_err *err)
-{
-	ssize_t n;
-
-	while ((n = sendfile(out, in, NULL, 1 << 20)) != 0)
-		if (n < 0 && errno != EINTR)
-			return cv_err_sys(err, "copying `%s`", shown);
-	return 0;
-}
-
 /* A regular file or a directory from `from` (any fd) to `name` in directory `dir`. */
 static int copy_one(int from, int dir, const char *name, uid_t uid, gid_t gid, const char *shown,
 		    struct cv_err *err)
@@ -251,7 +240,7 @@ static int copy_one(int from, int dir, const char *name, uid_t uid, gid_t gid, c
 			    st.st_mode & 0777);
 		if (to < 0)
 			return cv_err_sys(err, "create `%s`", shown);
-		if (copy_bytes(src, to, shown, err) < 0)
+		if (cv_copy_bytes(src, to, shown, err) < 0)
 			return -err->code;
 	} else {
 		cv_err_set(err, EINVAL, "`%s` is neither a file nor a directory", shown);

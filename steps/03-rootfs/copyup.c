@@ -28,7 +28,17 @@ struct owner {
 	gid_t gid;
 };
 
-static int copy_data(int from, int to, const char *name, off_t size, struct cv_err *err)
+int cv_copy_bytes(int in, int out, const char *shown, struct cv_err *err)
+{
+	ssize_t n;
+
+	while ((n = sendfile(out, in, NULL, 1 << 20)) != 0)
+		if (n < 0 && errno != EINTR)
+			return cv_err_sys(err, "copy `%s`", shown);
+	return 0;
+}
+
+static int copy_data(int from, int to, const char *name, struct cv_err *err)
 {
 	_cleanup_close_ int in = openat(from, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	_cleanup_close_ int out = -1;
@@ -38,17 +48,7 @@ static int copy_data(int from, int to, const char *name, off_t size, struct cv_e
 	out = openat(to, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (out < 0)
 		return cv_err_sys(err, "create `%s`", name);
-	while (size > 0) {
-		ssize_t n = sendfile(out, in, NULL, (size_t)size);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return cv_err_sys(err, "copy `%s`", name);
-		if (n == 0)
-			break; /* it shrank while being read: what there was */
-		size -= n;
-	}
-	return 0;
+	return cv_copy_bytes(in, out, name, err);
 }
 
 /* Owner, mode and times, as the original has them (mode after chown: it clears setuid). */
@@ -95,7 +95,7 @@ static int copy_entry(int from, int to, const char *name, int depth, const struc
 		break;
 	}
 	case S_IFREG:
-		r = copy_data(from, to, name, st.st_size, err);
+		r = copy_data(from, to, name, err);
 		break;
 	case S_IFLNK:
 		if ((n = readlinkat(from, name, target, sizeof(target) - 1)) < 0)

@@ -25,4 +25,7 @@
 int cv_copy_tree(int from, int to, const char *shown, struct cv_err *err);
 int cv_copy_tree_as(int from, int to, uid_t uid, gid_t gid, const char *shown, struct cv_err *err);
 
+/* cv_copy_bytes - what is left to read of `in`, written to `out` (sendfile). */
+int cv_copy_bytes(int in, int out, const char *shown, struct cv_err *err);
+
 #endif

@@ -61,7 +61,7 @@ int cv_apparmor_exec(const char *profile, struct cv_err *err)
 	 * yet /proc/self/attr/exec works where the kernel enforces AppArmor */
 	r = aa_change_onexec(profile);
 	cv_trace_sys(r, "aa_change_onexec(\"%s\")", profile);
-	if (r < 0 && !cv_apparmor_enabled() && !module_enabled())
+	if (r < 0 && !module_enabled())
 		return not_enabled(what, err);
 	if (r < 0) {
 		cv_err_sys(err, "aa_change_onexec(\"%s\")", profile);
