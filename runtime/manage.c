@@ -88,10 +88,10 @@ int cv_container_update(const char *root, const char *id, const struct cv_cg_lim
 	if ((r = open_cg(root, id, &st, &host, &cg, err)) < 0)
 		return r;
 	now = cv_state_status(&st);
+	/* all of it checked before any of it is written */
 	if (now == CV_STOPPED)
 		r = cv_err_set(err, EINVAL, "cannot update container `%s`: it is stopped", id);
-	else if ((r = cv_cg_check(&host, l, err)) ==
-		 0) /* all of it checked before any is written */
+	else if ((r = cv_cg_check(&host, l, err)) == 0)
 		r = cv_cg_set(&cg, l, err);
 	cv_state_close(&st);
 	return r;
