@@ -11,6 +11,10 @@
 # "# SKIP" lines.  With CV_MUST_WORK=1 a skip counts as a failure.  A tier
 # that exits non-zero without reporting a failure (a crash) counts as one.
 # The last line is "N passed, N failed" (", N skipped" when there are).
+#
+# Each producer runs under a time limit (CV_TIER_TIMEOUT seconds, 900 by
+# default): a test that hangs fails by name, with what it printed so far,
+# instead of holding the whole run.
 set -u
 build=${1:-build}
 bin=${2:-bin}
@@ -24,8 +28,15 @@ tally() {
 	name=$1
 	shift
 	echo "# --- $name"
-	"$@" >"$log" 2>&1
+	limit=${tier_limit:-${CV_TIER_TIMEOUT:-900}}
+	case $(type "$1" 2>/dev/null) in
+	*function*) "$@" >"$log" 2>&1 ;; # this script's own check
+	*) timeout -k 10 "$limit" "$@" >"$log" 2>&1 ;;
+	esac
 	rc=$?
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		echo "not ok - $name did not finish within $limit s (CV_TIER_TIMEOUT); stopped" >>"$log"
+	fi
 	cat "$log"
 	counts=$(awk -v must="${CV_MUST_WORK:-0}" '
 		/^not ok/ { f++; next }
@@ -61,7 +72,8 @@ done
 # (tests/vm).  `make check` builds it; a run without it says so.
 if [ -f "$build/vm/initramfs.cpio.gz" ] && [ -f "$build/vm/release" ]; then
 	release=$(cat "$build/vm/release")
-	tally "vm: Debian $release" sh tests/vm/run.sh "$build/vm/kernel" "$release" \
+	# the VM has its own limit (CV_VM_TIMEOUT) and reports the console
+	tier_limit=$((${CV_VM_TIMEOUT:-1200} + 120)) tally "vm: Debian $release" sh tests/vm/run.sh "$build/vm/kernel" "$release" \
 		"$build/vm/initramfs.cpio.gz" "$build/vm"
 else
 	echo "# --- vm: not built here (make vm), not run"

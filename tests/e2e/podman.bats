@@ -41,13 +41,13 @@ setup_file() {
 	# the image: the shared rootfs, and a file in /tmp for --read-only's tmpcopyup
 	mkdir -p "$PM/extra/tmp" && echo "from the image" >"$PM/extra/tmp/from-image"
 	tar -C "$ROOTFS" -cf "$PM/image.tar" . && tar -C "$PM/extra" -rf "$PM/image.tar" ./tmp/from-image
-	podman import -q "$PM/image.tar" localhost/cvtest-busybox >/dev/null
+	timeout 120 podman import -q "$PM/image.tar" localhost/cvtest-busybox >/dev/null
 }
 
 teardown_file() {
 	[ -n "${PM:-}" ] || return 0
-	podman rm -a -f -t 0 >/dev/null 2>&1 || true
-	podman system reset -f >/dev/null 2>&1 || true
+	timeout 120 podman rm -a -f -t 0 >/dev/null 2>&1 || true
+	timeout 120 podman system reset -f >/dev/null 2>&1 || true
 	case " $PM_HAD " in *" /run/libpod "*) ;; *) rm -rf /run/libpod ;; esac
 	case " $PM_HAD " in *" /var/lib/containers "*) ;; *) rm -rf /var/lib/containers ;; esac
 	case " $PM_HAD " in *libpod_parent*) ;; *)
@@ -108,13 +108,16 @@ gone() {
 }
 
 @test "podman run -t and exec -t: a terminal, through the console socket" {
-	run script -qec "stty cols 100 rows 30; timeout 60 podman run --rm -t $IMG sh -c 'tty; stty size; test -t 0 && echo in-tty'" /dev/null </dev/null
+	# The time limit goes around script, not inside it: timeout puts its
+	# command in a process group of its own, in the background of script's
+	# terminal, where podman's switch to raw mode stops it with SIGTTOU.
+	run timeout -k 5 60 script -qec "stty cols 100 rows 30; podman run --rm -t $IMG sh -c 'tty; stty size; test -t 0 && echo in-tty'" /dev/null </dev/null
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"/dev/pts/0"* ]]
 	[[ "$output" == *"30 100"* ]]
 	[[ "$output" == *"in-tty"* ]]
 	pm run -d --name cvt-3 $IMG sleep 1000
-	run script -qec "timeout 60 podman exec -t cvt-3 sh -c 'tty; readlink /proc/self/fd/1'" /dev/null </dev/null
+	run timeout -k 5 60 script -qec "podman exec -t cvt-3 sh -c 'tty; readlink /proc/self/fd/1'" /dev/null </dev/null
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"/dev/pts/"* ]]
 	[ "$(pm exec cvt-3 sh -c 'test -t 0 || echo no-tty')" = no-tty ]
