@@ -19,7 +19,8 @@ DEB_PACKAGES := gcc make libc6-dev pkg-config libcap-dev libjansson-dev libarchi
                 libseccomp-dev libapparmor-dev \
                 libcmocka-dev lcov \
                 clang-format busybox-static bats uidmap util-linux procps iproute2 tar attr jq \
-                podman conmon crun runc qemu-system-x86 apparmor
+                podman conmon crun runc qemu-system-x86 apparmor \
+                clang libclang-rt-14-dev valgrind
 
 # The steps, in reading order; each is a library the runtime links and a demo.
 STEPS  := common 01-namespaces 02-cgroups 03-rootfs 05-security
@@ -43,7 +44,7 @@ security_STEPS   := 05-security common
 # The runtime: one library of its modules, and the binaries built on it.
 RUNTIME_SRCS := json.c spec.c spec_process.c spec_linux.c spec_resources.c spec_default.c \
                 state.c hooks.c console.c init.c exec.c create.c container.c tenant.c \
-                manage.c events.c
+                manage.c events.c fault.c
 RUNTIME_LIB  := $(BUILD)/lib/libcv-runtime.a
 RUNTIME_OBJS  = $(patsubst %.c,$(BUILD)/obj/runtime/%.o,$(RUNTIME_SRCS))
 
@@ -76,7 +77,8 @@ VM_INITRD  := $(VM)/initramfs.cpio.gz
 FORMAT_SRCS = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null || find steps tests -name '*.[ch]')
 
 .SECONDARY:
-.PHONY: all deps demo check test coverage install clean format format-check rootfs vm bench help
+.PHONY: all deps demo check test coverage install clean format format-check rootfs vm bench \
+        fuzz fuzz-bins help
 .DEFAULT_GOAL := all
 
 all: $(DEMO_BINS) $(BIN)/containerv $(API_A) $(API_SO) $(API_PC)
@@ -89,6 +91,7 @@ help:
 	@echo "make coverage   line coverage of steps/ (HTML in build/coverage/)"
 	@echo "make vm         Debian's kernel and an initramfs of the tests, for the VM tier of check"
 	@echo "make bench      start-up times beside crun and runc (a table, and build/bench.json)"
+	@echo "make fuzz       libFuzzer on the parsers, FUZZ_TIME=$(FUZZ_TIME) seconds each (clang)"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 	@echo "make format     clang-format every source file"
 	@echo "make clean      remove build/ and bin/"
@@ -120,6 +123,17 @@ $(RUNTIME_LIB): $(RUNTIME_OBJS)
 
 $(BIN)/containerv: $(BUILD)/obj/runtime/main.o $(BUILD)/obj/runtime/cli_running.o \
 		$(STEP_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS_ALL)
+
+# The same runtime, with fault.c built to die at CV_FAULT's point (runtime/fault.h):
+# a test instrument only.  Its cv_fault() comes first, so the library's is not linked.
+FAULTS := $(BUILD)/tests/containerv-faults
+$(BUILD)/obj/tests/fault-on.o: runtime/fault.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DCV_FAULTS -MMD -MP -c -o $@ $<
+$(FAULTS): $(BUILD)/obj/runtime/main.o $(BUILD)/obj/runtime/cli_running.o \
+		$(BUILD)/obj/tests/fault-on.o $(STEP_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS_ALL)
 
@@ -195,6 +209,19 @@ bench: deps
 	@$(MAKE) --no-print-directory all rootfs $(BENCH)
 	@sh tests/bench/bench.sh $(BUILD) $(BIN)
 
+# Fuzzing (tests/fuzz): libFuzzer targets for the parsers, built with clang
+# under build/fuzz with ASan and UBSan; each runs FUZZ_TIME seconds.
+FUZZ_TIME    ?= 60
+FUZZ_TARGETS := spec seccomp idmap limits
+FUZZ_CFLAGS  := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+fuzz: deps
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang CFLAGS="$(FUZZ_CFLAGS)" fuzz-bins
+	@sh tests/fuzz/run.sh build/fuzz $(FUZZ_TIME) $(FUZZ_TARGETS)
+fuzz-bins: $(foreach t,$(FUZZ_TARGETS),$(BUILD)/bin/fuzz_$(t))
+$(BUILD)/bin/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(STEP_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(STEP_LIBS) $(LIBS_ALL)
+
 rootfs: $(ROOTFS)/bin/busybox
 $(ROOTFS)/bin/busybox: tests/rootfs/mkrootfs.sh $(PROBE) $(LOAD)
 	sh tests/rootfs/mkrootfs.sh $(ROOTFS) $(PROBE) $(LOAD)
@@ -216,7 +243,7 @@ deps:
 demo: deps all rootfs
 	@sh tests/demo.sh $(BIN) $(ROOTFS)
 
-TEST_BINS = $(UNIT_TESTS) $(PRIV_TESTS) $(PROBE) $(LOAD) $(CONSOCK) $(ROOTFS)/bin/busybox \
+TEST_BINS = $(UNIT_TESTS) $(PRIV_TESTS) $(PROBE) $(LOAD) $(CONSOCK) $(FAULTS) $(ROOTFS)/bin/busybox \
             $(DEMO_BINS) $(BIN)/containerv
 
 check: deps

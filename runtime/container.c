@@ -182,7 +182,7 @@ int cv_container_kill(const char *root, const char *id, int sig, bool all, struc
 	if ((r = cv_state_open(root, id, &st, err)) < 0)
 		return r;
 	now = cv_state_status(&st);
-	if (now == CV_STOPPED || (now == CV_CREATING && !cv_state_alive(&st)))
+	if (now == CV_STOPPED)
 		r = wrong_status(&st, "signal", CV_STOPPED, err);
 	else
 		r = all ? signal_all(&st, sig, err) : signal_init(&st, sig, err);
@@ -215,8 +215,8 @@ int cv_container_delete(const char *root, const char *id, bool force, struct cv_
 	if ((r = cv_state_open(root, id, &st, err)) < 0)
 		return r;
 	now = cv_state_status(&st);
-	/* created (or a create that died half-way): nothing runs a user program yet */
-	if (now != CV_STOPPED && now != CV_CREATED && now != CV_CREATING && !force) {
+	/* created (or stopped, as is a create that died half-way): no user program runs */
+	if (now != CV_STOPPED && now != CV_CREATED && !force) {
 		r = wrong_status(&st, "delete", now, err);
 		cv_err_hint(err, "stop it first (`containerv kill %s KILL`), or use --force", id);
 		goto out;

@@ -35,6 +35,7 @@
 #include "common/trace.h"
 #include "runtime/console.h"
 #include "runtime/container.h"
+#include "runtime/fault.h"
 #include "runtime/hooks.h"
 #include "runtime/init.h"
 #include "runtime/state.h"
@@ -389,14 +390,17 @@ static int converse(struct creation *k, struct cv_err *err)
 			*err = m.err;
 			return -err->code;
 		}
-		if (m.type == CV_SYNC_CREATED)
+		if (m.type == CV_SYNC_CREATED) {
+			cv_fault("before-exec");
 			return 0;
+		}
 		if (m.type == CV_SYNC_PID) {
 			if ((r = new_init(k, &mh, err)) < 0)
 				return r;
 			continue;
 		}
 		/* CV_SYNC_HOOKS: the mounts are made; before pivot_root */
+		cv_fault("after-mounts");
 		if (!(state = cv_state_json(&k->st, CV_CREATING)))
 			return cv_err_set(err, ENOMEM, "state");
 		r = cv_hooks_run(k->spec.hooks[CV_HOOK_PRESTART], k->spec.n_hooks[CV_HOOK_PRESTART],
@@ -450,6 +454,7 @@ int cv_container_create(const struct cv_create *c, pid_t *init, struct cv_err *e
 	if (!k)
 		return cv_err_set(err, ENOMEM, "create");
 	k->c = c;
+	cv_fault(NULL);
 	k->st.lock_fd = k->in.fifo_fd = k->in.console_fd = k->sync_fd = k->in.exec.fd = -1;
 	if ((r = cv_state_id_check(c->id, err)) < 0 ||
 	    (r = cv_spec_load(c->bundle, &k->spec, err)) < 0)
@@ -465,9 +470,12 @@ int cv_container_create(const struct cv_create *c, pid_t *init, struct cv_err *e
 		k->in.self_ino = self.st_ino;
 	}
 	/* 2-4: what delete must be able to find, then the fifo, then the cgroup */
-	if ((r = make_state(k, err)) < 0 || (r = make_fifo(k, err)) < 0 ||
-	    (r = make_cgroup(k, err)) < 0)
+	if ((r = make_state(k, err)) < 0)
 		goto fail;
+	cv_fault("after-state");
+	if ((r = make_fifo(k, err)) < 0 || (r = make_cgroup(k, err)) < 0)
+		goto fail;
+	cv_fault("after-cgroup");
 	if (c->console_socket &&
 	    (k->in.console_fd = cv_console_connect(c->console_socket, err)) < 0) {
 		r = k->in.console_fd;
@@ -478,6 +486,7 @@ int cv_container_create(const struct cv_create *c, pid_t *init, struct cv_err *e
 	/* 5: the init */
 	if ((r = spawn_init(k, err)) < 0)
 		goto fail;
+	cv_fault("after-namespaces");
 	k->st.pid = k->pid;
 	k->st.start = cv_proc_start(k->pid);
 	if ((r = cv_state_save(&k->st, err)) < 0 || (r = converse(k, err)) < 0)

@@ -77,7 +77,7 @@ static void scan(struct cv_json *j, const char *text, size_t len)
 {
 	static struct frame stack[MAX_DEPTH];
 	char path[CV_JPATH_MAX];
-	int depth = 0, line = 1;
+	int depth = 0, deeper = 0, line = 1; /* deeper: levels past MAX_DEPTH, not noted */
 
 	for (size_t i = 0; i < len;) {
 		char c = text[i];
@@ -94,15 +94,26 @@ static void scan(struct cv_json *j, const char *text, size_t len)
 				top->index++;
 			i++;
 		} else if (c == '}' || c == ']') {
-			depth--;
+			if (deeper)
+				deeper--;
+			else if (depth)
+				depth--;
 			i++;
+		} else if (deeper) {
+			/* inside what is too deep to name: only the nesting counts */
+			if (c == '{' || c == '[')
+				deeper++;
+			i = c == '"' ? skip_string(text, len, i, NULL, 0) : i + 1;
 		} else if (c == '"' && top && top->obj && top->want_key) {
 			i = skip_string(text, len, i, top->key, sizeof(top->key));
 			top->want_key = false;
 		} else {
 			value_path(stack, depth, path);
 			record(j, path, line);
-			if ((c == '{' || c == '[') && depth < MAX_DEPTH) {
+			if ((c == '{' || c == '[') && depth == MAX_DEPTH) {
+				deeper = 1;
+				i++;
+			} else if (c == '{' || c == '[') {
 				struct frame *f = &stack[depth++];
 				f->obj = c == '{';
 				f->want_key = f->obj;
@@ -112,8 +123,11 @@ static void scan(struct cv_json *j, const char *text, size_t len)
 			} else if (c == '"') {
 				i = skip_string(text, len, i, NULL, 0);
 			} else {
-				while (i < len && !strchr(",}] \t\r\n", text[i]))
+				/* a number, true, false, null - or a byte jansson let by (a NUL
+				 * ends its input): at least one byte, never strchr's own NUL */
+				do
 					i++;
+				while (i < len && text[i] && !strchr(",}] \t\r\n", text[i]));
 			}
 		}
 	}

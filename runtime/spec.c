@@ -57,6 +57,7 @@ static int parse_mount(struct cv_spec *s, json_t *m, const char *path, struct cv
 		return -j->err->code;
 	if (!dest) {
 		char sub[CV_JPATH_MAX];
+		free(options);
 		return cv_json_error(j, cv_json_sub(sub, path, "destination", 0), "missing");
 	}
 	if (source && source[0] != '/' &&

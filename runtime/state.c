@@ -136,9 +136,16 @@ int cv_state_open(const char *root, const char *id, struct cv_state *st, struct 
 		cv_state_close(st);
 		return cv_err_set(err, ENOENT, "container `%s` does not exist", id);
 	}
-	if ((r = read_state(st, err)) < 0)
+	if ((r = read_state(st, err)) < 0) {
 		cv_state_close(st);
-	return r;
+		return r;
+	}
+	/* create holds this lock from the directory's making until "created":
+	 * still "creating" now, it is of a create that died half-way, and will
+	 * never be started (delete cleans whatever it left) */
+	if (st->status == CV_CREATING)
+		st->status = CV_STOPPED;
+	return 0;
 }
 
 int cv_state_save(const struct cv_state *st, struct cv_err *err)
@@ -207,8 +214,6 @@ bool cv_state_alive(const struct cv_state *st)
 
 enum cv_status cv_state_status(const struct cv_state *st)
 {
-	if (st->status == CV_CREATING)
-		return st->pid > 0 && !cv_state_alive(st) ? CV_STOPPED : CV_CREATING;
 	return cv_state_alive(st) ? st->status : CV_STOPPED;
 }
 

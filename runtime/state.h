@@ -51,7 +51,8 @@ int cv_state_make(const char *root, const char *id, struct cv_state *st, struct 
 
 /*
  * cv_state_open - lock <root>/<id> and read its state.json.  A container
- * that does not exist is ENOENT, with a message naming it.
+ * that does not exist is ENOENT, with a message naming it.  Waits while
+ * a create holds the lock.
  */
 int cv_state_open(const char *root, const char *id, struct cv_state *st, struct cv_err *err);
 
@@ -66,7 +67,9 @@ int cv_state_remove(struct cv_state *st, struct cv_err *err);
 
 /*
  * cv_state_status - the status now: stopped when the init is gone (or
- * its pid now belongs to someone else), else the stored status.
+ * its pid now belongs to someone else), else the stored status.  (An
+ * opened state is never "creating": cv_state_open() gets the lock only
+ * once create is done, or dead, and says "stopped" for a dead one.)
  */
 enum cv_status cv_state_status(const struct cv_state *st);
 

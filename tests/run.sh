@@ -6,6 +6,7 @@
 #   e2e    bats tests of the binaries           (tests/e2e/*.bats)
 #   vm     the priv and e2e tests again, on Debian's kernel under qemu (tests/vm)
 #   style  clang-format of every source file
+#   leftovers  anything a test made still here after the last one
 #
 # Each tier speaks TAP; this script shows it and counts "ok", "not ok" and
 # "# SKIP" lines.  With CV_MUST_WORK=1 a skip counts as a failure.  A tier
@@ -19,7 +20,15 @@ set -u
 build=${1:-build}
 bin=${2:-bin}
 log=$(mktemp /tmp/cvtest-run-XXXXXX)
-trap 'rm -f "$log"' EXIT
+snap=$(mktemp -d /tmp/cvtest-snap-XXXXXX)
+trap 'rm -rf "$log" "$snap"' EXIT
+
+# What is here before the first test; anything new after the last one is
+# a leftover (tests/leftovers.sh).  Every process of the run carries the
+# token, so one left behind is found by it.
+CV_TEST_RUN=$$.$(date +%s)
+export CV_TEST_RUN
+sh tests/leftovers.sh snapshot "$snap"
 
 passed=0 failed=0 skipped=0
 
@@ -89,6 +98,9 @@ style() {
 	fi
 }
 tally "style: clang-format" style
+
+# Last: nothing the tests made may still be here.
+tally "leftovers" sh tests/leftovers.sh check "$snap"
 
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"

@@ -255,7 +255,7 @@ static int parse_rule(json_t *obj, const struct at *at, uint64_t caps, struct cv
 	const char *action;
 	json_t *names, *v;
 	uint64_t e = 0;
-	bool has_errno;
+	bool has_errno = false;
 	int owned, r = 0;
 	size_t i;
 

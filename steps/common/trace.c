@@ -27,6 +27,8 @@ void cv_trace_enable(int fd)
 
 /* Append to a line buffer, truncating (never overflowing) when it is full. */
 static void vappendf(char *buf, size_t size, size_t *len, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+static void vappendf(char *buf, size_t size, size_t *len, const char *fmt, va_list ap)
 {
 	int r = vsnprintf(buf + *len, size - *len, fmt, ap);
 

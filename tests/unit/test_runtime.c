@@ -151,6 +151,32 @@ static void parses_everything(void **state)
 	cv_spec_free(&s);
 }
 
+/*
+ * The line table (json.c) on what the fuzzer found: nesting deeper than
+ * it names (80 levels: the depth went below zero and read before its
+ * stack) and a NUL after a value (it recorded the same place for ever).
+ */
+static void line_table_odd_documents(void **state)
+{
+	char text[512], *p = text;
+	struct cv_spec s;
+	struct cv_json j;
+
+	(void)state;
+	p += sprintf(p, "{\"root\": {\"path\": \"r\"}, \"x\": ");
+	for (int i = 0; i < 80; i++)
+		*p++ = '[';
+	for (int i = 0; i < 80; i++)
+		*p++ = ']';
+	sprintf(p, ",\n \"process\": {\"cwd\": \"/\"}}");
+	assert_int_equal(parse(text, &s), -EINVAL);
+	assert_string_equal(err.msg, "config.json:2: process.args: missing: what should run?");
+	static const char nul[] = "{\"a\": true\0 }";
+	cv_err_clear(&err);
+	if (cv_json_parse(&j, nul, sizeof(nul) - 1, "config.json", &err) == 0)
+		cv_json_free(&j); /* whether jansson takes it or not, it returns */
+}
+
 /* Each mistake, and the error it must give (file, line, JSON path, what). */
 static void mistakes_name_their_place(void **state)
 {
@@ -313,7 +339,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(parses_everything),   cmocka_unit_test(mistakes_name_their_place),
 	    cmocka_unit_test(default_spec_parses), cmocka_unit_test(signals_and_ids),
-	    cmocka_unit_test(state_json),
+	    cmocka_unit_test(state_json),          cmocka_unit_test(line_table_odd_documents),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,117 @@
+#!/usr/bin/env bats
+# A runtime that dies in the middle of create: the test build of
+# bin/containerv (build/tests/containerv-faults, runtime/fault.h) SIGKILLs
+# itself at a named point when CV_FAULT names it.  For each point: what the
+# crash left is there (so the point was reached), `state` says "stopped",
+# and the real bin/containerv's `delete --force` then leaves nothing: no
+# state directory, cgroup, process or mount.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+CVF="${CV_BUILD:-build}/tests/containerv-faults"
+
+setup() {
+	[ -x "$CVF" ] || skip "$CVF is not built (make check builds it)"
+	bundle_setup /bin/sleep 1000
+	rmdir /sys/fs/cgroup/*/containerv 2>/dev/null || true
+	MOUNTS=$(host_mounts)
+}
+
+teardown() {
+	bundle_teardown
+	no_cgroups_left
+	rootfs_untouched
+}
+
+# crash POINT ID - create ID with the test build dying at POINT.  Output
+# goes to a file: an init left alive would hold a pipe open.
+crash() {
+	CV_FAULT=$1 "$CVF" --root "$R" create --bundle "$B" "$2" </dev/null >"$B/crash.out" 2>&1
+}
+
+# cgroup_of ID - the container's cgroup directory with the pids controller
+# (v1 or v2); any_cgroup_of ID - its directories in every hierarchy.
+cgroup_of() {
+	find /sys/fs/cgroup -maxdepth 4 -type d -path "*/containerv/$1" \
+		-exec test -f {}/pids.max \; -print 2>/dev/null | head -n 1
+}
+any_cgroup_of() {
+	find /sys/fs/cgroup -maxdepth 4 -type d -path "*/containerv/$1" 2>/dev/null
+}
+
+# cleaned ID PIDS - delete --force, then nothing of ID is anywhere.
+cleaned() {
+	local id=$1 pid
+	shift
+	"$CV" --root "$R" delete --force "$id"
+	[ ! -e "$R/$id" ] || { echo "state of $id left"; return 1; }
+	[ -z "$(any_cgroup_of "$id")" ] || { echo "cgroup of $id left: $(any_cgroup_of "$id")"; return 1; }
+	for pid in "$@"; do
+		[ ! -d "/proc/$pid" ] || [ "$(awk '{ print $3 }' "/proc/$pid/stat")" = Z ] ||
+			{ echo "process $pid of $id left"; return 1; }
+	done
+	[ "$(host_mounts)" -eq "$MOUNTS" ] || { echo "a mount left"; return 1; }
+}
+
+@test "killed after the state directory: delete --force leaves nothing" {
+	run -137 crash after-state f1
+	grep -q "killed at after-state" "$B/crash.out"
+	[ -f "$R/f1/state.json" ]
+	[ -z "$(any_cgroup_of f1)" ] # not yet made
+	[ "$(status_of f1)" = stopped ]
+	cleaned f1
+}
+
+@test "killed after the cgroup: its limits set, then removed by delete --force" {
+	cfg '.linux.resources.pids = {"limit": 42}'
+	run -137 crash after-cgroup f2
+	cg=$(cgroup_of f2)
+	[ -n "$cg" ]
+	[ "$(cat "$cg/pids.max")" = 42 ]
+	[ -z "$(cat "$cg/cgroup.procs")" ]
+	[ "$(status_of f2)" = stopped ]
+	cleaned f2
+}
+
+@test "killed after the namespaces: the init goes too, delete --force cleans the rest" {
+	run -137 crash after-namespaces f3
+	grep -q "killed at after-namespaces" "$B/crash.out"
+	[ -n "$(cgroup_of f3)" ]
+	# the init was born in the cgroup; without its runtime it dies (parent-death signal)
+	for _ in $(seq 50); do [ -z "$(cat "$(cgroup_of f3)/cgroup.procs")" ] && break; sleep 0.1; done
+	[ -z "$(cat "$(cgroup_of f3)/cgroup.procs")" ]
+	[ "$(status_of f3)" = stopped ]
+	cleaned f3
+}
+
+@test "killed after the mounts, before pivot_root: delete --force leaves nothing" {
+	run -137 crash after-mounts f4
+	grep -q "killed at after-mounts" "$B/crash.out"
+	[ -n "$(cgroup_of f4)" ]
+	[ "$(jq .pid "$R/f4/state.json")" -gt 0 ] # the init had been recorded
+	[ "$(status_of f4)" = stopped ]
+	cleaned f4
+}
+
+@test "killed before exec: the init waits at exec.fifo; delete --force kills it" {
+	run -137 crash before-exec f5
+	grep -q "killed at before-exec" "$B/crash.out"
+	pids=$(cat "$(cgroup_of f5)/cgroup.procs")
+	[ -n "$pids" ] # the init is alive, one exec from its program
+	[ "$(jq -r .status "$R/f5/state.json")" = creating ]
+	[ "$(status_of f5)" = stopped ] # its create is gone: it will never start
+	run rt start f5
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"stopped"* ]]
+	cleaned f5 $pids
+}
+
+@test "an unknown CV_FAULT point is refused before anything is made; bin/containerv ignores it" {
+	run -2 crash no-such-point f6
+	grep -q "CV_FAULT=no-such-point: no such point (after-state, after-cgroup" "$B/crash.out"
+	[ ! -e "$R/f6" ]
+	cfg '.process.args = ["/bin/true"]'
+	CV_FAULT=after-state rt run --bundle "$B" f7 </dev/null
+	[ ! -e "$R/f7" ]
+}
