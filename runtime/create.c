@@ -370,7 +370,7 @@ static int new_init(struct creation *k, struct msghdr *mh, struct cv_err *err)
 /* Steps 6 and 7: answer the init until it is created, or reports its error. */
 static int converse(struct creation *k, struct cv_err *err)
 {
-	struct cv_sync m;
+	struct cv_sync m = {0}; /* sent back whole: no stack bytes in what is not filled */
 	char control[CMSG_SPACE(sizeof(struct ucred))];
 	struct iovec iov = {&m, sizeof(m)};
 	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};

@@ -82,6 +82,7 @@ run_example() {
 			containerv_options_set_cgroup_limits(o, NULL, NULL, NULL);
 			r = containerv_create("/no/such/rootfs", o, &c);
 			printf("%d %s\n", r, containerv_error());
+			containerv_options_delete(o);
 			return 0;
 		}
 	C

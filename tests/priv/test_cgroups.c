@@ -280,6 +280,9 @@ static void entered_in_every_tree(void)
 	pid = cv_ns_spawn(spec, child_sees_its_cgroup, path, &err);
 	CHECK(pid > 0, "%s", err.msg);
 	waitpid(pid, &status, 0);
+	if (spec->cgroup_fd >= 0)
+		close(spec->cgroup_fd);
+	free(spec);
 	unmake();
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "see above");
 }
@@ -312,6 +315,7 @@ static void born_in_the_cgroup(void)
 	CHECK(pid > 0, "%s", err.msg);
 	waitpid(pid, &status, 0);
 	close(spec->cgroup_fd);
+	free(spec);
 	unmake();
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child was not born in %s", path);
 }

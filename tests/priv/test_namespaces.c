@@ -366,8 +366,10 @@ static int my_cgroup2_dir(char *out, size_t size)
 		if (dash && sscanf(dash, " - %63s", fstype) == 1 && !strcmp(fstype, "cgroup2") &&
 		    sscanf(line, "%*s %*s %*s %*s %1023s", mnt) == 1) {
 			fclose(f);
-			snprintf(out, size, "%s%s", mnt, strcmp(rel, "/") ? rel : "");
-			return 0;
+			return snprintf(out, size, "%s%s", mnt, strcmp(rel, "/") ? rel : "") <
+				       (int)size
+				   ? 0
+				   : -1;
 		}
 	}
 	if (f)
