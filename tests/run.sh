@@ -38,6 +38,7 @@ tally() {
 	name=$1
 	shift
 	echo "# --- $name"
+	t0=$(date +%s)
 	limit=${tier_limit:-${CV_TIER_TIMEOUT:-900}}
 	case $(type "$1" 2>/dev/null) in
 	*function*) "$@" >"$log" 2>&1 ;; # this script's own check
@@ -48,6 +49,7 @@ tally() {
 		echo "not ok - $name did not finish within $limit s (CV_TIER_TIMEOUT); stopped" >>"$log"
 	fi
 	cat "$log"
+	echo "# $name: $(($(date +%s) - t0)) s"
 	counts=$(awk -v must="${CV_MUST_WORK:-0}" '
 		/^not ok/ { f++; next }
 		/^ok/ { if (tolower($0) ~ /# skip/) { if (must == "1") f++; else s++ } else p++ }
@@ -96,6 +98,10 @@ export CV_BIN="$bin" CV_PROBE="$build/tests/probe" CV_LOAD="$build/tests/load" C
 export CV_ROOTFS="${CV_ROOTFS:-$build/rootfs}" CV_BUILD="$build"
 if tier e2e; then
 	for t in tests/e2e/*.bats; do
+		if [ -n "${CV_SANITIZE:-}" ] && [ "$(basename "$t")" = memcheck.bats ]; then
+			echo "# --- e2e: memcheck.bats: not with sanitizers (valgrind cannot run an ASan binary)"
+			continue
+		fi
 		tally "e2e: $(basename "$t")" bats --tap "$t"
 	done
 fi
