@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "05-security/identity.h"
+#include "05-security/rlimits.h"
 #include "common/file.h"
 #include "common/trace.h"
 
@@ -20,14 +21,9 @@ static const struct {
 	const char *name;
 	int resource;
 } limits[] = {
-    {"cpu", RLIMIT_CPU},           {"fsize", RLIMIT_FSIZE},
-    {"data", RLIMIT_DATA},         {"stack", RLIMIT_STACK},
-    {"core", RLIMIT_CORE},         {"rss", RLIMIT_RSS},
-    {"nproc", RLIMIT_NPROC},       {"nofile", RLIMIT_NOFILE},
-    {"memlock", RLIMIT_MEMLOCK},   {"as", RLIMIT_AS},
-    {"locks", RLIMIT_LOCKS},       {"sigpending", RLIMIT_SIGPENDING},
-    {"msgqueue", RLIMIT_MSGQUEUE}, {"nice", RLIMIT_NICE},
-    {"rtprio", RLIMIT_RTPRIO},     {"rttime", RLIMIT_RTTIME},
+#define X(name, resource) {name, resource},
+    CV_RLIMITS(X)
+#undef X
 };
 #define N_LIMITS (sizeof(limits) / sizeof(limits[0]))
 

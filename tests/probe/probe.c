@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "05-security/rlimits.h"
+
 /* Every key, in the order a bare `cv-probe` prints them. */
 static const char keys[] =
     "pid ppid hostname domainname uid euid gid groups uid_map gid_map cap_inh cap_prm cap_eff "
@@ -40,14 +42,9 @@ static const struct {
 	const char *name;
 	int resource;
 } rlimits[] = {
-    {"cpu", RLIMIT_CPU},           {"fsize", RLIMIT_FSIZE},
-    {"data", RLIMIT_DATA},         {"stack", RLIMIT_STACK},
-    {"core", RLIMIT_CORE},         {"rss", RLIMIT_RSS},
-    {"nproc", RLIMIT_NPROC},       {"nofile", RLIMIT_NOFILE},
-    {"memlock", RLIMIT_MEMLOCK},   {"as", RLIMIT_AS},
-    {"locks", RLIMIT_LOCKS},       {"sigpending", RLIMIT_SIGPENDING},
-    {"msgqueue", RLIMIT_MSGQUEUE}, {"nice", RLIMIT_NICE},
-    {"rtprio", RLIMIT_RTPRIO},     {"rttime", RLIMIT_RTTIME},
+#define X(name, resource) {name, resource},
+    CV_RLIMITS(X)
+#undef X
 };
 
 /* A whole small file, lines joined with ';', trailing newline dropped. */
