@@ -87,6 +87,14 @@ static void scan(struct cv_json *j, const char *text, size_t len)
 			line++;
 		if (isspace((unsigned char)c) || c == ':') {
 			i++;
+		} else if (deeper) {
+			/* inside what is too deep to name: only the nesting counts (its
+			 * commas are not the named frame's) */
+			if (c == '{' || c == '[')
+				deeper++;
+			else if (c == '}' || c == ']')
+				deeper--;
+			i = c == '"' ? skip_string(text, len, i, NULL, 0) : i + 1;
 		} else if (c == ',') {
 			if (top && top->obj)
 				top->want_key = true;
@@ -94,16 +102,9 @@ static void scan(struct cv_json *j, const char *text, size_t len)
 				top->index++;
 			i++;
 		} else if (c == '}' || c == ']') {
-			if (deeper)
-				deeper--;
-			else if (depth)
+			if (depth)
 				depth--;
 			i++;
-		} else if (deeper) {
-			/* inside what is too deep to name: only the nesting counts */
-			if (c == '{' || c == '[')
-				deeper++;
-			i = c == '"' ? skip_string(text, len, i, NULL, 0) : i + 1;
 		} else if (c == '"' && top && top->obj && top->want_key) {
 			i = skip_string(text, len, i, top->key, sizeof(top->key));
 			top->want_key = false;

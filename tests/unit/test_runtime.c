@@ -166,11 +166,12 @@ static void line_table_odd_documents(void **state)
 	p += sprintf(p, "{\"root\": {\"path\": \"r\"}, \"x\": ");
 	for (int i = 0; i < 80; i++)
 		*p++ = '[';
+	p += sprintf(p, "1, \"]\", {\"k\": [2, 3]}");
 	for (int i = 0; i < 80; i++)
 		*p++ = ']';
-	sprintf(p, ",\n \"process\": {\"cwd\": \"/\"}}");
+	sprintf(p, ",\n \"process\": {\"cwd\": \"/\",\n \"args\": 5}}");
 	assert_int_equal(parse(text, &s), -EINVAL);
-	assert_string_equal(err.msg, "config.json:2: process.args: missing: what should run?");
+	assert_string_equal(err.msg, "config.json:3: process.args: expected an array, got 5");
 	static const char nul[] = "{\"a\": true\0 }";
 	cv_err_clear(&err);
 	if (cv_json_parse(&j, nul, sizeof(nul) - 1, "config.json", &err) == 0)
