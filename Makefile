@@ -56,7 +56,7 @@ security_STEPS   := 05-security common
 # The runtime: one library of its modules, and the binaries built on it.
 RUNTIME_SRCS := json.c spec.c spec_process.c spec_linux.c spec_resources.c spec_default.c \
                 state.c hooks.c console.c init.c exec.c create.c container.c tenant.c \
-                manage.c events.c fault.c
+                manage.c events.c fault.c seal.c
 RUNTIME_LIB  := $(BUILD)/lib/libcv-runtime.a
 RUNTIME_OBJS  = $(patsubst %.c,$(BUILD)/obj/runtime/%.o,$(RUNTIME_SRCS))
 
@@ -83,6 +83,7 @@ PRIV_TESTS := $(patsubst tests/priv/%.c,$(BUILD)/tests/priv/%,$(wildcard tests/p
 PROBE      := $(BUILD)/tests/probe
 LOAD       := $(BUILD)/tests/load
 CONSOCK    := $(BUILD)/tests/consock
+ATTACK     := $(BUILD)/tests/attack
 ROOTFS     := $(BUILD)/rootfs
 VM         := $(BUILD)/vm
 VM_INITRD  := $(VM)/initramfs.cpio.gz
@@ -198,6 +199,11 @@ $(LOAD): tests/probe/load.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -g $(WARNINGS) $(CPPFLAGS) -static -o $@ $<
 
+# A hostile container's program, for the escape tests: static, as the probe.
+$(ATTACK): tests/probe/attack.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -g $(WARNINGS) $(CPPFLAGS) -static -o $@ $<
+
 $(CONSOCK): tests/probe/consock.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -g $(WARNINGS) $(CPPFLAGS) -o $@ $<
@@ -255,7 +261,7 @@ deps:
 demo: deps all rootfs
 	@sh tests/demo.sh $(BIN) $(ROOTFS)
 
-TEST_BINS = $(UNIT_TESTS) $(PRIV_TESTS) $(PROBE) $(LOAD) $(CONSOCK) $(FAULTS) $(ROOTFS)/bin/busybox \
+TEST_BINS = $(UNIT_TESTS) $(PRIV_TESTS) $(PROBE) $(LOAD) $(CONSOCK) $(ATTACK) $(FAULTS) $(ROOTFS)/bin/busybox \
             $(DEMO_BINS) $(BIN)/containerv
 
 check: deps

@@ -13,11 +13,19 @@
 struct cv_cli_globals {
 	const char *root, *log;
 	bool log_json, debug, systemd;
+	char **argv; /* main's, to run again from a sealed binary (seal.h) */
 };
 extern struct cv_cli_globals cv_cli;
 
 /* Before any command that touches a container: 1 when it must stop. */
 int cv_cli_preflight(struct cv_args *a);
+
+/*
+ * Before a command that makes a process in a container (create, run,
+ * exec): from here on, run from a binary no container can write
+ * (seal.h).  May execute the runtime again; 1 when it must stop.
+ */
+int cv_cli_seal(struct cv_args *a);
 
 /* cli_running.c: exec, pause, resume, ps, update, events, features. */
 extern const struct cv_opt cv_cli_exec_opts[], cv_cli_update_opts[], cv_cli_events_opts[],

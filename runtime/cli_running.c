@@ -175,7 +175,7 @@ int cv_cmd_exec(struct cv_args *a)
 	if (r == 0) {
 		o->id = a->argv[a->i];
 		o->argv = (const char *const *)a->argv + a->i + 1;
-		r = cv_cli_preflight(a) ? 1 : cv_container_exec(o, a->err);
+		r = cv_cli_preflight(a) || cv_cli_seal(a) ? 1 : cv_container_exec(o, a->err);
 	}
 	free(o);
 	return r < 0 ? 0 : r;

@@ -188,6 +188,8 @@ static void build_init(struct creation *k)
 			r->ctx.own_netns = true; /* joined, but not the host's */
 		if (s->joins[i].flag == CLONE_NEWNS)
 			k->in.ns_mnt_join = s->joins[i].path;
+		if (s->joins[i].flag == CLONE_NEWPID)
+			k->in.ns_pid_join = s->joins[i].path; /* entered by the init's child */
 		if (s->joins[i].flag == CLONE_NEWUSER) {
 			k->in.ns_user_join = s->joins[i].path;
 			r->ctx.userns = true;
@@ -282,7 +284,7 @@ static int join_around(const struct cv_spec *s, int *saved, bool back, struct cv
 	for (unsigned i = 0; i < s->n_joins; i++) {
 		const struct cv_ns_type *t = cv_ns_by_flag(s->joins[i].flag);
 		char own[64];
-		if (t->flag == CLONE_NEWNS || t->flag == CLONE_NEWUSER)
+		if (t->flag == CLONE_NEWNS || t->flag == CLONE_NEWUSER || t->flag == CLONE_NEWPID)
 			continue;
 		if (!back) {
 			snprintf(own, sizeof(own), "/proc/self/ns/%s", t->name);
@@ -305,6 +307,7 @@ static int spawn_init(struct creation *k, struct cv_err *err)
 	const struct cv_spec *s = &k->spec;
 	struct cv_ns_spec *ns = calloc(1, sizeof(*ns));
 	int sv[2], saved[8] = {-1, -1, -1, -1, -1, -1, -1, -1}, r;
+	int keep[4];
 
 	if (!ns || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		free(ns);
@@ -312,13 +315,15 @@ static int spawn_init(struct creation *k, struct cv_err *err)
 	}
 	k->sync_fd = k->in.runtime_fd = sv[0];
 	k->in.sync_fd = sv[1];
+	keep[0] = sv[0], keep[1] = sv[1], keep[2] = k->in.fifo_fd, keep[3] = k->in.console_fd;
 	cv_ns_spec_init(ns);
-	if (k->in.ns_user_join) {
-		/* the init joins the user namespace and makes the rest itself (init.c) */
+	if (k->in.ns_user_join || k->in.ns_pid_join) {
+		/* the init's child will say its pid, as the kernel translates it for us */
 		int on = 1;
 		setsockopt(k->sync_fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on));
-		goto spawn;
 	}
+	if (k->in.ns_user_join) /* the init joins it and makes the rest itself (init.c) */
+		goto spawn;
 	ns->flags = s->ns_new & ~CLONE_NEWCGROUP; /* the init unshares it once in its cgroup */
 	ns->hostname = s->hostname;
 	ns->domainname = s->domainname;
@@ -335,6 +340,11 @@ spawn:
 	ns->cgroup_fd = k->have_cg ? cv_cg_clone_fd(&k->cg, err) : -1;
 	ns->parent_hook = enter_cgroup;
 	ns->parent_hook_arg = k;
+	/* the init holds nothing of ours but what it needs: not the state directory's
+	 * lock, not the host's namespaces saved by join_around (CVE-2016-9962's kind) */
+	ns->close_from = 3 + (unsigned)k->in.preserve_fds;
+	ns->keep = keep;
+	ns->n_keep = 4;
 	r = join_around(s, saved, false, err);
 	if (r == 0)
 		k->pid = cv_ns_spawn(ns, cv_init_main, &k->in, err);
@@ -347,7 +357,7 @@ spawn:
 }
 
 /*
- * After joining a user namespace the init forked (init.c, join_user): its
+ * After joining a user or pid namespace the init forked (init.c, join_late): its
  * child is the container's init; the kernel wrote its pid, as seen here,
  * into the credentials.  The first one exits at once: reap it.
  */

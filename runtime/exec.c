@@ -15,6 +15,7 @@
  * scripts likewise, and then executed through that very descriptor
  * (execveat with AT_EMPTY_PATH), so nothing can be swapped in between.
  */
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -25,6 +26,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/syscalls.h"
 #include "common/trace.h"
 #include "runtime/init.h"
 
@@ -77,6 +79,71 @@ static int refuse_self(const struct cv_init *in, int fd, const char *path, struc
 	return cv_err_hint(err, "a container may not run the host's containerv (CVE-2019-5736)");
 }
 
+/*
+ * An ELF's program interpreter (PT_INTERP: the dynamic loader, as a path
+ * the kernel opens in the container at exec); false when the file is not
+ * a dynamically linked ELF.  One whose interpreter is /proc/self/exe
+ * would have the kernel load the runtime's binary into the container's
+ * process: refused as the program itself would be.
+ */
+static bool read_elf_interp(int fd, char *interp, size_t size)
+{
+	Elf64_Ehdr eh;
+	bool wide;
+
+	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0)
+		return false;
+	wide = eh.e_ident[EI_CLASS] == ELFCLASS64;
+	for (unsigned i = 0; i < 256; i++) { /* the kernel's own limit is 64 KiB of headers */
+		uint64_t type_off, off, len;
+		union {
+			Elf64_Phdr p64;
+			Elf32_Phdr p32;
+		} ph;
+		if (wide) {
+			if (i >= eh.e_phnum || pread(fd, &ph.p64, sizeof(ph.p64),
+						     (off_t)(eh.e_phoff + i * eh.e_phentsize)) !=
+						   (ssize_t)sizeof(ph.p64))
+				return false;
+			type_off = ph.p64.p_type, off = ph.p64.p_offset, len = ph.p64.p_filesz;
+		} else {
+			const Elf32_Ehdr *e32 = (const Elf32_Ehdr *)&eh;
+			if (i >= e32->e_phnum ||
+			    pread(fd, &ph.p32, sizeof(ph.p32),
+				  (off_t)(e32->e_phoff + i * e32->e_phentsize)) !=
+				(ssize_t)sizeof(ph.p32))
+				return false;
+			type_off = ph.p32.p_type, off = ph.p32.p_offset, len = ph.p32.p_filesz;
+		}
+		if (type_off != PT_INTERP)
+			continue;
+		if (len < 2 || len > size || pread(fd, interp, len, (off_t)off) != (ssize_t)len)
+			return false;
+		interp[len - 1] = '\0';
+		return interp[0] != '\0';
+	}
+	return false;
+}
+
+/* The ELF's loader, opened and checked as the program was; 0 when it has none. */
+static int refuse_self_interp(const struct cv_init *in, const char *path, struct cv_err *err)
+{
+	char interp[PATH_MAX];
+	int fd = open(path, O_RDONLY | O_CLOEXEC), loader, r;
+	bool dynamic = fd >= 0 && read_elf_interp(fd, interp, sizeof(interp));
+
+	if (fd >= 0)
+		close(fd);
+	if (!dynamic)
+		return 0;
+	if ((loader = open(interp, O_PATH | O_CLOEXEC)) < 0)
+		return 0; /* a missing loader: the exec fails and says so */
+	r = refuse_self(in, loader, interp, err);
+	close(loader);
+	return r < 0 ? cv_err_wrap(err, "`%s`: its ELF interpreter", path) : 0;
+}
+
 /* A #! line: the interpreter and its one optional argument; false when not a script. */
 static bool read_shebang(const char *path, char *interp, size_t size, char **arg)
 {
@@ -111,7 +178,8 @@ static int exec_fd(int fd, const char *const *argv, const char *const *env, cons
 	static const char *const no_env[] = {NULL};
 
 	cv_trace("execveat(`%s`) - the container's program", path);
-	syscall(SYS_execveat, fd, "", argv, env ? env : no_env, AT_EMPTY_PATH);
+	sys_execveat(fd, "", (char *const *)argv, (char *const *)(env ? env : no_env),
+		     AT_EMPTY_PATH);
 	cv_err_sys(err, "exec `%s`", path);
 	return errno == ENOENT ? cv_err_hint(err, "is it in the container's root filesystem, and "
 						  "its interpreter (#! or ELF) too?")
@@ -139,6 +207,11 @@ int cv_exec_prepare(const struct cv_init *in, struct cv_exec *x, struct cv_err *
 			return r;
 		}
 		if (!read_shebang(x->path, interp, sizeof(interp), &opt)) {
+			if ((r = refuse_self_interp(in, x->path, err)) < 0) {
+				close(fd);
+				free(args);
+				return r;
+			}
 			x->fd = fd;
 			x->argv = args ? args : (const char **)argv;
 			return 0;

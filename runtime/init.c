@@ -146,44 +146,13 @@ static int enter_cwd(const char *cwd, struct cv_err *err)
  * Every descriptor but stdio, the preserved ones and ours is closed; ours
  * close at exec.  Nothing of the runtime's reaches the container.
  */
-/* close_range(2) over [lo, hi]; one close(2) at a time on a kernel before 5.9. */
-static int close_between(unsigned lo, unsigned hi)
-{
-	if (lo > hi)
-		return 0;
-	if (syscall(SYS_close_range, lo, hi, 0) == 0)
-		return 0;
-	if (errno != ENOSYS)
-		return -1;
-	for (unsigned fd = lo; fd <= hi && fd < 65536; fd++)
-		close((int)fd);
-	return 0;
-}
-
 static int close_fds(const struct cv_init *in, struct cv_err *err)
 {
-	unsigned first = 3 + (unsigned)in->preserve_fds, lo = first;
+	unsigned first = 3 + (unsigned)in->preserve_fds;
 	int keep[] = {in->sync_fd, in->fifo_fd, in->exec.fd};
 
-	/* the three kept, in order; everything between and after them closed in one call
-	 * per gap (closing 1024 numbers one by one was half of a run's system calls) */
-	for (int i = 0; i < 3; i++)
-		for (int j = i + 1; j < 3; j++)
-			if (keep[j] < keep[i]) {
-				int t = keep[i];
-				keep[i] = keep[j];
-				keep[j] = t;
-			}
-	for (int i = 0; i < 3; i++) {
-		if (keep[i] < (int)first)
-			continue;
-		fcntl(keep[i], F_SETFD, FD_CLOEXEC);
-		if (close_between(lo, (unsigned)keep[i] - 1) < 0)
-			return cv_err_sys(err, "close_range(%u, %d)", lo, keep[i] - 1);
-		lo = (unsigned)keep[i] + 1;
-	}
-	if (close_between(lo, ~0U) < 0)
-		return cv_err_sys(err, "close_range(%u, ~0)", lo);
+	if (cv_close_fds_except(first, keep, 3, err) < 0)
+		return -err->code;
 	cv_trace("descriptors from %u closed, but the runtime's sync socket, exec.fifo and the "
 		 "program (close-on-exec)",
 		 first);
@@ -214,14 +183,13 @@ static void set_status(char *state, size_t size, const char *from, const char *t
 }
 
 /*
- * A user namespace given by path, joined first; then, owned by it, the
- * namespaces to create.  pid and time namespaces are entered only by a new
- * process: the init forks, and its child goes on as the container's init.
+ * The init is now a new process in the pid (and time) namespace its
+ * children are to be born in: it forks, the parent leaves, and the child
+ * goes on as the container's init, telling the runtime its pid as the
+ * runtime's pid namespace sees it (SCM_CREDENTIALS: the kernel translates).
  */
-static int join_user(struct cv_init *in, struct cv_err *err)
+static int become_child(struct cv_init *in, struct cv_err *err)
 {
-	const struct cv_spec *s = in->spec;
-	int for_children = s->ns_new & (CLONE_NEWPID | CLONE_NEWTIME), r;
 	struct ucred me;
 	char control[CMSG_SPACE(sizeof(me))] = {0};
 	struct cv_sync m = {.type = CV_SYNC_PID};
@@ -231,6 +199,31 @@ static int join_user(struct cv_init *in, struct cv_err *err)
 			    .msg_control = control,
 			    .msg_controllen = sizeof(control)};
 	pid_t child;
+
+	if ((child = fork()) < 0)
+		return cv_err_sys(err, "fork() into the container's pid namespace");
+	if (child > 0)
+		_exit(0); /* the runtime learns the new init's pid from the new init itself */
+	me = (struct ucred){getpid(), getuid(), getgid()};
+	((struct cmsghdr *)control)->cmsg_level = SOL_SOCKET;
+	((struct cmsghdr *)control)->cmsg_type = SCM_CREDENTIALS;
+	((struct cmsghdr *)control)->cmsg_len = CMSG_LEN(sizeof(me));
+	memcpy(CMSG_DATA((struct cmsghdr *)control), &me, sizeof(me));
+	if (sendmsg(in->sync_fd, &mh, MSG_NOSIGNAL) < 0)
+		return cv_err_sys(err, "sendmsg(the init's pid, to the runtime)");
+	cv_trace("the container's init is a new process, in its pid namespace");
+	return 0;
+}
+
+/*
+ * A user namespace given by path, joined first; then, owned by it, the
+ * namespaces to create.  pid and time namespaces are entered only by a new
+ * process: *fork_next says the init must fork.
+ */
+static int join_user(struct cv_init *in, bool *fork_next, struct cv_err *err)
+{
+	const struct cv_spec *s = in->spec;
+	int for_children = s->ns_new & (CLONE_NEWPID | CLONE_NEWTIME), r;
 
 	if ((r = cv_ns_join_path(in->ns_user_join, CLONE_NEWUSER, err)) < 0)
 		return r;
@@ -243,6 +236,7 @@ static int join_user(struct cv_init *in, struct cv_err *err)
 	if ((s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0) ||
 	    (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0))
 		return cv_err_sys(err, "sethostname(`%s`)", s->hostname ? s->hostname : "");
+	cv_trace("joined user namespace `%s`", in->ns_user_join);
 	if (!for_children)
 		return 0;
 	if ((r = cv_ns_unshare(for_children, err)) < 0)
@@ -252,29 +246,50 @@ static int join_user(struct cv_init *in, struct cv_err *err)
 		int n = snprintf(text, sizeof(text), "monotonic %lld %u\nboottime %lld %u\n",
 				 (long long)s->monotonic.secs, s->monotonic.nanosecs,
 				 (long long)s->boottime.secs, s->boottime.nanosecs);
-		/* after setresuid the process is not dumpable, and its /proc files are then
-		 * the host root's: dumpable for this one write only */
-		prctl(PR_SET_DUMPABLE, 1);
-		r = cv_write_file("/proc/self/timens_offsets", text, (size_t)n, err);
-		prctl(PR_SET_DUMPABLE, 0);
-		if (r < 0)
+		if ((r = cv_write_own_proc("timens_offsets", text, (size_t)n, err)) < 0)
 			return r;
 	}
-	if ((child = fork()) < 0)
-		return cv_err_sys(err, "fork() into the new pid namespace");
-	if (child > 0)
-		_exit(0); /* the runtime learns the new init's pid from the new init itself */
-	/* the container's init now: say who we are, as the runtime's pid namespace sees us */
-	me = (struct ucred){getpid(), getuid(), getgid()};
-	((struct cmsghdr *)control)->cmsg_level = SOL_SOCKET;
-	((struct cmsghdr *)control)->cmsg_type = SCM_CREDENTIALS;
-	((struct cmsghdr *)control)->cmsg_len = CMSG_LEN(sizeof(me));
-	memcpy(CMSG_DATA((struct cmsghdr *)control), &me, sizeof(me));
-	if (sendmsg(in->sync_fd, &mh, MSG_NOSIGNAL) < 0)
-		return cv_err_sys(err, "sendmsg(the init's pid, to the runtime)");
-	cv_trace("joined user namespace `%s`; the container's init is a new process",
-		 in->ns_user_join);
+	*fork_next = true;
 	return 0;
+}
+
+/*
+ * Namespaces entered after the init is born, by the init itself:
+ *   - a user namespace given by path (join_user): the others must then
+ *     be made inside it;
+ *   - a pid namespace given by path (a pod's): the init is born outside
+ *     it, in the runtime's, where no process of the pod can see it, and
+ *     only its child - forked once nothing of the host is open in it and
+ *     it is not dumpable - enters the pod (CVE-2016-9962's kind: a
+ *     process of the pod with CAP_SYS_PTRACE would otherwise see the
+ *     runtime's descriptors in the init from its first instruction).
+ */
+static int join_late(struct cv_init *in, struct cv_err *err)
+{
+	bool fork_next = in->ns_pid_join != NULL;
+	int r;
+
+	if (in->ns_user_join && (r = join_user(in, &fork_next, err)) < 0)
+		return r;
+	if (in->ns_pid_join && (r = cv_ns_join_path(in->ns_pid_join, CLONE_NEWPID, err)) < 0)
+		return r;
+	return fork_next ? become_child(in, err) : 0;
+}
+
+/*
+ * Until it execs, the init is the runtime: its memory, its descriptors,
+ * its /proc/PID/exe.  Not dumpable, /proc/PID/{exe,fd,mem,environ} and
+ * ptrace are closed to every process without CAP_SYS_PTRACE over the
+ * host's user namespace (ptrace(2), "Ptrace access mode checking");
+ * execve makes the container's program dumpable again.  Not before now:
+ * a rootless runtime writes our uid_map, which a process that is not
+ * dumpable would not let it open.  What the runtime held open is closed
+ * already (create.c, spawn_init), and for a container with CAP_SYS_PTRACE
+ * the binary is sealed as well (seal.h).
+ */
+static int hide_from_container(struct cv_err *err)
+{
+	return prctl(PR_SET_DUMPABLE, 0) < 0 ? cv_err_sys(err, "prctl(PR_SET_DUMPABLE, 0)") : 0;
 }
 
 /* From clone to just before the container's program: the order is the point. */
@@ -287,8 +302,9 @@ static int setup(struct cv_init *in, struct cv_err *err)
 	if (in->new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 &&
 	    errno != ENOSYS)
 		return cv_err_sys(err, "keyctl(KEYCTL_JOIN_SESSION_KEYRING)");
-	/* a user namespace to join: first, and the others made after, belonging to it */
-	if (in->ns_user_join && (r = join_user(in, err)) < 0)
+	/* a user namespace to join: first, and the others made after, belonging to it;
+	 * a pid namespace to join: entered by a child of ours (join_late) */
+	if ((in->ns_user_join || in->ns_pid_join) && (r = join_late(in, err)) < 0)
 		return r;
 	/* created with a new cgroup namespace after the runtime put us in our cgroup:
 	 * its root is then the container's cgroup, not the runtime's */
@@ -364,6 +380,10 @@ int cv_init_main(void *arg)
 	 * (and should it die before this line, the socket says so: its end is closed) */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	close(in->runtime_fd);
+	/* from here on, what a process of the container could see of us is nothing of the
+	 * host's: processes sharing a pid namespace (a pod), exec's, hooks' */
+	if (hide_from_container(&err) < 0)
+		goto fail;
 	in->rootfs.before_pivot = before_pivot;
 	in->rootfs.before_pivot_arg = in;
 	in->rootfs.after_pivot = set_sysctl;

@@ -23,7 +23,9 @@
  * create must belong to it, so they are made after joining it, and a new
  * pid namespace then needs one more fork - the init's child becomes the
  * container's pid 1 and tells the runtime its pid (CV_SYNC_PID, with
- * SCM_CREDENTIALS, which the kernel translates).
+ * SCM_CREDENTIALS, which the kernel translates).  A pid namespace joined
+ * by path (a pod's) goes the same way: the init is born outside it and
+ * only its child, with nothing of the host's left open, enters it.
  */
 #ifndef CV_RT_INIT_H
 #define CV_RT_INIT_H
@@ -65,7 +67,8 @@ struct cv_init {
 	dev_t self_dev;   /* the runtime's own binary, which the container must never run */
 	ino_t self_ino;
 	const char *ns_mnt_join;  /* a mount namespace to join, or NULL */
-	const char *ns_user_join; /* a user namespace to join, or NULL: see join_user() */
+	const char *ns_user_join; /* a user namespace to join, or NULL: see join_late() */
+	const char *ns_pid_join;  /* a pid namespace to join, or NULL: see join_late() */
 	char state[4096];         /* from HOOKS_DONE */
 	struct cv_exec exec;
 	bool idle; /* no program: after start, reap children until killed (cv_init_idle) */

@@ -36,10 +36,11 @@
 #include "runtime/console.h"
 #include "runtime/cli.h"
 #include "runtime/container.h"
+#include "runtime/seal.h"
 #include "runtime/spec.h"
 #include "runtime/state.h"
 
-struct cv_cli_globals cv_cli = {"/run/containerv", NULL, false, false, false};
+struct cv_cli_globals cv_cli = {"/run/containerv", NULL, false, false, false, NULL};
 
 enum { G_ROOT = 1, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD, G_ROOTLESS, G_CRIU };
 
@@ -118,6 +119,11 @@ int cv_cli_preflight(struct cv_args *a)
 	if (cv_cli.systemd && cv_cg_systemd_check(a->err) < 0)
 		return 1;
 	return 0;
+}
+
+int cv_cli_seal(struct cv_args *a)
+{
+	return cv_seal_self(cv_cli.argv, a->err) < 0 ? 1 : 0;
 }
 
 enum {
@@ -226,7 +232,7 @@ static int parse_create(struct cv_args *a, struct run_args *r)
 	if (cv_args_rest(a) != 1)
 		return cv_args_usage_error(a, "expected one container ID");
 	r->c.id = a->argv[a->i];
-	return cv_cli_preflight(a);
+	return cv_cli_preflight(a) || cv_cli_seal(a);
 }
 
 static int cmd_create(struct cv_args *a)
@@ -493,6 +499,7 @@ int main(int argc, char **argv)
 	int r;
 
 	cv_err_clear(&err);
+	cv_cli.argv = argv;
 	cv_trace_init();
 	/* conmon, containerd or a daemon may start us with stdio closed */
 	if (cv_stdio_open(&err) < 0) {

@@ -194,6 +194,18 @@ static void __attribute__((noreturn)) tenant_main(struct tenant *t)
 	report_and_exit(t->report[1], &err, 127);
 }
 
+/*
+ * Every descriptor but stdio, the preserved ones and the three pipes of
+ * this exec is closed: the state directory's lock, the container's config
+ * read, a log.  (The process is also not dumpable: cv_container_exec.)
+ */
+static int hide_host_fds(const struct tenant *t, struct cv_err *err)
+{
+	int keep[] = {t->report[1], t->pid[1], t->console[1]};
+
+	return cv_close_fds_except(3 + (unsigned)t->o->preserve_fds, keep, 3, err);
+}
+
 /* The child: wait until it is in the cgroup, join the namespaces, fork into the pid one. */
 static void __attribute__((noreturn)) child_main(struct tenant *t)
 {
@@ -206,6 +218,12 @@ static void __attribute__((noreturn)) child_main(struct tenant *t)
 	close(t->pid[0]);
 	if (read(t->go[0], &byte, 1) != 1)
 		_exit(1);
+	close(t->go[0]);
+	/* nothing of the host past this point: once in the container's pid namespace, a
+	 * process there with CAP_SYS_PTRACE could open /proc/N/fd/M of ours, and the state
+	 * directory's descriptor would lead it through the host's filesystem (CVE-2016-9962) */
+	if (hide_host_fds(t, &err) < 0)
+		report_and_exit(t->report[1], &err, 126);
 	/* user first, then the rest with the container's privileges: one setns(pidfd) */
 	if (cv_ns_join(t->st.pid, cv_ns_all_flags(), false, &err) < 0)
 		report_and_exit(t->report[1], &err, 126);

@@ -95,6 +95,7 @@ if tier priv; then
 	done
 fi
 export CV_BIN="$bin" CV_PROBE="$build/tests/probe" CV_LOAD="$build/tests/load" CV_CONSOCK="$build/tests/consock"
+export CV_ATTACK="$build/tests/attack"
 export CV_ROOTFS="${CV_ROOTFS:-$build/rootfs}" CV_BUILD="$build"
 if tier e2e; then
 	for t in tests/e2e/*.bats; do

@@ -195,6 +195,16 @@ static int child_setup(const struct cv_ns_spec *spec, int sock, struct cv_err *e
 	return switch_identity(spec, err);
 }
 
+/* The parent's descriptors, closed but for those asked for and the line to the parent. */
+static int close_inherited(const struct cv_ns_spec *spec, int sock, struct cv_err *err)
+{
+	int keep[16] = {sock}, n = 1;
+
+	for (int i = 0; i < spec->n_keep && n < 16; i++)
+		keep[n++] = spec->keep[i];
+	return cv_close_fds_except(spec->close_from, keep, n, err);
+}
+
 /* Runs in the child; never returns. */
 static void __attribute__((noreturn))
 child_main(const struct cv_ns_spec *spec, int sock, int (*fn)(void *), void *arg)
@@ -202,6 +212,10 @@ child_main(const struct cv_ns_spec *spec, int sock, int (*fn)(void *), void *arg
 	struct cv_err report;
 
 	cv_err_clear(&report);
+	if (spec->close_from && close_inherited(spec, sock, &report) < 0) {
+		(void)!send(sock, &report, sizeof(report), MSG_NOSIGNAL);
+		_exit(1);
+	}
 	if (child_setup(spec, sock, &report) < 0) {
 		(void)!send(sock, &report, sizeof(report), MSG_NOSIGNAL);
 		_exit(1);

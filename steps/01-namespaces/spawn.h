@@ -55,6 +55,16 @@ struct cv_ns_spec {
 	 */
 	int (*parent_hook)(pid_t child, void *arg, struct cv_err *err);
 	void *parent_hook_arg;
+	/*
+	 * When close_from is above 0, the child's first act is to close every
+	 * descriptor from close_from up, but the n_keep in keep (and its own
+	 * line to the parent): a child born into a namespace others share - a
+	 * pod's pid namespace - is seen from its first instruction, and none
+	 * of the parent's files may be reachable in it (/proc/PID/fd).
+	 */
+	unsigned close_from;
+	const int *keep;
+	int n_keep;
 };
 
 /* cv_ns_spec_init - an empty spec: no namespaces, maps, switch or cgroup. */

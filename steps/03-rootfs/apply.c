@@ -13,6 +13,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "02-cgroups/cgroups.h"
@@ -287,9 +288,42 @@ static int mount_cgroups(int root_fd, const struct cv_mount *m, const struct cv_
 	return r < 0 ? -err->code : 0;
 }
 
+/*
+ * The container's /dev/null, to bind over a masked file: opened with no
+ * symlink followed, and checked to be the null device, character 1:3.
+ * Bound by its name, an image's (or a racing container's) `/dev/null ->
+ * /proc/sys/kernel/core_pattern` binds that file, writable, where the
+ * mask should be - runc's CVE-2025-31133; and a /dev/null that is not
+ * there must not leave the path unmasked either.
+ */
+static int open_dev_null(int root_fd, const char *masked, struct cv_err *err)
+{
+	static const char hint[] = "masks are bound from /dev/null: give /dev a tmpfs in the "
+				   "config's mounts, or use an image whose /dev/null is the "
+				   "node c 1:3, not a symlink or a file";
+	_cleanup_close_ int fd = cv_open_no_symlinks(root_fd, "/dev/null", err);
+	struct stat st;
+
+	if (fd < 0) {
+		cv_err_wrap(err, "masking `%s`", masked);
+		return cv_err_hint(err, hint);
+	}
+	if (fstat(fd, &st) < 0)
+		return cv_err_sys(err, "fstat(`/dev/null`)");
+	if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) {
+		cv_err_set(err, EINVAL,
+			   "masking `%s`: the container's /dev/null is not the null device (c 1:3)",
+			   masked);
+		return cv_err_hint(err, hint);
+	}
+	cv_trace("/dev/null, no symlink on the way, is c 1:3: masks are bound from fd %d", fd);
+	return steal_fd(&fd);
+}
+
 int cv_mask_path(int root_fd, const char *path, struct cv_err *err)
 {
-	_cleanup_close_ int fd = cv_resolve_in_root(root_fd, path, err);
+	_cleanup_close_ int fd = cv_resolve_in_root(root_fd, path, err), null = -1;
+	char source[64];
 	struct stat st;
 
 	if (fd < 0)
@@ -298,7 +332,11 @@ int cv_mask_path(int root_fd, const char *path, struct cv_err *err)
 		return cv_err_sys(err, "fstat(`%s`)", path);
 	if (S_ISDIR(st.st_mode)) /* an empty, read-only directory in its place */
 		return do_mount("tmpfs", fd, path, "tmpfs", MS_RDONLY, NULL, err);
-	return do_mount("/dev/null", fd, path, NULL, MS_BIND, NULL, err);
+	if ((null = open_dev_null(root_fd, path, err)) < 0)
+		return null;
+	/* the source is the checked inode, by fd: not whatever "/dev/null" names now */
+	return do_mount(cv_fd_path(null, source, sizeof(source)), fd, path, NULL, MS_BIND, NULL,
+			err);
 }
 
 int cv_readonly_path(int root_fd, const char *path, struct cv_err *err)

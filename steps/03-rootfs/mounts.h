@@ -95,7 +95,9 @@ int cv_mount_apply(int root_fd, const struct cv_mount *m, const struct cv_mount_
 /*
  * cv_mask_path - hide path (inside root_fd): /dev/null over a file, an
  * empty read-only tmpfs over a directory.  A path that does not exist is
- * already hidden: 0.
+ * already hidden: 0.  The /dev/null is root_fd's, reached with no symlink
+ * followed and checked to be c 1:3, else -ELOOP or -EINVAL, never a bind
+ * of what it points to (CVE-2025-31133).
  */
 int cv_mask_path(int root_fd, const char *path, struct cv_err *err);
 

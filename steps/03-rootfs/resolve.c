@@ -69,7 +69,8 @@ struct walk {
 	int depth; /* fds[0] is the root; fds[depth] is where we are */
 	char rest[2 * 4096];
 	int links;
-	bool create; /* make what is missing (cv_mkpath_in_root) */
+	bool create;      /* make what is missing (cv_mkpath_in_root) */
+	bool no_symlinks; /* a symlink anywhere is ELOOP (cv_open_no_symlinks) */
 	enum cv_leaf leaf;
 	mode_t mode;
 };
@@ -160,6 +161,11 @@ static int walk_step(struct walk *w, struct cv_err *err)
 		errno = e;
 		return err->code && w->create ? -err->code : cv_err_sys(err, "openat(`%s`)", name);
 	}
+	if (S_ISLNK(st.st_mode) && w->no_symlinks) {
+		close(fd);
+		errno = ELOOP; /* what RESOLVE_NO_SYMLINKS answers */
+		return cv_err_sys(err, "openat(`%s`): a symlink, and none may be followed", name);
+	}
 	if (S_ISLNK(st.st_mode)) {
 		char rest[sizeof(w->rest)];
 		int r;
@@ -193,28 +199,36 @@ static int walk(int root_fd, const char *path, struct walk *w, struct cv_err *er
 	return fd;
 }
 
-static int resolve_by_walk(int root_fd, const char *path, struct cv_err *err)
-{
-	struct walk w = {.create = false};
-
-	return walk(root_fd, path, &w, err);
-}
-
-int cv_resolve_in_root(int root_fd, const char *path, struct cv_err *err)
+/* openat2(2) with RESOLVE_IN_ROOT (and NO_SYMLINKS if asked), or the walk by the same rules. */
+static int resolve(int root_fd, const char *path, bool no_symlinks, struct cv_err *err)
 {
 	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
 			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+	struct walk w = {.create = false, .no_symlinks = no_symlinks};
 	int fd = -1;
 
 	if (!cv_have_openat2())
-		return resolve_by_walk(root_fd, path, err);
+		return walk(root_fd, path, &w, err);
+	if (no_symlinks)
+		how.resolve |= RESOLVE_NO_SYMLINKS;
 	/* EAGAIN: a rename raced with the lookup; the kernel asks us to retry */
 	for (int tries = 0; tries < 16; tries++)
 		if ((fd = sys_openat2(root_fd, path, &how, sizeof(how))) >= 0 || errno != EAGAIN)
 			break;
 	if (fd < 0)
-		return cv_err_sys(err, "openat2(`%s`, RESOLVE_IN_ROOT)", path);
+		return cv_err_sys(err, "openat2(`%s`, RESOLVE_IN_ROOT%s)", path,
+				  no_symlinks ? "|RESOLVE_NO_SYMLINKS" : "");
 	return fd;
+}
+
+int cv_resolve_in_root(int root_fd, const char *path, struct cv_err *err)
+{
+	return resolve(root_fd, path, false, err);
+}
+
+int cv_open_no_symlinks(int root_fd, const char *path, struct cv_err *err)
+{
+	return resolve(root_fd, path, true, err);
 }
 
 int cv_mkpath_in_root(int root_fd, const char *path, enum cv_leaf leaf, mode_t mode,

@@ -31,6 +31,14 @@
  */
 int cv_resolve_in_root(int root_fd, const char *path, struct cv_err *err);
 
+/*
+ * cv_open_no_symlinks - as cv_resolve_in_root(), but a symlink anywhere on
+ * the way, the last component included, is -ELOOP: for a path whose
+ * every component must be what it says, as the /dev/null that masks are
+ * bound from (CVE-2025-31133).  Returns an O_PATH fd, or -errno.
+ */
+int cv_open_no_symlinks(int root_fd, const char *path, struct cv_err *err);
+
 /* What cv_mkpath_in_root() makes at the end of the path. */
 enum cv_leaf { CV_LEAF_DIR, CV_LEAF_FILE };
 

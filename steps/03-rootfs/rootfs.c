@@ -165,6 +165,7 @@ static int finish(const struct cv_rootfs_spec *spec, struct cv_err *err)
 
 	if (root < 0)
 		return cv_err_sys(err, "open(`/`)");
+	/* masks bind the /dev/null of step 4, checked again: it may have been swapped since */
 	for (size_t i = 0; spec->masked && spec->masked[i]; i++)
 		if ((r = cv_mask_path(root, spec->masked[i], err)) < 0)
 			return r;

@@ -129,7 +129,7 @@ int cv_identity_limits(const struct cv_identity *id, struct cv_err *err)
 	}
 	if (id->oom_score_adj != CV_OOM_UNSET) {
 		int n = snprintf(value, sizeof(value), "%d", id->oom_score_adj);
-		if (cv_write_file("/proc/self/oom_score_adj", value, (size_t)n, err) < 0)
+		if (cv_write_own_proc("oom_score_adj", value, (size_t)n, err) < 0)
 			return cv_err_hint(err,
 					   "lowering oom_score_adj needs CAP_SYS_RESOURCE; the "
 					   "range is -1000 to 1000");

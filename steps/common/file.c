@@ -7,11 +7,13 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
 #include "common/file.h"
+#include "common/syscalls.h"
 #include "common/trace.h"
 
 /* For the trace: the data as one short line, newlines shown as "\n". */
@@ -119,6 +121,59 @@ int cv_mkdir_p(const char *path, mode_t mode, struct cv_err *err)
 		if (mkdir(part, mode) < 0 && errno != EEXIST)
 			return cv_err_sys(err, "mkdir(`%s`)", part);
 	}
+	return 0;
+}
+
+int cv_write_own_proc(const char *name, const char *data, size_t len, struct cv_err *err)
+{
+	int was = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), r;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/%s", name);
+	if (was == 0)
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	r = cv_write_file(path, data, len, err);
+	if (was == 0)
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	return r;
+}
+
+/* [lo, hi] closed: close_range(2), or one close(2) at a time before 5.9. */
+static int close_between(unsigned lo, unsigned hi)
+{
+	if (lo > hi)
+		return 0;
+	if (sys_close_range(lo, hi, 0) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return -1;
+	for (unsigned fd = lo; fd <= hi && fd < 65536; fd++)
+		close((int)fd);
+	return 0;
+}
+
+int cv_close_fds_except(unsigned first, const int *keep, int n, struct cv_err *err)
+{
+	int sorted[16], k = 0;
+	unsigned lo = first;
+
+	/* the kept ones in order, then each gap below, between and above them closed */
+	for (int i = 0; i < n && k < 16; i++) {
+		int j = k++;
+		for (; j > 0 && sorted[j - 1] > keep[i]; j--)
+			sorted[j] = sorted[j - 1];
+		sorted[j] = keep[i];
+	}
+	for (int i = 0; i < k; i++) {
+		if (sorted[i] < (int)lo)
+			continue;
+		fcntl(sorted[i], F_SETFD, FD_CLOEXEC);
+		if (close_between(lo, (unsigned)sorted[i] - 1) < 0)
+			return cv_err_sys(err, "close_range(%u, %d)", lo, sorted[i] - 1);
+		lo = (unsigned)sorted[i] + 1;
+	}
+	if (close_between(lo, ~0U) < 0)
+		return cv_err_sys(err, "close_range(%u, ~0)", lo);
 	return 0;
 }
 

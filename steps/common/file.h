@@ -40,6 +40,25 @@ int cv_remove_tree(const char *path, struct cv_err *err);
  */
 int cv_stdio_open(struct cv_err *err);
 
+/*
+ * cv_write_own_proc - write /proc/self/NAME (oom_score_adj, timens_offsets).
+ * A process that is not dumpable - the container's init until it execs,
+ * or any process whose uid just changed - has its /proc/self files owned
+ * by the host's root, and inside a user namespace cannot write its own:
+ * it is dumpable again for this one write, then as it was.
+ */
+int cv_write_own_proc(const char *name, const char *data, size_t len, struct cv_err *err);
+
+/*
+ * cv_close_fds_except - close every descriptor from `first` up, but the n
+ * in keep (negative entries ignored); those kept are made close-on-exec.
+ * One close_range(2) per gap between them (one close(2) per number on a
+ * kernel before 5.9).  For a process about to become visible to a
+ * container: nothing of the host's may stay open in it.  Returns 0 or
+ * -errno.
+ */
+int cv_close_fds_except(unsigned first, const int *keep, int n, struct cv_err *err);
+
 /* cv_mkdir_p - mkdir -p path (each new directory with mode); existing ones are fine. */
 int cv_mkdir_p(const char *path, mode_t mode, struct cv_err *err);
 

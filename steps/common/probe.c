@@ -20,7 +20,7 @@
 #include "common/trace.h"
 
 static int have_clone3 = -1, have_pidfd = -1, have_setns_pidfd = -1, have_newidmap = -1,
-	   have_into_cgroup = -1, have_openat2 = -1, have_mount_setattr = -1;
+	   have_into_cgroup = -1, have_openat2 = -1, have_mount_setattr = -1, have_fchmodat2 = -1;
 
 bool cv_probe_disabled(const char *name)
 {
@@ -39,7 +39,7 @@ bool cv_probe_disabled(const char *name)
 void cv_probe_reset(void)
 {
 	have_clone3 = have_pidfd = have_setns_pidfd = have_newidmap = have_into_cgroup = -1;
-	have_openat2 = have_mount_setattr = -1;
+	have_openat2 = have_mount_setattr = have_fchmodat2 = -1;
 }
 
 /* Remember and narrate a probe's answer. */
@@ -104,6 +104,17 @@ bool cv_have_mount_setattr(void)
 	return have_mount_setattr;
 }
 
+bool cv_have_fchmodat2(void)
+{
+	if (have_fchmodat2 < 0) {
+		/* Unknown flags: EINVAL before any lookup where it exists, ENOSYS where not. */
+		bool yes = !cv_probe_disabled("fchmodat2") &&
+			   sys_fchmodat2(-1, "", 0, 0xffffffffu) < 0 && errno == EINVAL;
+		answer(&have_fchmodat2, "fchmodat2", yes);
+	}
+	return have_fchmodat2;
+}
+
 bool cv_have_pidfd(void)
 {
 	if (have_pidfd < 0) {
@@ -163,6 +174,7 @@ const struct cv_feature cv_features[] = {
     {"pidfd", "pidfd_open(2): race-free process handles", cv_have_pidfd},
     {"openat2", "openat2(2) RESOLVE_IN_ROOT: paths that stay inside a root", cv_have_openat2},
     {"mount_setattr", "mount_setattr(2): recursive read-only mounts", cv_have_mount_setattr},
+    {"fchmodat2", "fchmodat2(2): chmod that never follows a symlink", cv_have_fchmodat2},
     {"setns_pidfd", "setns(2) on a pidfd: join many namespaces at once", cv_have_setns_pidfd},
     {"newidmap", "newuidmap/newgidmap: id ranges for unprivileged users", cv_have_newidmap},
     {NULL, NULL, NULL},

@@ -32,6 +32,9 @@ bool cv_have_openat2(void);
 /* mount_setattr(2) (5.12+): recursive read-only mounts. */
 bool cv_have_mount_setattr(void);
 
+/* fchmodat2(2) (6.6+): chmod with AT_SYMLINK_NOFOLLOW and AT_EMPTY_PATH. */
+bool cv_have_fchmodat2(void);
+
 /* /proc/self/ns/NAME exists: this namespace type is compiled in. */
 bool cv_have_ns(const char *name);
 

@@ -13,6 +13,7 @@
 #define CV_COMMON_SYSCALLS_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/syscall.h>
@@ -149,6 +150,31 @@ static inline int sys_mount_setattr(int dirfd, const char *path, unsigned int fl
 }
 
 /*
+ * fchmodat2(2) (6.6+): fchmodat(2) with the flags argument the kernel's
+ * fchmodat never had: AT_SYMLINK_NOFOLLOW (a symlink is refused, never
+ * followed) and AT_EMPTY_PATH (chmod the inode an O_PATH fd holds).
+ * C libraries older than the syscall do not name it; 452 is its number in
+ * the table every listed architecture shares.
+ */
+#if !defined(SYS_fchmodat2) &&                                                                     \
+    (defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) || defined(__riscv))
+#define SYS_fchmodat2 452
+#endif
+static inline int sys_fchmodat2(int dirfd, const char *path, mode_t mode, unsigned int flags)
+{
+#ifdef SYS_fchmodat2
+	return (int)syscall(SYS_fchmodat2, dirfd, path, mode, flags);
+#else
+	(void)dirfd;
+	(void)path;
+	(void)mode;
+	(void)flags;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/*
  * landlock_create_ruleset(2), landlock_add_rule(2), landlock_restrict_self(2)
  * (5.13+): an unprivileged process limits its own access to file trees.
  * With LANDLOCK_CREATE_RULESET_VERSION and no attributes, the first answers
@@ -209,6 +235,69 @@ static inline int sys_bpf(int cmd, union bpf_attr *attr, unsigned int size)
 	(void)cmd;
 	(void)attr;
 	(void)size;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/*
+ * open_tree(2) (5.2+): a mount as a file descriptor.  With OPEN_TREE_CLONE
+ * it is a new, detached copy of the mount at path (a bind mount in no
+ * mount table), which mount_setattr(2) can change and execveat(2) can run
+ * a file of.
+ */
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef OPEN_TREE_CLOEXEC
+#define OPEN_TREE_CLOEXEC O_CLOEXEC
+#endif
+static inline int sys_open_tree(int dirfd, const char *path, unsigned int flags)
+{
+#ifdef SYS_open_tree
+	return (int)syscall(SYS_open_tree, dirfd, path, flags);
+#else
+	(void)dirfd;
+	(void)path;
+	(void)flags;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/*
+ * execveat(2) (3.19+): execve(2) of a file given by descriptor; with
+ * AT_EMPTY_PATH and "" it runs exactly the file fd names, so nothing can
+ * be swapped in between the check and the exec.
+ */
+static inline int sys_execveat(int fd, const char *path, char *const argv[], char *const envp[],
+			       int flags)
+{
+#ifdef SYS_execveat
+	return (int)syscall(SYS_execveat, fd, path, argv, envp, flags);
+#else
+	(void)fd;
+	(void)path;
+	(void)argv;
+	(void)envp;
+	(void)flags;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/*
+ * close_range(2) (5.9+): close every descriptor from first to last in one
+ * call; with CLOSE_RANGE_CLOEXEC, mark them close-on-exec instead.
+ */
+static inline int sys_close_range(unsigned int first, unsigned int last, unsigned int flags)
+{
+#ifdef SYS_close_range
+	return (int)syscall(SYS_close_range, first, last, flags);
+#else
+	(void)first;
+	(void)last;
+	(void)flags;
 	errno = ENOSYS;
 	return -1;
 #endif

@@ -44,6 +44,8 @@ static int child(void *arg)
 
 	if (cv_rootfs_enter(&spec, &e) < 0) {
 		printf("# cv_rootfs_enter: %s (%s)\n", e.msg, e.hint);
+		if (in->out >= 0) /* for tests of what is refused, and how it is said */
+			dprintf(in->out, "%s (%s)", e.msg, e.hint);
 		return 125;
 	}
 	if (in->check)
@@ -361,6 +363,224 @@ static void console_is_the_terminal(void)
 	close(ptm);
 }
 
+/* --- hostile /dev ----------------------------------------------------------- */
+
+/*
+ * Each test below plants its attack in a root at /tmp/root, aimed at
+ * /tmp/host (0600): a tmpfs on /tmp in the test's own mount namespace,
+ * so what escapes lands on a file the test made, and all of it goes with
+ * the test's process.  No tmpfs on /dev: the image's own /dev is used.
+ */
+#define HROOT "/tmp/root"
+#define HOST  "/tmp/host"
+
+static void hostile_setup(void)
+{
+	tap_need_root();
+	CHECK(unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0,
+	      "a private mount namespace");
+	CHECK(mount("cvtest", "/tmp", "tmpfs", 0, "mode=755") == 0, "a tmpfs on /tmp");
+	CHECK(mkdir(HROOT, 0755) == 0 && mkdir(HROOT "/dev", 0755) == 0 &&
+		  mkdir(HROOT "/etc", 0755) == 0 && mkdir(HROOT "/proc", 0555) == 0,
+	      "the root's directories");
+	CHECK(cv_write_file_new(HOST, "host\n", 5, 0600, &err) == 0, "%s", err.msg);
+	cv_rootfs_spec_init(&spec);
+	spec.root = HROOT;
+	spec.n_mounts = 0;
+	spec.masked = spec.readonly_paths = NULL;
+}
+
+/* The permission bits of path, not following a symlink; -1 when it is not there. */
+static int mode_of(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 ? (int)(st.st_mode & 07777) : -1;
+}
+
+/* lstat(path) is the character device major:minor. */
+static bool is_chr(const char *path, unsigned major, unsigned minor)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(major, minor);
+}
+
+/* Replace path with a symlink to target. */
+static void plant(const char *path, const char *target)
+{
+	unlink(path);
+	CHECK(symlink(target, path) == 0, "symlink %s -> %s", path, target);
+}
+
+/* Inside: /dev/null, /dev/zero and /dev/full are the devices themselves, 0666. */
+static int devices_are_real(void)
+{
+	return is_chr("/dev/null", 1, 3) && is_chr("/dev/zero", 1, 5) &&
+		       is_chr("/dev/full", 1, 7) && mode_of("/dev/null") == 0666
+		   ? 0
+		   : 1;
+}
+
+/* Use the fallbacks: no openat2 (the walk), no fchmodat2 (/proc/self/fd). */
+static void without_new_syscalls(void)
+{
+	setenv("CV_DISABLE", "openat2,fchmodat2", 1);
+	cv_probe_reset();
+}
+
+static void dev_symlinks_out_of_the_root(void)
+{
+	char out[1024];
+	int status;
+
+	hostile_setup();
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1)
+			without_new_syscalls();
+		plant(HROOT "/dev/null", HOST);                               /* absolute */
+		plant(HROOT "/dev/zero", "../../../../../../../../tmp/host"); /* relative */
+		status = run_inside(NULL, devices_are_real, out, sizeof(out));
+		CHECK(mode_of(HOST) == 0600,
+		      "pass %d: the host file was chmod-ed through the "
+		      "image's symlink: now %04o",
+		      pass, mode_of(HOST));
+		CHECK(status == 0,
+		      "pass %d: inside, /dev/null and /dev/zero are not the devices "
+		      "(status %d): %s",
+		      pass, status, out);
+	}
+}
+
+static int true_inside(void)
+{
+	return 0;
+}
+
+static void device_paths_naming_directories(void)
+{
+	static const char *const paths[] = {"/dev/..", "/dev/.", "/dev/", "/dev//null",
+					    "/dev/../dev/x"};
+	struct cv_device d = {"", 'c', 1, 3, 0777, 0, 0};
+	char out[1024];
+
+	hostile_setup();
+	spec.devices = &d;
+	spec.n_devices = 1;
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		snprintf(d.path, sizeof(d.path), "%s", paths[i]);
+		CHECK(run_inside(NULL, true_inside, out, sizeof(out)) == 125 &&
+			  strstr(out, "is not a plain path below /dev"),
+		      "linux.devices `%s` was not refused: %s", paths[i], out);
+		CHECK(mode_of(HROOT) == 0755 && mode_of(HROOT "/dev") == 0755,
+		      "`%s` chmod-ed the rootfs (%04o) or its /dev (%04o)", paths[i],
+		      mode_of(HROOT), mode_of(HROOT "/dev"));
+	}
+}
+
+static void not_a_device_at_a_device_path(void)
+{
+	char out[1024];
+
+	hostile_setup();
+	/* a file, a FIFO, the wrong device: unlinked and made anew */
+	CHECK(cv_write_file_new(HROOT "/dev/null", "x", 1, 0644, &err) == 0, "%s", err.msg);
+	CHECK(mkfifo(HROOT "/dev/zero", 0644) == 0, "mkfifo");
+	CHECK(mknod(HROOT "/dev/full", S_IFCHR | 0600, makedev(1, 3)) == 0, "mknod");
+	CHECK(run_inside(NULL, devices_are_real, out, sizeof(out)) == 0,
+	      "a file, a FIFO, a device of other numbers were kept: %s", out);
+	/* a directory: refused, and left as it was */
+	unlink(HROOT "/dev/tty"); /* made by the run before */
+	CHECK(mkdir(HROOT "/dev/tty", 0700) == 0, "mkdir");
+	CHECK(run_inside(NULL, true_inside, out, sizeof(out)) == 125 &&
+		  strstr(out, "`/dev/tty` is a directory in the rootfs"),
+	      "a directory at /dev/tty was not refused: %s", out);
+	CHECK(mode_of(HROOT "/dev/tty") == 0700, "the directory was chmod-ed: %04o",
+	      mode_of(HROOT "/dev/tty"));
+}
+
+/* Inside: the mask over /etc/masked is the null device. */
+static int mask_is_null(void)
+{
+	struct stat st;
+
+	return stat("/etc/masked", &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)
+		   ? 0
+		   : 1;
+}
+
+static void mask_through_a_hostile_dev_null(void)
+{
+	static const char *const masked[] = {"/etc/masked", NULL};
+	char out[1024];
+	int status;
+
+	hostile_setup();
+	spec.populate_dev = false; /* /dev is the image's, as made */
+	spec.n_mounts = 1;         /* /proc */
+	spec.masked = masked;
+	CHECK(cv_write_file_new(HROOT "/etc/masked", "secret\n", 7, 0644, &err) == 0, "%s",
+	      err.msg);
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1)
+			without_new_syscalls();
+		/* CVE-2025-31133: the mask would be the host's core_pattern, writable */
+		plant(HROOT "/dev/null", "/proc/sys/kernel/core_pattern");
+		status = run_inside(NULL, mask_is_null, out, sizeof(out));
+		CHECK(status == 125 && strstr(out, "masking `/etc/masked`") &&
+			  strstr(out, "/dev/null"),
+		      "pass %d: a symlinked /dev/null was bound over a masked path (status %d): %s",
+		      pass, status, out);
+	}
+	unlink(HROOT "/dev/null");
+	CHECK(cv_write_file_new(HROOT "/dev/null", "", 0, 0666, &err) == 0, "%s", err.msg);
+	CHECK(run_inside(NULL, mask_is_null, out, sizeof(out)) == 125 &&
+		  strstr(out, "the container's /dev/null is not the null device"),
+	      "a /dev/null that is a file was bound over a masked path: %s", out);
+	unlink(HROOT "/dev/null");
+	CHECK(mknod(HROOT "/dev/null", S_IFCHR | 0666, makedev(1, 3)) == 0, "mknod");
+	CHECK(run_inside(NULL, mask_is_null, out, sizeof(out)) == 0,
+	      "with the real /dev/null, the mask failed: %s", out);
+}
+
+/* Inside: the host's nodes and the terminal are bound on /dev, nothing else moved. */
+static int bound_in_place(void)
+{
+	struct stat st;
+
+	return is_chr("/dev/null", 1, 3) && is_chr("/dev/zero", 1, 5) &&
+		       lstat("/dev/console", &st) == 0 && S_ISCHR(st.st_mode) &&
+		       lstat("/etc/victim", &st) == 0 && S_ISREG(st.st_mode)
+		   ? 0
+		   : 1;
+}
+
+static void bound_devices_and_console(void)
+{
+	char out[1024];
+	int ptm, status;
+
+	hostile_setup();
+	spec.ctx.userns = true; /* the host's nodes are bound, as in a user namespace */
+	ptm = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	CHECK(ptm >= 0 && grantpt(ptm) == 0 && unlockpt(ptm) == 0, "a pseudo-terminal");
+	spec.console = ptsname(ptm);
+	CHECK(cv_write_file_new(HROOT "/etc/victim", "victim\n", 7, 0644, &err) == 0, "%s",
+	      err.msg);
+	plant(HROOT "/dev/null", "/etc/victim");      /* inside the root */
+	plant(HROOT "/dev/zero", HOST);               /* out of it */
+	plant(HROOT "/dev/console", "../etc/victim"); /* the CVE-2025-52565 spot */
+	status = run_inside(NULL, bound_in_place, out, sizeof(out));
+	CHECK(mode_of(HOST) == 0600, "the host file changed mode: %04o", mode_of(HOST));
+	CHECK(status == 0, "a bind went through a symlink (status %d): %s", status, out);
+	unlink(HROOT "/dev/tty"); /* made by the run before */
+	CHECK(mkdir(HROOT "/dev/tty", 0700) == 0, "mkdir");
+	CHECK(run_inside(NULL, true_inside, out, sizeof(out)) == 125 &&
+		  strstr(out, "`/dev/tty` is a directory in the rootfs"),
+	      "a directory at /dev/tty was bound onto: %s", out);
+	close(ptm);
+}
+
 int main(void)
 {
 	static const struct tap_test tests[] = {
@@ -380,6 +600,17 @@ int main(void)
 	    {"chroot instead of pivot_root when asked", chroot_when_asked},
 	    {"linux.devices: type, numbers, mode, owner as given", devices_from_the_spec},
 	    {"with a terminal, /dev/console is that terminal", console_is_the_terminal},
+	    {"an image's /dev/null, /dev/zero symlinked out of the root: replaced, the host file "
+	     "keeps its mode",
+	     dev_symlinks_out_of_the_root},
+	    {"linux.devices /dev/.., /dev/., /dev//null: refused, the rootfs keeps its mode",
+	     device_paths_naming_directories},
+	    {"a file, FIFO, other device at a device path: made anew; a directory: refused",
+	     not_a_device_at_a_device_path},
+	    {"masks: a /dev/null that is a symlink (CVE-2025-31133) or a file is refused",
+	     mask_through_a_hostile_dev_null},
+	    {"bound nodes and /dev/console: never through a symlink; a directory refused",
+	     bound_devices_and_console},
 	};
 	return tap_main(tests, sizeof(tests) / sizeof(tests[0])) ? 1 : 0;
 }

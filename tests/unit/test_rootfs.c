@@ -135,6 +135,13 @@ static void check_resolution(void)
 		snprintf(hostsub, sizeof(hostsub), "%s/sub", host);
 		assert_int_not_equal(access(hostsub, F_OK), 0); /* nothing on the "host" */
 	}
+	/* no symlink may be followed, not even one that stays inside */
+	fd = cv_open_no_symlinks(root_fd, "/etc/../real", &err);
+	assert_string_equal(where(fd), "/real");
+	close(fd);
+	assert_int_equal(cv_open_no_symlinks(root_fd, "/rel", &err), -ELOOP);
+	assert_int_equal(cv_open_no_symlinks(root_fd, "/etc/hostdir/real", &err), -ELOOP);
+	assert_int_equal(cv_open_no_symlinks(root_fd, "/abs", &err), -ELOOP);
 	close(root_fd);
 }
 
@@ -296,6 +303,31 @@ static void devices(void **state)
 	assert_int_equal(cv_default_devices_n, 6);
 }
 
+/* Paths that name the rootfs or /dev itself, or hide a step: a chmod there is a chmod of them. */
+static void device_paths_not_plain(void **state)
+{
+	static const char *const refused[] = {"/dev/..",   "/dev/.",      "/dev/",      "/dev",
+					      "//dev/x",   "/dev//null",  "/dev/null/", "/dev/./x",
+					      "/dev/x/..", "/dev/x/../y", "dev/null",   ""};
+	static const char *const accepted[] = {"/dev/fuse", "/dev/net/tun", "/dev/..x", "/dev/.x"};
+	struct cv_device d = {"", 'c', 1, 3, 0666, 0, 0};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		snprintf(d.path, sizeof(d.path), "%s", refused[i]);
+		assert_int_equal(cv_device_check(&d, &err), -EINVAL);
+	}
+	assert_string_equal(err.msg, "device path `` is not a plain path below /dev");
+	snprintf(d.path, sizeof(d.path), "/dev/..");
+	cv_device_check(&d, &err);
+	assert_string_equal(err.msg, "device path `/dev/..` is not a plain path below /dev");
+	assert_non_null(strstr(err.hint, "/dev/fuse"));
+	for (size_t i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++) {
+		snprintf(d.path, sizeof(d.path), "%s", accepted[i]);
+		assert_int_equal(cv_device_check(&d, &err), 0);
+	}
+}
+
 static void rootfs_checks(void **state)
 {
 	struct cv_rootfs_spec spec;
@@ -323,10 +355,15 @@ static void rootfs_checks(void **state)
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
-	    cmocka_unit_test(clean_paths),     cmocka_unit_test(mount_options),
-	    cmocka_unit_test(filesystems),     cmocka_unit_test(defaults),
-	    cmocka_unit_test(whiteouts),       cmocka_unit_test(entry_paths),
-	    cmocka_unit_test(overlay_options), cmocka_unit_test(devices),
+	    cmocka_unit_test(clean_paths),
+	    cmocka_unit_test(mount_options),
+	    cmocka_unit_test(filesystems),
+	    cmocka_unit_test(defaults),
+	    cmocka_unit_test(whiteouts),
+	    cmocka_unit_test(entry_paths),
+	    cmocka_unit_test(overlay_options),
+	    cmocka_unit_test(devices),
+	    cmocka_unit_test(device_paths_not_plain),
 	    cmocka_unit_test(rootfs_checks),
 	};
 	const struct CMUnitTest resolve[] = {

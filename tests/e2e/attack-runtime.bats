@@ -1,0 +1,175 @@
+#!/usr/bin/env bats
+# The runtime attacked from inside a container: each test is an escape
+# attempted for real (tests/probe/attack.c, bound in at /mnt), against
+# a copy of the runtime binary that the test runs, never the installed
+# one; and each asserts from the host that nothing crossed.
+#
+#   CVE-2019-5736   /proc/PID/exe of the runtime held from the container,
+#                   reopened for writing once the runtime stops running
+#                   it: through an exec, a startContainer hook, a pod's
+#                   sibling; with and without CAP_SYS_PTRACE
+#   PT_INTERP       an ELF whose loader is /proc/self/exe
+#   CVE-2016-9962   a descriptor of the host's state directory open in a
+#                   process of the container (exec's, a pod sibling's init)
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup() {
+	bundle_setup /bin/sleep 30
+	A=$(mktemp -d /tmp/cvtest-attack-XXXXXX)
+	CV_REAL=$CV
+	cp "$CV" "$A/containerv"
+	CV=$A/containerv
+	SUM=$(sha256sum <"$CV")
+	SIZE=$(stat -c %s "$CV")
+	# the attacker and its report, at /mnt (a mount point the shared rootfs has)
+	mkdir "$A/mnt"
+	cp "$CV_ATTACK" "$A/mnt/cv-attack"
+	chmod 777 "$A/mnt"
+	cfg ".mounts += [{\"destination\": \"/mnt\", \"type\": \"bind\", \"source\": \"$A/mnt\", \"options\": [\"bind\", \"rw\"]}]"
+	REPORT=$A/mnt/report
+}
+
+teardown() {
+	# the copy may be what an attack broke: clean up with the real binary
+	CV=$CV_REAL
+	bundle_teardown
+	rm -rf "$A"
+	no_cgroups_left
+	rootfs_untouched
+}
+
+# with_ptrace - the container's process may ptrace (and so open others' /proc/PID/exe)
+with_ptrace() {
+	cfg '.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE"])'
+}
+
+# wait_report PATTERN [SECONDS] - until the attacker's report has a line matching PATTERN.
+wait_report() {
+	for _ in $(seq $((${2:-10} * 20))); do
+		grep -q "$1" "$REPORT" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "the attacker never reported '$1'; its report:"
+	cat "$REPORT" 2>/dev/null
+	return 1
+}
+
+# binary_untouched - the runtime copy is what was copied, and nothing wrote to it
+binary_untouched() {
+	! grep -q '^wrote' "$REPORT" || { cat "$REPORT"; return 1; }
+	[ "$(sha256sum <"$CV")" = "$SUM" ] || { echo "the runtime binary was overwritten"; return 1; }
+}
+
+# --- CVE-2019-5736: /proc/PID/exe -------------------------------------------------
+
+@test "CVE-2019-5736: an exec into a created container cannot even open the init's /proc/1/exe" {
+	rt create --bundle "$B" x1
+	rt exec -d x1 /mnt/cv-attack exe 1 "$SIZE" /mnt/report 5
+	wait_report '^denied 1 \|^held 1'
+	rt start x1
+	wait_report '^done'
+	grep -q '^denied 1 Permission denied' "$REPORT" || { cat "$REPORT"; return 1; }
+	binary_untouched
+}
+
+@test "CVE-2019-5736: with CAP_SYS_PTRACE the init's binary is held, and the write is refused (EROFS)" {
+	with_ptrace
+	rt create --bundle "$B" x2
+	rt exec -d x2 /mnt/cv-attack exe 1 "$SIZE" /mnt/report 5
+	wait_report '^held 1'
+	rt start x2
+	wait_report '^done'
+	grep -q '^reopen 1 Read-only file system' "$REPORT" || { cat "$REPORT"; return 1; }
+	binary_untouched
+}
+
+@test "CVE-2019-5736: where no bind can be made, a sealed copy runs, and the write is refused" {
+	with_ptrace
+	CV_DISABLE=seal_bind rt create --bundle "$B" x3
+	# the init runs from a memfd: its /proc/1/exe is no file of the host's at all
+	[[ "$(readlink /proc/"$(rt state x3 | jq .pid)"/exe)" == "/memfd:containerv (deleted)" ]]
+	rt exec -d x3 /mnt/cv-attack exe 1 "$SIZE" /mnt/report 5
+	wait_report '^held 1'
+	rt start x3
+	wait_report '^done'
+	grep -q '^reopen 1 write: Operation not permitted' "$REPORT" || { cat "$REPORT"; return 1; }
+	binary_untouched
+}
+
+@test "CVE-2019-5736: a startContainer hook from the image holds pid 1's binary, and cannot write it" {
+	with_ptrace
+	cfg '.hooks.startContainer = [{"path": "/mnt/cv-attack", "args": ["cv-attack", "exe", "1", "'"$SIZE"'", "/mnt/report", "5", "-d"]}]'
+	rt create --bundle "$B" x4
+	rt start x4
+	wait_report '^done'
+	grep -q '^held 1' "$REPORT" || { cat "$REPORT"; return 1; }
+	grep -q '^reopen 1 Read-only file system' "$REPORT" || { cat "$REPORT"; return 1; }
+	binary_untouched
+}
+
+@test "CVE-2019-5736: a pod sibling watching the shared pid namespace cannot write a new init's binary" {
+	with_ptrace
+	cfg '.process.args = ["/mnt/cv-attack", "exe", "scan", "'"$SIZE"'", "/mnt/report", "8"]'
+	rt run -d --bundle "$B" pod0
+	pid0=$(rt state pod0 | jq .pid)
+	# the second container joins the first one's pid namespace, as a pod's do
+	cfg '.process.args = ["/bin/true"]'
+	cfg "(.linux.namespaces[] | select(.type == \"pid\")) += {\"path\": \"/proc/$pid0/ns/pid\"}"
+	rt create --bundle "$B" pod1
+	wait_report '^held'
+	rt start pod1
+	wait_report '^done' 12
+	grep -q '^reopen [0-9]* Read-only file system' "$REPORT" || { cat "$REPORT"; return 1; }
+	binary_untouched
+}
+
+# --- the program's ELF interpreter ----------------------------------------------------
+
+@test "an ELF whose interpreter (PT_INTERP) is /proc/self/exe is refused, naming it" {
+	mkdir "$B/evil"
+	cp "$(type -P true)" "$B/evil/elf"
+	loader=$(readelf -l "$B/evil/elf" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+	[ -n "$loader" ]
+	off=$(grep -obUaF "$loader" "$B/evil/elf" | head -n 1 | cut -d: -f1)
+	printf '/proc/self/exe\0' | dd of="$B/evil/elf" bs=1 seek="$off" conv=notrunc status=none
+	readelf -l "$B/evil/elf" | grep -q 'interpreter: /proc/self/exe'
+	cfg ".mounts += [{\"destination\": \"/srv\", \"type\": \"bind\", \"source\": \"$B/evil\", \"options\": [\"bind\", \"ro\"]}]"
+	cfg '.process.args = ["/srv/elf"]'
+	run rt run --bundle "$B" e1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"\`/srv/elf\`: its ELF interpreter: refusing to execute \`/proc/self/exe\`: it is the runtime's own binary"* ]] ||
+		{ echo "$output"; return 1; }
+	[ ! -e "$R/e1" ]
+	binary_untouched
+}
+
+# --- CVE-2016-9962: the host's descriptors ---------------------------------------------
+
+@test "CVE-2016-9962: exec's process holds no descriptor of the host while the container can see it" {
+	with_ptrace
+	touch "$R/cvtest-host-secret"
+	cfg '.process.args = ["/mnt/cv-attack", "fds", "cvtest-host-secret", "/mnt/report", "6"]'
+	rt run -d --bundle "$B" f1
+	for _ in $(seq 60); do rt exec f1 /bin/sleep 0.01; done
+	wait_report '^done' 10
+	! grep -m 5 "^leak" "$REPORT" || return 1
+	# the attacker did see the exec'd processes' descriptors: the test could have caught a leak
+	[ "$(sed -n 's/^done //p' "$REPORT")" -gt 0 ] || { cat "$REPORT"; return 1; }
+}
+
+@test "CVE-2016-9962: a new init in a pod's shared pid namespace holds nothing of the host" {
+	with_ptrace
+	touch "$R/cvtest-host-secret"
+	cfg '.process.args = ["/mnt/cv-attack", "fds", "cvtest-host-secret", "/mnt/report", "6"]'
+	rt run -d --bundle "$B" g0
+	pid0=$(rt state g0 | jq .pid)
+	cfg '.process.args = ["/bin/true"]'
+	cfg "(.linux.namespaces[] | select(.type == \"pid\")) += {\"path\": \"/proc/$pid0/ns/pid\"}"
+	for i in $(seq 15); do
+		rt run --bundle "$B" "g1-$i"
+	done
+	wait_report '^done' 10
+	! grep -m 5 "^leak" "$REPORT" || return 1
+}
