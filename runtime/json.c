@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "common/file.h"
@@ -151,15 +152,28 @@ int cv_json_parse(struct cv_json *j, const char *text, size_t len, const char *n
 	return 0;
 }
 
+int cv_json_size_check(const char *path, const char *name, struct cv_err *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0 || st.st_size <= CV_JSON_MAX)
+		return 0; /* a missing file: the open says so */
+	cv_err_set(err, EFBIG, "%s: %lld bytes is too large: at most %d (1 MiB) are read", name,
+		   (long long)st.st_size, CV_JSON_MAX);
+	return cv_err_hint(err, "is `%s` the file you meant? A runtime config is a few KiB", path);
+}
+
 int cv_json_load(struct cv_json *j, const char *path, const char *name, struct cv_err *err)
 {
 	char *text;
 	ssize_t n;
 	int r;
 
-	if (!(text = malloc(1 << 20)))
+	if ((r = cv_json_size_check(path, name, err)) < 0)
+		return r;
+	if (!(text = malloc(CV_JSON_MAX + 1)))
 		return cv_err_set(err, ENOMEM, "reading %s", path);
-	n = cv_read_file(path, text, 1 << 20, err);
+	n = cv_read_file(path, text, CV_JSON_MAX + 1, err);
 	r = n < 0 ? -err->code : cv_json_parse(j, text, (size_t)n, name, err);
 	free(text);
 	return r;

@@ -37,6 +37,17 @@ struct cv_json {
 	struct cv_err *err;
 };
 
+/* The largest JSON document read: a config with an inline seccomp profile is tens of KiB. */
+#define CV_JSON_MAX (1 << 20)
+
+/*
+ * cv_json_size_check - EFBIG, saying so with the size and the limit, for
+ * a file over CV_JSON_MAX (which a read would only cut short, and the
+ * parser then call a syntax error).  A missing file passes: its open
+ * says why.
+ */
+int cv_json_size_check(const char *path, const char *name, struct cv_err *err);
+
 /*
  * cv_json_load - read and parse `path`.  A syntax error names the line
  * and column.  The document and its positions live until cv_json_free.

@@ -100,9 +100,9 @@ int cv_container_update(const char *root, const char *id, const struct cv_cg_lim
 int cv_update_resources(const char *file, struct cv_cg_limits *l, struct cv_err *err)
 {
 	struct cv_spec *s = calloc(1, sizeof(*s));
-	char *text = malloc(1 << 20);
+	char *text = malloc(CV_JSON_MAX + 1);
 	size_t n = 0;
-	ssize_t got;
+	ssize_t got = 0;
 	int r;
 
 	if (!s || !text) {
@@ -111,10 +111,16 @@ int cv_update_resources(const char *file, struct cv_cg_limits *l, struct cv_err 
 		return cv_err_set(err, ENOMEM, "update");
 	}
 	if (!strcmp(file, "-")) {
-		while (n < (1 << 20) - 1 &&
-		       (got = read(STDIN_FILENO, text + n, (1 << 20) - 1 - n)) > 0)
+		/* one byte more than the limit: a document that fills it is too large */
+		while (n <= CV_JSON_MAX &&
+		       (got = read(STDIN_FILENO, text + n, CV_JSON_MAX + 1 - n)) > 0)
 			n += (size_t)got;
-		r = cv_json_parse(&s->json, text, n, "standard input", err);
+		if (n > CV_JSON_MAX)
+			r = cv_err_set(err, EFBIG,
+				       "standard input: over %d bytes (1 MiB) is too large",
+				       CV_JSON_MAX);
+		else
+			r = cv_json_parse(&s->json, text, n, "standard input", err);
 	} else {
 		r = cv_json_load(&s->json, file, file, err);
 	}

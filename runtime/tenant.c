@@ -114,15 +114,19 @@ static int apply_options(struct tenant *t, struct cv_err *err)
 
 static int load_process(struct cv_spec *s, const char *path, const char *name, struct cv_err *err)
 {
-	char *text = malloc((1 << 20) + 16);
+	char *text = malloc(CV_JSON_MAX + 16);
 	json_t *process;
 	ssize_t n;
 	int r;
 
+	if ((r = cv_json_size_check(path, name, err)) < 0) {
+		free(text);
+		return r;
+	}
 	if (!text)
 		return cv_err_set(err, ENOMEM, "--process");
 	memcpy(text, "{\"process\":", 11);
-	if ((n = cv_read_file(path, text + 11, 1 << 20, err)) < 0) {
+	if ((n = cv_read_file(path, text + 11, CV_JSON_MAX + 1, err)) < 0) {
 		free(text);
 		return (int)n;
 	}

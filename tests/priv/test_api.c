@@ -140,6 +140,10 @@ static void test_lifecycle(void)
 	snprintf(expect, sizeof(expect), "2\n%s\ncontainerv-init", id);
 	CHECK(!strcmp(fetch(c, "/tmp/o"), expect), "pid, hostname, init: `%s`", fetch(c, "/tmp/o"));
 	CHECK(sh(c, "exit 7") == 7, "the exit code comes back");
+	/* the idle init is the caller's program, never executed away: the container must not
+	 * reach that binary through /proc/1/exe (CVE-2019-5736; the init is not dumpable) */
+	CHECK(sh(c, "cat /proc/1/exe >/dev/null 2>&1 && exit 0; exit 3") == 3,
+	      "the caller's binary can be read through /proc/1/exe");
 	destroy(c);
 	done();
 }
