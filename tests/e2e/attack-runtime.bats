@@ -68,7 +68,7 @@ binary_untouched() {
 # the runtime's until start; after start it tries to write it.
 exec_attack() {
 	rt create --bundle "$B" "$1"
-	rt exec -d "$1" /mnt/cv-attack exe 1 "$SIZE" /mnt/report 5
+	rt exec -d "$1" /mnt/cv-attack exe 1 "$SIZE" /mnt/report 30
 	wait_report '^denied 1 \|^held 1'
 	rt start "$1"
 	wait_report '^done'
@@ -99,7 +99,7 @@ exec_attack() {
 
 @test "CVE-2019-5736: a startContainer hook from the image holds pid 1's binary, and cannot write it" {
 	with_ptrace
-	cfg '.hooks.startContainer = [{"path": "/mnt/cv-attack", "args": ["cv-attack", "exe", "1", "'"$SIZE"'", "/mnt/report", "5", "-d"]}]'
+	cfg '.hooks.startContainer = [{"path": "/mnt/cv-attack", "args": ["cv-attack", "exe", "1", "'"$SIZE"'", "/mnt/report", "30", "-d"]}]'
 	rt create --bundle "$B" x4
 	rt start x4
 	wait_report '^done'
@@ -110,7 +110,7 @@ exec_attack() {
 
 @test "CVE-2019-5736: a pod sibling watching the shared pid namespace cannot write a new init's binary" {
 	with_ptrace
-	cfg '.process.args = ["/mnt/cv-attack", "exe", "scan", "'"$SIZE"'", "/mnt/report", "8"]'
+	cfg '.process.args = ["/mnt/cv-attack", "exe", "scan", "'"$SIZE"'", "/mnt/report", "60"]'
 	rt run -d --bundle "$B" pod0
 	pid0=$(rt state pod0 | jq .pid)
 	# the second container joins the first one's pid namespace, as a pod's do
@@ -128,10 +128,10 @@ exec_attack() {
 
 @test "an ELF whose interpreter (PT_INTERP) is /proc/self/exe is refused, naming it" {
 	mkdir "$B/evil"
-	cp "$(type -P true)" "$B/evil/elf"
+	cp "$BASH" "$B/evil/elf" # a dynamically linked program wherever the tests run
 	loader=$(readelf -l "$B/evil/elf" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
 	[ -n "$loader" ]
-	off=$(grep -obUaF "$loader" "$B/evil/elf" | head -n 1 | cut -d: -f1)
+	off=$(($(readelf -lW "$B/evil/elf" | awk '$1 == "INTERP" { print $2 }')))
 	printf '/proc/self/exe\0' | dd of="$B/evil/elf" bs=1 seek="$off" conv=notrunc status=none
 	readelf -l "$B/evil/elf" | grep -q 'interpreter: /proc/self/exe'
 	cfg ".mounts += [{\"destination\": \"/srv\", \"type\": \"bind\", \"source\": \"$B/evil\", \"options\": [\"bind\", \"ro\"]}]"
@@ -149,9 +149,10 @@ exec_attack() {
 @test "CVE-2016-9962: exec's process holds no descriptor of the host while the container can see it" {
 	with_ptrace
 	touch "$R/cvtest-host-secret"
-	cfg '.process.args = ["/mnt/cv-attack", "fds", "cvtest-host-secret", "/mnt/report", "6"]'
+	cfg '.process.args = ["/mnt/cv-attack", "fds", "cvtest-host-secret", "/mnt/report", "300"]'
 	rt run -d --bundle "$B" f1
 	for _ in $(seq 60); do rt exec f1 /bin/sleep 0.01; done
+	touch "$REPORT.stop"
 	wait_report '^done' 10
 	! grep -m 5 "^leak" "$REPORT" || return 1
 	# the attacker did see the exec'd processes' descriptors: the test could have caught a leak
@@ -161,7 +162,7 @@ exec_attack() {
 @test "CVE-2016-9962: a new init in a pod's shared pid namespace holds nothing of the host" {
 	with_ptrace
 	touch "$R/cvtest-host-secret"
-	cfg '.process.args = ["/mnt/cv-attack", "fds", "cvtest-host-secret", "/mnt/report", "6"]'
+	cfg '.process.args = ["/mnt/cv-attack", "fds", "cvtest-host-secret", "/mnt/report", "300"]'
 	rt run -d --bundle "$B" g0
 	pid0=$(rt state g0 | jq .pid)
 	cfg '.process.args = ["/bin/true"]'
@@ -169,6 +170,7 @@ exec_attack() {
 	for i in $(seq 15); do
 		rt run --bundle "$B" "g1-$i"
 	done
+	touch "$REPORT.stop"
 	wait_report '^done' 10
 	! grep -m 5 "^leak" "$REPORT" || return 1
 }

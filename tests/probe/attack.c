@@ -18,7 +18,8 @@
  *       descriptors (/proc/N/fd/M) for a directory of the host, and try
  *       to reach MARK (a file's name) from it, as "MARK" or "../MARK".
  *       Report lines: "leak PID FD TARGET" for each reached, "done SEEN"
- *       with how many descriptors of others it could open at all.
+ *       with how many descriptors of others it could open at all.  It
+ *       stops early once a file REPORT.stop exists.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -119,6 +120,15 @@ static void scan(off_t size)
 		closedir(d);
 }
 
+/* Every held file has given its final answer (written, or refused for good). */
+static bool all_answered(void)
+{
+	for (int i = 0; i < n_held; i++)
+		if (!held[i].done)
+			return false;
+	return true;
+}
+
 /* Try each held file for writing; true once one was written. */
 static bool try_write(void)
 {
@@ -163,7 +173,7 @@ static int attack_exe(const char *target, off_t size, double seconds, bool backg
 	}
 	if (background && n_held && fork() > 0)
 		return 0; /* the hook returns; the child goes on holding */
-	while (n_held && now() < end) {
+	while (n_held && !all_answered() && now() < end) {
 		if (try_write())
 			break;
 		pause_ms(5);
@@ -208,12 +218,12 @@ static int look_at(pid_t pid, const char *mark)
 	return seen;
 }
 
-static int attack_fds(const char *mark, double seconds)
+static int attack_fds(const char *mark, const char *stop, double seconds)
 {
 	double end = now() + seconds;
 	long seen = 0;
 
-	while (now() < end) {
+	while (now() < end && access(stop, F_OK) < 0) {
 		DIR *d = opendir("/proc");
 		struct dirent *e;
 		while (d && (e = readdir(d))) {
@@ -242,7 +252,9 @@ int main(int argc, char **argv)
 		if ((report_fd = open(argv[3], O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) <
 		    0)
 			return perror(argv[3]), 2;
-		return attack_fds(argv[2], atof(argv[4]));
+		char stop[4096];
+		snprintf(stop, sizeof(stop), "%s.stop", argv[3]);
+		return attack_fds(argv[2], stop, atof(argv[4]));
 	}
 	fprintf(stderr, "usage: cv-attack exe PID|scan SIZE REPORT [SECONDS [-d]]\n"
 			"       cv-attack fds MARK REPORT SECONDS\n");

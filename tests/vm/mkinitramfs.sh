@@ -19,7 +19,7 @@ chmod 755 "$stage/init"
 # the project, where the tests look for it
 cp -a "$bin" "$stage/cv/bin"
 cp -a "$build/tests/priv" "$build/tests/probe" "$build/tests/load" "$build/tests/consock" \
-	"$stage/cv/build/tests/"
+	"$build/tests/attack" "$stage/cv/build/tests/"
 cp -a "$build/rootfs" "$stage/cv/build/rootfs"
 mkdir -p "$stage/cv/tests/e2e" "$stage/cv/tests/vm"
 cp tests/e2e/*.bats tests/e2e/helpers.bash "$stage/cv/tests/e2e/"
@@ -27,7 +27,7 @@ cp tests/vm/suite.sh "$stage/cv/tests/vm/"
 
 # the tools the tests use beyond busybox
 cp /usr/bin/bash /usr/bin/jq /usr/bin/bats /usr/bin/ps /usr/bin/pgrep /usr/bin/pkill \
-	"$stage/usr/bin/" # procps's ps and pgrep: busybox's lack options the tests use
+	/usr/bin/readelf "$stage/usr/bin/" # procps's ps and pgrep: busybox's lack options the tests use; readelf for an ELF test
 mkdir -p "$stage/usr/lib" "$stage/usr/libexec"
 cp -a /usr/lib/bats-core "$stage/usr/lib/"
 cp -a /usr/libexec/bats-core "$stage/usr/libexec/"

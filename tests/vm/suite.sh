@@ -23,10 +23,11 @@ for t in build/tests/priv/test_*; do
 done
 unset CV_TAP_EXCLUDE
 
-export CV_BIN=bin CV_PROBE=build/tests/probe CV_LOAD=build/tests/load CV_CONSOCK=build/tests/consock
+export CV_BIN=bin CV_PROBE=build/tests/probe CV_LOAD=build/tests/load CV_CONSOCK=build/tests/consock CV_ATTACK=build/tests/attack
 export CV_ROOTFS=build/rootfs CV_BUILD=build
 for t in tests/e2e/runtime.bats tests/e2e/runtime-config.bats tests/e2e/runtime-exec.bats \
-	tests/e2e/security.bats tests/e2e/cgroups.bats; do
+	tests/e2e/security.bats tests/e2e/cgroups.bats tests/e2e/attack-runtime.bats \
+	tests/e2e/attack-devices.bats; do
 	only "$t" || continue
 	echo "# --- vm: e2e: ${t##*/}"
 	timeout 600 bats --tap "$t" || [ $? -ne 124 ] || echo "not ok - $t did not finish in 600 s"
