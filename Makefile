@@ -32,7 +32,7 @@ DEB_PACKAGES := gcc make libc6-dev pkg-config libcap-dev libjansson-dev libarchi
                 libcmocka-dev lcov \
                 clang-format busybox-static bats uidmap util-linux procps iproute2 tar attr jq \
                 podman conmon crun runc qemu-system-x86 apparmor \
-                clang libclang-rt-14-dev valgrind
+                clang libclang-rt-14-dev valgrind strace
 
 # The steps, in reading order; each is a library the runtime links and a demo.
 STEPS  := common 01-namespaces 02-cgroups 03-rootfs 05-security
@@ -56,7 +56,7 @@ security_STEPS   := 05-security common
 # The runtime: one library of its modules, and the binaries built on it.
 RUNTIME_SRCS := json.c spec.c spec_process.c spec_linux.c spec_resources.c spec_default.c \
                 state.c hooks.c console.c init.c exec.c create.c container.c tenant.c \
-                manage.c events.c fault.c seal.c
+                manage.c events.c fault.c seal.c stop.c
 RUNTIME_LIB  := $(BUILD)/lib/libcv-runtime.a
 RUNTIME_OBJS  = $(patsubst %.c,$(BUILD)/obj/runtime/%.o,$(RUNTIME_SRCS))
 

@@ -35,6 +35,17 @@ struct cv_create {
  * cv_container_create - make the container; on success *init is its init
  * process, a child of the caller, waiting for start.  On failure nothing
  * is left: no cgroup, no state directory, no process.
+ *
+ * A cgroup (linux.cgroupsPath) that other processes use is refused
+ * (EBUSY); an existing empty one is used, but not removed by delete.
+ *
+ * SIGTERM, SIGINT and SIGHUP (those not ignored) are caught while it
+ * works: it stops, undoes everything as for any failure, puts the
+ * caller's handlers back and raises the signal again - by default the
+ * process then dies of it (exit status 143, 130, 129), as without the
+ * handler, but with nothing left behind.  A caller with a handler of its
+ * own sees it run, then -EINTR.  (The handlers are the process's: one
+ * create at a time in a process.)
  */
 int cv_container_create(const struct cv_create *c, pid_t *init, struct cv_err *err);
 
@@ -47,9 +58,25 @@ int cv_container_kill(const char *root, const char *id, int sig, bool all, struc
 /*
  * cv_container_delete - remove a stopped (or created) container; with
  * force, kill a running one first.  Cleans the cgroup and the state even
- * when the init died half-way through its create; runs poststop hooks.
+ * when the init died half-way through its create, or (with force) when
+ * state.json is damaged; runs poststop hooks.  Only the cgroup
+ * directories create made are removed.
  */
 int cv_container_delete(const char *root, const char *id, bool force, struct cv_err *err);
+
+struct cv_state;
+struct cv_cgroup;
+
+/*
+ * cv_container_kill_all - SIGKILL every process of the container whose
+ * state is st (its init: st->pid and st->start), and wait a few seconds
+ * at most for the init to die.  cg is its cgroup, with each directory's
+ * `made` telling whether create made it (NULL for none): a cgroup made
+ * wholly by create is emptied whole; in any other only the container's own
+ * processes are killed - its init, its pid namespace, its descendants.
+ * The caller reaps the init if it is its child.
+ */
+void cv_container_kill_all(const struct cv_state *st, struct cv_cgroup *cg);
 
 /* cv_container_state - the OCI state JSON, status as of now; malloc()ed. */
 int cv_container_state(const char *root, const char *id, char **json, struct cv_err *err);

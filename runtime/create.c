@@ -13,10 +13,18 @@
  *   6. prestart and createRuntime hooks          when the init has mounted, before pivot_root
  *   7. "created", the pid file                   the init now waits at exec.fifo
  *
- * If any of it fails, what was made is unmade, in reverse.
+ * If any of it fails, what was made is unmade, in reverse; a SIGTERM,
+ * SIGINT or SIGHUP meanwhile is a failure too (stop.h: the stop pipe),
+ * and is raised again once all is undone.  What is the container's is
+ * written down as it is made, before it is made (state.h: `owned`): a
+ * create killed at any point leaves delete a record it can trust - which
+ * cgroup directories it made (one it found, empty, stays), and the init.
+ * A cgroup that other processes use is refused: its processes are not
+ * the container's to kill (step 02, cv_cg_plan).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +36,7 @@
 
 #include "01-namespaces/namespaces.h"
 #include "02-cgroups/cgroups.h"
+#include "03-rootfs/copyup.h"
 #include "05-security/apparmor.h"
 #include "common/cleanup.h"
 #include "common/file.h"
@@ -39,6 +48,7 @@
 #include "runtime/hooks.h"
 #include "runtime/init.h"
 #include "runtime/state.h"
+#include "runtime/stop.h"
 
 /* Everything create holds while it works. */
 struct creation {
@@ -212,8 +222,8 @@ static void build_init(struct creation *k)
 /* Step 2: the directory, and a state.json saying what to clean if we die. */
 static int make_state(struct creation *k, struct cv_err *err)
 {
-	char path[PATH_MAX + 16], text[1 << 16];
-	ssize_t n;
+	char path[PATH_MAX + 16], copy[PATH_MAX + 16];
+	_cleanup_close_ int from = -1, to = -1;
 	int r;
 
 	if ((r = cv_state_make(k->c->root, k->c->id, &k->st, err)) < 0)
@@ -225,14 +235,18 @@ static int make_state(struct creation *k, struct cv_err *err)
 	else
 		snprintf(k->st.cgroup, sizeof(k->st.cgroup), "/containerv/%s", k->c->id);
 	k->st.annotations = json_incref(k->spec.annotations);
-	if ((r = cv_state_save(&k->st, err)) < 0)
+	/* the record of what is the container's (state.h), begun before anything is made */
+	if ((r = cv_state_note(&k->st, err, "cgroup %s", k->st.cgroup)) < 0 ||
+	    (r = cv_state_save(&k->st, err)) < 0)
 		return r;
-	/* the config as it was, for delete's poststop hooks */
+	/* the config as it was, whole (exec reads it; delete's poststop hooks) */
 	snprintf(path, sizeof(path), "%s/config.json", k->spec.bundle);
-	if ((n = cv_read_file(path, text, sizeof(text), err)) < 0)
-		return (int)n;
-	snprintf(path, sizeof(path), "%s/config.json", k->st.dir);
-	return cv_write_file_new(path, text, (size_t)n, 0600, err);
+	snprintf(copy, sizeof(copy), "%s/config.json", k->st.dir);
+	if ((from = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return cv_err_sys(err, "open(`%s`)", path);
+	if ((to = open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
+		return cv_err_sys(err, "open(`%s`, O_CREAT)", copy);
+	return cv_copy_bytes(from, to, copy, err);
 }
 
 /* Step 3: the fifo, open for reading and writing: the init inherits it. */
@@ -247,21 +261,52 @@ static int make_fifo(struct creation *k, struct cv_err *err)
 	return k->in.fifo_fd < 0 ? cv_err_sys(err, "open(`%s`)", path) : 0;
 }
 
-/* Step 4: the cgroup.  Without the rights to make one, and with no limits asked, do without. */
+/*
+ * Write down which directories of the cgroup are ours: before cv_cg_make,
+ * those it will make (planned NULL); after it, any it made differently
+ * (someone else made one meanwhile).  A create killed in between leaves a
+ * record that delete can trust: a directory not in it is not ours.
+ */
+static int note_made(struct creation *k, const int *planned, struct cv_err *err)
+{
+	for (unsigned i = 0; i < k->cg.n; i++) {
+		const struct cv_cg_dir *d = &k->cg.dir[i];
+		if ((!planned || planned[i] != d->made) &&
+		    cv_state_note(&k->st, err, "made %s %d", d->tree->name, d->made) < 0)
+			return -err->code;
+	}
+	return 0;
+}
+
+/*
+ * Step 4: the cgroup.  One that other processes use is refused (escape 4:
+ * delete would kill them all); an empty one is used, but is not ours.
+ * Without the rights to make one, and with no limits asked, do without.
+ */
 static int make_cgroup(struct creation *k, struct cv_err *err)
 {
-	int r = cv_cg_create(&k->host, k->st.cgroup, &k->cg, err);
+	int planned[CV_CG_MAX_TREES], r;
 
+	if ((r = cv_cg_plan(&k->host, k->st.cgroup, &k->cg, err)) < 0 ||
+	    (r = note_made(k, NULL, err)) < 0)
+		return r;
+	for (unsigned i = 0; i < k->cg.n; i++)
+		planned[i] = k->cg.dir[i].made;
+	r = cv_cg_make(&k->cg, err);
 	if (r == -EACCES || r == -EPERM || r == -EROFS) {
 		if (k->spec.has_resources)
 			return cv_err_wrap(err, "config.json: linux.resources need a cgroup");
 		cv_trace("no cgroup for an unprivileged container without limits");
 		k->st.cgroup[0] = '\0';
+		if ((r = cv_state_note(&k->st, err, "cgroup ")) < 0)
+			return r;
 		return cv_state_save(&k->st, err);
 	}
 	if (r < 0)
 		return r;
 	k->have_cg = true;
+	if ((r = note_made(k, planned, err)) < 0)
+		return r;
 	return k->spec.has_resources ? cv_cg_set(&k->cg, k->spec.limits, err) : 0;
 }
 
@@ -306,7 +351,7 @@ static int spawn_init(struct creation *k, struct cv_err *err)
 {
 	const struct cv_spec *s = &k->spec;
 	struct cv_ns_spec *ns = calloc(1, sizeof(*ns));
-	int sv[2], saved[8] = {-1, -1, -1, -1, -1, -1, -1, -1}, r;
+	int sv[2], saved[8] = {-1, -1, -1, -1, -1, -1, -1, -1}, stop_fd, r;
 	int keep[4];
 
 	if (!ns || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -345,15 +390,32 @@ spawn:
 	ns->close_from = 3 + (unsigned)k->in.preserve_fds;
 	ns->keep = keep;
 	ns->n_keep = 4;
+	/* the init starts as a copy of us: the copy must not take our stop pipe for its
+	 * own (stop.h; the handler it inherits does what the signal would) */
+	stop_fd = cv_stop_fd;
+	cv_stop_fd = -1;
 	r = join_around(s, saved, false, err);
 	if (r == 0)
 		k->pid = cv_ns_spawn(ns, cv_init_main, &k->in, err);
 	join_around(s, saved, true, err);
+	cv_stop_fd = stop_fd;
 	if (ns->cgroup_fd >= 0)
 		close(ns->cgroup_fd);
 	free(ns);
 	close(k->in.sync_fd);
 	return r < 0 ? r : k->pid < 0 ? (int)k->pid : 0;
+}
+
+/* The init, in the record of what is the container's (state.h) and in state.json. */
+static int record_init(struct creation *k, struct cv_err *err)
+{
+	int r;
+
+	k->st.pid = k->pid;
+	k->st.start = cv_proc_start(k->pid);
+	if ((r = cv_state_note(&k->st, err, "init %d %llu", (int)k->st.pid, k->st.start)) < 0)
+		return r;
+	return cv_state_save(&k->st, err);
 }
 
 /*
@@ -371,10 +433,21 @@ static int new_init(struct creation *k, struct msghdr *mh, struct cv_err *err)
 	memcpy(&cred, CMSG_DATA(cm), sizeof(cred));
 	waitpid(k->pid, NULL, 0);
 	k->pid = cred.pid;
-	k->st.pid = cred.pid;
-	k->st.start = cv_proc_start(cred.pid);
 	cv_trace("the container's init is pid %d", (int)cred.pid);
-	return cv_state_save(&k->st, err);
+	return record_init(k, err);
+}
+
+/* Until the init has something to say; -EINTR if create is stopped first. */
+static int wait_init(struct creation *k, struct cv_err *err)
+{
+	struct pollfd p[2] = {{k->sync_fd, POLLIN, 0}, {cv_stop_fd, POLLIN, 0}};
+	int r;
+
+	while ((r = poll(p, 2, -1)) < 0 && errno == EINTR)
+		;
+	if (r < 0)
+		return cv_err_sys(err, "poll(the container's init)");
+	return p[1].revents ? cv_stop_check(err) : 0;
 }
 
 /* Steps 6 and 7: answer the init until it is created, or reports its error. */
@@ -391,6 +464,8 @@ static int converse(struct creation *k, struct cv_err *err)
 	for (;;) {
 		mh.msg_control = control;
 		mh.msg_controllen = sizeof(control);
+		if ((r = wait_init(k, err)) < 0)
+			return r;
 		while ((n = recvmsg(k->sync_fd, &mh, 0)) < 0 && errno == EINTR)
 			;
 		if (n < (ssize_t)offsetof(struct cv_sync, state))
@@ -429,12 +504,19 @@ static int converse(struct creation *k, struct cv_err *err)
 	}
 }
 
-/* Undo, in reverse: the init, the cgroup, the state directory. */
+/*
+ * Undo, in reverse: the container's processes (the init and what it
+ * started: in a cgroup we made, all it holds), the cgroup directories we
+ * made, the state directory.
+ */
 static void unmake(struct creation *k)
 {
 	struct cv_err ignored;
 
 	if (k->pid > 0) {
+		k->st.pid = k->pid; /* perhaps not recorded yet */
+		k->st.start = cv_proc_start(k->pid);
+		cv_container_kill_all(&k->st, k->have_cg ? &k->cg : NULL);
 		kill(k->pid, SIGKILL);
 		waitpid(k->pid, NULL, 0);
 	}
@@ -479,6 +561,9 @@ int cv_container_create(const struct cv_create *c, pid_t *init, struct cv_err *e
 		k->in.self_dev = self.st_dev;
 		k->in.self_ino = self.st_ino;
 	}
+	/* from here on, SIGTERM, SIGINT or SIGHUP undoes what was made (stop.h) */
+	if ((r = cv_stop_arm(err)) < 0)
+		goto out_spec;
 	/* 2-4: what delete must be able to find, then the fifo, then the cgroup */
 	if ((r = make_state(k, err)) < 0)
 		goto fail;
@@ -493,17 +578,15 @@ int cv_container_create(const struct cv_create *c, pid_t *init, struct cv_err *e
 	}
 	if (c->console_fd >= 0 && k->spec.terminal)
 		k->in.console_fd = c->console_fd;
-	/* 5: the init */
-	if ((r = spawn_init(k, err)) < 0)
+	/* 5: the init (unless create was stopped meanwhile) */
+	if ((r = cv_stop_check(err)) < 0 || (r = spawn_init(k, err)) < 0)
 		goto fail;
 	cv_fault("after-namespaces");
-	k->st.pid = k->pid;
-	k->st.start = cv_proc_start(k->pid);
-	if ((r = cv_state_save(&k->st, err)) < 0 || (r = converse(k, err)) < 0)
+	if ((r = record_init(k, err)) < 0 || (r = converse(k, err)) < 0)
 		goto fail;
 	/* 7: created */
 	k->st.status = CV_CREATED;
-	if ((r = cv_state_save(&k->st, err)) < 0 ||
+	if ((r = cv_stop_final(err)) < 0 || (r = cv_state_save(&k->st, err)) < 0 ||
 	    (c->pid_file && (r = write_pid_file(c->pid_file, k->pid, err)) < 0))
 		goto fail;
 	*init = k->pid;
@@ -512,6 +595,8 @@ int cv_container_create(const struct cv_create *c, pid_t *init, struct cv_err *e
 	goto out_spec;
 fail:
 	unmake(k);
+	if (cv_stop_check(err) < 0) /* whatever failed, it failed because create was stopped */
+		r = -EINTR;
 out_spec:
 	if (k->in.fifo_fd >= 0)
 		close(k->in.fifo_fd);
@@ -522,5 +607,6 @@ out_spec:
 	cv_spec_free(&k->spec);
 out:
 	free(k);
+	cv_stop_disarm(err); /* a signal that stopped create is raised again here */
 	return r;
 }

@@ -1,11 +1,12 @@
 /*
  * hooks.c - one hook: fork, the state on a pipe as standard input, exec,
- * wait with a timeout (see hooks.h).
+ * wait with a timeout, or until create is stopped (stop.h) (see hooks.h).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -15,6 +16,9 @@
 #include "common/syscalls.h"
 #include "common/trace.h"
 #include "runtime/hooks.h"
+#include "runtime/stop.h"
+
+/* --- running a hook ----------------------------------------------------------- */
 
 static void exec_hook(const struct cv_hook *h, int in)
 {
@@ -30,24 +34,29 @@ static void exec_hook(const struct cv_hook *h, int in)
 	_exit(127);
 }
 
-/* Wait for pid, for at most `timeout` seconds (0: forever); -ETIMEDOUT if it lasts longer. */
+/*
+ * Wait for pid, for at most `timeout` seconds (0: forever): -ETIMEDOUT if
+ * it lasts longer, -EINTR if cv_stop_fd says create was stopped
+ * first.  Either way the hook is killed and reaped.  Its pidfd is polled
+ * with the stop pipe, so neither wait misses the other; without pidfds
+ * (before Linux 5.3) waitpid() alone waits, and neither timeout nor a stop
+ * cuts it short.
+ */
 static int wait_hook(pid_t pid, int timeout, int *status)
 {
-	int pidfd = sys_pidfd_open(pid, 0), r;
+	int pidfd = sys_pidfd_open(pid, 0), r = 0;
 
-	if (timeout > 0 && pidfd >= 0) {
-		struct pollfd p = {pidfd, POLLIN, 0};
-		while ((r = poll(&p, 1, timeout * 1000)) < 0 && errno == EINTR)
+	if (pidfd >= 0) {
+		struct pollfd p[2] = {{pidfd, POLLIN, 0}, {cv_stop_fd, POLLIN, 0}};
+		while ((r = poll(p, 2, timeout > 0 ? timeout * 1000 : -1)) < 0 && errno == EINTR)
 			;
-		if (r == 0) {
+		close(pidfd);
+		if (r == 0 || p[1].revents) {
 			kill(pid, SIGKILL);
 			waitpid(pid, status, 0);
-			close(pidfd);
-			return -ETIMEDOUT;
+			return r == 0 ? -ETIMEDOUT : -EINTR;
 		}
 	}
-	if (pidfd >= 0)
-		close(pidfd);
 	while (waitpid(pid, status, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
@@ -80,6 +89,7 @@ static int run_one(const struct cv_hook *h, enum cv_hook_point point, const char
 	r = wait_hook(pid, h->timeout, &status);
 	cv_trace("hook %s %s: %s", cv_hook_names[point], h->path,
 		 r == -ETIMEDOUT                                 ? "timed out"
+		 : r == -EINTR                                   ? "killed: create was stopped"
 		 : WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "ok"
 								 : "failed");
 	if (r == -ETIMEDOUT) {
@@ -89,6 +99,9 @@ static int run_one(const struct cv_hook *h, enum cv_hook_point point, const char
 				   "it was killed; raise \"timeout\" in config.json if it needs "
 				   "longer");
 	}
+	if (r == -EINTR)
+		return cv_err_set(err, EINTR, "%s hook `%s` was killed: create was interrupted",
+				  cv_hook_names[point], h->path);
 	if (r < 0)
 		return cv_err_set(err, -r, "waiting for %s hook `%s`", cv_hook_names[point],
 				  h->path);

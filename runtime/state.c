@@ -1,10 +1,32 @@
 /*
  * state.c - the state directory of a container (see state.h).
+ *
+ * Three things make the directory trustworthy between commands:
+ *
+ *   the lock     every command holds flock(LOCK_EX) on the directory while
+ *                it reads or changes it; create holds it from mkdir to
+ *                "created", so a command that gets it and reads
+ *                "creating" knows that create died;
+ *   atomicity    state.json is written to a temporary file and renamed
+ *                over the old one: a reader sees the old or the new, never
+ *                half of either;
+ *   the record   `owned` is appended to, a line at a time, and never
+ *                rewritten: what create made survives whatever happens to
+ *                state.json.
+ *
+ * Still, a file can be damaged (a full disk, an editor, a bug): state.json
+ * is checked field by field as it is read, and one that is not what
+ * containerv writes is an error naming the file and the field (EBADMSG).
+ * Every command stops there but `delete --force`, which takes what it
+ * must remove from the record instead (cv_state_open_damaged) - the
+ * container would otherwise be stuck, its init and cgroup alive with no
+ * command able to reach them (runc has that gap).
  */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/cleanup.h"
 #include "common/file.h"
 #include "common/trace.h"
 #include "runtime/state.h"
@@ -24,6 +47,7 @@ const char *cv_status_name(enum cv_status s)
 	return names[s];
 }
 
+/* The id names a directory under --root: no slash, no dot-dot, nothing else odd. */
 int cv_state_id_check(const char *id, struct cv_err *err)
 {
 	size_t n = strlen(id);
@@ -37,6 +61,7 @@ int cv_state_id_check(const char *id, struct cv_err *err)
 	return cv_err_hint(err, "an id is 1 to 255 letters, digits and _ + - . (no slash)");
 }
 
+/* Open the directory and take its lock: waits while another command holds it. */
 static int lock_dir(struct cv_state *st, struct cv_err *err)
 {
 	st->lock_fd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -89,21 +114,91 @@ static void copy_str(char *dst, size_t size, json_t *obj, const char *key)
 	snprintf(dst, size, "%s", v ? v : "");
 }
 
+/*
+ * A state.json that is not what we write: EBADMSG, naming the file and
+ * what is wrong with it (its bytes may be anything: only printable ones
+ * are shown), with the way out.
+ */
+static int damaged(const struct cv_state *st, const char *path, char *what, struct cv_err *err)
+{
+	for (char *p = what; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			*p = '?';
+	cv_err_set(err, EBADMSG, "`%s` is damaged: %s", path, what);
+	return cv_err_hint(err,
+			   "`containerv delete --force %s` still removes the container: its init "
+			   "and cgroup are found without that file",
+			   st->id);
+}
+
+/*
+ * Every field containerv writes, of the type it writes: anything else is
+ * damage.  Read unchecked, a wrong type reads as 0 or "" (jansson's
+ * accessors): a pid 0 or a cgroup "" would quietly be another container's
+ * state - one with no init, or no cgroup, to kill.
+ */
+static int check_doc(const struct cv_state *st, const char *path, json_t *doc, struct cv_err *err)
+{
+	static const char *const types[] = {"an object", "an array", "a string", "an integer",
+					    "a number",  "true",     "false",    "null"};
+	static const struct {
+		const char *key;
+		json_type type;
+	} fields[] = {{"id", JSON_STRING},     {"status", JSON_STRING},
+		      {"pid", JSON_INTEGER},   {"bundle", JSON_STRING},
+		      {"rootfs", JSON_STRING}, {"created", JSON_STRING},
+		      {"start", JSON_INTEGER}, {"cgroupsPath", JSON_STRING}};
+	char what[256];
+	const char *status;
+
+	if (!json_is_object(doc)) {
+		snprintf(what, sizeof(what), "it holds %s, not an object", types[json_typeof(doc)]);
+		return damaged(st, path, what, err);
+	}
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		json_t *v = json_object_get(doc, fields[i].key);
+		if (v && json_typeof(v) == fields[i].type)
+			continue;
+		snprintf(what, sizeof(what), "`%s` is %s", fields[i].key,
+			 v ? types[json_typeof(v)] : "missing");
+		if (v)
+			snprintf(what + strlen(what), sizeof(what) - strlen(what), ", not %s",
+				 types[fields[i].type]);
+		return damaged(st, path, what, err);
+	}
+	status = json_string_value(json_object_get(doc, "status"));
+	for (int i = 0; i <= CV_PAUSED; i++)
+		if (!strcmp(status, names[i]))
+			return 0;
+	snprintf(what, sizeof(what), "`status` is `%.64s`, which is none of containerv's", status);
+	return damaged(st, path, what, err);
+}
+
+/*
+ * state.json into st, checked (check_doc) before anything of it is used.
+ * A directory without one is a create killed before its first save.
+ */
 static int read_state(struct cv_state *st, struct cv_err *err)
 {
-	char path[PATH_MAX + 16];
+	char path[PATH_MAX + 16], what[256];
 	json_error_t jerr;
 	json_t *doc;
 	const char *status;
+	int r;
 
 	snprintf(path, sizeof(path), "%s/state.json", st->dir);
 	if (!(doc = json_load_file(path, 0, &jerr))) {
 		if (access(path, F_OK) < 0)
 			return 0; /* killed before it wrote any: the directory alone, "creating" */
-		return cv_err_set(err, EIO, "%s: %s", path, jerr.text);
+		snprintf(what, sizeof(what), "not JSON: %s (line %d)", jerr.text, jerr.line);
+		return damaged(st, path, what, err);
+	}
+	if ((r = check_doc(st, path, doc, err)) < 0) {
+		json_decref(doc);
+		return r;
 	}
 	status = json_string_value(json_object_get(doc, "status"));
-	for (int i = 0; status && i <= CV_PAUSED; i++)
+	for (int i = 0; i <= CV_PAUSED; i++)
 		if (!strcmp(status, names[i]))
 			st->status = (enum cv_status)i;
 	st->pid = (pid_t)json_integer_value(json_object_get(doc, "pid"));
@@ -117,7 +212,85 @@ static int read_state(struct cv_state *st, struct cv_err *err)
 	return 0;
 }
 
-int cv_state_open(const char *root, const char *id, struct cv_state *st, struct cv_err *err)
+/*
+ * One line of the record, in one write(2) with O_APPEND: lines from one
+ * create never interleave or tear, and a create killed between two writes
+ * leaves whole lines.  No fsync: it guards against a killed runtime, not
+ * a lost machine (whose /run is a tmpfs anyway).
+ */
+int cv_state_note(const struct cv_state *st, struct cv_err *err, const char *fmt, ...)
+{
+	char path[PATH_MAX + 16], line[CV_STATE_LINE_MAX];
+	_cleanup_close_ int fd = -1;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0 || n >= (int)sizeof(line) - 1)
+		return cv_err_set(err, ENAMETOOLONG, "a line of `%s/owned`: too long", st->dir);
+	line[n++] = '\n';
+	snprintf(path, sizeof(path), "%s/owned", st->dir);
+	/* O_APPEND: each line lands whole at the end, whatever was written before */
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0)
+		return cv_err_sys(err, "open(`%s`)", path);
+	if (write(fd, line, (size_t)n) != n)
+		return cv_err_sys(err, "write(`%s`)", path);
+	return 0;
+}
+
+int cv_state_made(const struct cv_state *st, const char *name)
+{
+	for (unsigned i = 0; i < st->n_made; i++)
+		if (!strcmp(st->made[i].tree, name))
+			return st->made[i].n;
+	return -1;
+}
+
+/* A "made" line: a later one for the same tree replaces an earlier one. */
+static void note_made(struct cv_state *st, const char *tree, int n)
+{
+	unsigned i = 0;
+
+	while (i < st->n_made && strcmp(st->made[i].tree, tree))
+		i++;
+	if (i == CV_STATE_TREES)
+		return;
+	snprintf(st->made[i].tree, sizeof(st->made[i].tree), "%s", tree);
+	st->made[i].n = n;
+	st->n_made += i == st->n_made;
+}
+
+/*
+ * The lines of `owned` (state.h), each on its own: one that does not parse
+ * is skipped, whatever the others.  The "made" lines always; with `facts`,
+ * the cgroup and the init too (state.json, when readable, says those).
+ */
+static void read_owned(struct cv_state *st, bool facts)
+{
+	char path[PATH_MAX + 16], text[8192], tree[32];
+	unsigned long long start;
+	struct cv_err ignored;
+	int n, pid;
+
+	snprintf(path, sizeof(path), "%s/owned", st->dir);
+	if (cv_read_file(path, text, sizeof(text), &ignored) < 0)
+		return;
+	st->owned_read = true;
+	/* the last line of each kind wins: create writes a plan, then what it did */
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		if (sscanf(line, "made %31s %d", tree, &n) == 2 && n >= 0)
+			note_made(st, tree, n);
+		else if (facts && sscanf(line, "init %d %llu", &pid, &start) == 2 && pid > 0)
+			st->pid = pid, st->start = start;
+		else if (facts && !strncmp(line, "cgroup ", 7))
+			snprintf(st->cgroup, sizeof(st->cgroup), "%s", line + 7);
+	}
+}
+
+/* The directory of an existing container, locked. */
+static int lock_existing(const char *root, const char *id, struct cv_state *st, struct cv_err *err)
 {
 	struct stat sb;
 	int r;
@@ -136,10 +309,20 @@ int cv_state_open(const char *root, const char *id, struct cv_state *st, struct 
 		cv_state_close(st);
 		return cv_err_set(err, ENOENT, "container `%s` does not exist", id);
 	}
+	return 0;
+}
+
+int cv_state_open(const char *root, const char *id, struct cv_state *st, struct cv_err *err)
+{
+	int r;
+
+	if ((r = lock_existing(root, id, st, err)) < 0)
+		return r;
 	if ((r = read_state(st, err)) < 0) {
 		cv_state_close(st);
 		return r;
 	}
+	read_owned(st, false);
 	/* create holds this lock from the directory's making until "created":
 	 * still "creating" now, it is of a create that died half-way, and will
 	 * never be started (delete cleans whatever it left) */
@@ -148,6 +331,43 @@ int cv_state_open(const char *root, const char *id, struct cv_state *st, struct 
 	return 0;
 }
 
+/*
+ * linux.cgroupsPath of the config saved at create; the default when it has
+ * none.  Only for a container without a record: an older containerv's.
+ */
+static void cgroup_of_config(struct cv_state *st)
+{
+	char path[PATH_MAX + 16];
+	json_t *doc;
+	const char *cg;
+
+	snprintf(path, sizeof(path), "%s/config.json", st->dir);
+	doc = json_load_file(path, 0, NULL);
+	cg = json_string_value(json_object_get(json_object_get(doc, "linux"), "cgroupsPath"));
+	if (cg && cg[0])
+		snprintf(st->cgroup, sizeof(st->cgroup), "%s", cg);
+	else
+		snprintf(st->cgroup, sizeof(st->cgroup), "/containerv/%s", st->id);
+	json_decref(doc);
+}
+
+int cv_state_open_damaged(const char *root, const char *id, struct cv_state *st, struct cv_err *err)
+{
+	int r;
+
+	/* Nothing of state.json is used: a damaged file may say anything, a pid
+	 * included.  The record's init is checked against its start time before
+	 * it is killed (cv_state_alive), as state.json's would be. */
+	if ((r = lock_existing(root, id, st, err)) < 0)
+		return r;
+	read_owned(st, true);
+	if (!st->owned_read) /* an older containerv's: no record of what it made */
+		cgroup_of_config(st);
+	st->status = cv_state_alive(st) ? CV_RUNNING : CV_STOPPED;
+	return 0;
+}
+
+/* state.json whole, or not at all: written beside it, then renamed over it. */
 int cv_state_save(const struct cv_state *st, struct cv_err *err)
 {
 	char path[PATH_MAX + 16], tmp[PATH_MAX + 16];
@@ -185,6 +405,10 @@ int cv_state_remove(struct cv_state *st, struct cv_err *err)
 	return r;
 }
 
+/*
+ * The start time is what makes a pid an identity: the kernel reuses pids,
+ * never a (pid, start time) pair while the machine runs.
+ */
 unsigned long long cv_proc_start(pid_t pid)
 {
 	char path[64], text[1024], *p;

@@ -5,6 +5,21 @@
  *     <root>/<id>/state.json   written whole and renamed into place
  *     <root>/<id>/config.json  the bundle's config as it was at create
  *     <root>/<id>/exec.fifo    the container's init waits on it for `start`
+ *     <root>/<id>/owned        what create made, appended as it goes
+ *
+ * `owned` is the record `delete` trusts for what is the container's:
+ * which cgroup directories create made (the others were there before,
+ * and are never removed), and the init.  It is written ahead - a
+ * directory is noted before it is made - one line per write(2), never
+ * rewritten, in plain text read line by line: a create killed half-way
+ * leaves whole lines, and whatever happens to state.json (rewritten at
+ * each change of status) does not reach it.  Lines:
+ *
+ *     cgroup PATH          the cgroup's path
+ *     made TREE N          N trailing components of PATH made in TREE
+ *                          ("memory", "name=systemd", "unified"); a
+ *                          later line for TREE replaces an earlier one
+ *     init PID START       the init, with its start time
  *
  * Each command that reads or changes a container holds an exclusive
  * flock(2) on its directory, so two commands on one container take turns.
@@ -26,6 +41,15 @@
 enum cv_status { CV_CREATING, CV_CREATED, CV_RUNNING, CV_STOPPED, CV_PAUSED };
 const char *cv_status_name(enum cv_status s);
 
+#define CV_STATE_TREES    16
+#define CV_STATE_LINE_MAX 600 /* of `owned`: "cgroup " and a path of up to 511 bytes */
+
+/* One line "made TREE N" of `owned`. */
+struct cv_state_made {
+	char tree[32];
+	int n;
+};
+
 struct cv_state {
 	char id[256];
 	char dir[PATH_MAX];       /* <root>/<id> */
@@ -38,6 +62,11 @@ struct cv_state {
 	char created[40];    /* RFC 3339 */
 	json_t *annotations; /* owned; may be NULL */
 	int lock_fd;         /* the directory, flock()ed; -1 when not held */
+	/* from `owned`: how many trailing components of the cgroup path create made in
+	 * each tree (0 or absent: the directory was there before, not ours) */
+	bool owned_read; /* the file was there (an older containerv wrote none) */
+	unsigned n_made;
+	struct cv_state_made made[CV_STATE_TREES];
 };
 
 /* cv_state_id_check - letters, digits, _ + - . only; not "." or "..". */
@@ -50,11 +79,33 @@ int cv_state_id_check(const char *id, struct cv_err *err);
 int cv_state_make(const char *root, const char *id, struct cv_state *st, struct cv_err *err);
 
 /*
- * cv_state_open - lock <root>/<id> and read its state.json.  A container
- * that does not exist is ENOENT, with a message naming it.  Waits while
- * a create holds the lock.
+ * cv_state_open - lock <root>/<id> and read its state.json (and `owned`).
+ * A container that does not exist is ENOENT, with a message naming it; a
+ * state.json that is not what containerv writes (not JSON, not an object,
+ * a field missing or of the wrong type) is EBADMSG, naming the file and
+ * the field.  Waits while a create holds the lock.
  */
 int cv_state_open(const char *root, const char *id, struct cv_state *st, struct cv_err *err);
+
+/*
+ * cv_state_open_damaged - for `delete --force` when state.json is
+ * damaged: lock <root>/<id> and take what delete needs from elsewhere:
+ * the init and the cgroup from `owned`; without that record, the cgroup
+ * from the saved config.json (or the default, /containerv/ID).  Status
+ * "stopped" or "running", by whether the init lives.
+ */
+int cv_state_open_damaged(const char *root, const char *id, struct cv_state *st,
+			  struct cv_err *err);
+
+/*
+ * cv_state_note - append one line to <dir>/owned, in one write(2): the
+ * record of what create made, for delete (see above).
+ */
+int cv_state_note(const struct cv_state *st, struct cv_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* cv_state_made - what `owned` says create made in tree `name`: -1 when it says nothing. */
+int cv_state_made(const struct cv_state *st, const char *name);
 
 /* cv_state_save - write state.json atomically (a temporary file renamed over it). */
 int cv_state_save(const struct cv_state *st, struct cv_err *err);

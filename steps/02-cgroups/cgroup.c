@@ -4,11 +4,13 @@
  * and v2 goes through the ops table (ops.h); this file decides *which*
  * directory does what, and undoes what it made when something fails.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -72,7 +74,15 @@ static int dir_of(const struct cv_cg_tree *t, const char *path, char *out, size_
 	return 0;
 }
 
-/* The trees a cgroup has a directory in: those with controllers, and cgroup2. */
+/*
+ * The trees a cgroup has a directory in: every one mounted, named v1
+ * hierarchies with no controllers (name=systemd) included.  Nothing is
+ * driven there, but a process left at a named tree's root sees that root:
+ * its /proc/self/cgroup says "/", a cgroup namespace made there has the
+ * host's whole tree as its root (release_agent and every other cgroup in
+ * it), and a writable mount of it lets the container move itself into a
+ * host cgroup.  runc, too, gives a container its own cgroup in each.
+ */
 static int fill_dirs(const struct cv_cg_host *host, const char *path, struct cv_cgroup *cg,
 		     struct cv_err *err)
 {
@@ -85,8 +95,6 @@ static int fill_dirs(const struct cv_cg_host *host, const char *path, struct cv_
 	snprintf(cg->path, sizeof(cg->path), "%s", path);
 	for (unsigned i = 0; i < host->n; i++) {
 		const struct cv_cg_tree *t = &host->tree[i];
-		if (t->version == 1 && t->ctrls == 0)
-			continue; /* name=systemd and friends: nothing to drive */
 		cg->dir[cg->n].tree = t;
 		if ((r = dir_of(t, path, cg->dir[cg->n].path, sizeof(cg->dir[0].path), err)) < 0)
 			return r;
@@ -121,13 +129,92 @@ static int make_dirs(struct cv_cg_dir *d, struct cv_err *err)
 	return 0;
 }
 
-int cv_cg_create(const struct cv_cg_host *host, const char *path, struct cv_cgroup *cg,
-		 struct cv_err *err)
+/*
+ * The first process in cgroup directory `dir` or in one below it: its pid,
+ * with the directory that lists it in `where`; 0 when there is none.
+ * cgroup.procs lists a cgroup's own processes only, so each cgroup below
+ * is read too (v2's cgroup.events says "populated" for the whole subtree,
+ * but not who; v1 has nothing like it).  Depth is bounded: cgroup paths
+ * are.
+ */
+static pid_t first_process(const char *dir, char *where, size_t size, int depth)
+{
+	char path[CV_CG_PATH_MAX + 64], buf[32];
+	struct cv_err ignored;
+	struct dirent *e;
+	pid_t pid = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	if (cv_read_file(path, buf, sizeof(buf), &ignored) > 0 && (pid = atoi(buf)) > 0) {
+		snprintf(where, size, "%s", dir);
+		return pid;
+	}
+	if (depth > 32 || !(d = opendir(dir)))
+		return 0;
+	while (!pid && (e = readdir(d)) != NULL)
+		if (e->d_type == DT_DIR && e->d_name[0] != '.') {
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			pid = first_process(path, where, size, depth + 1);
+		}
+	closedir(d);
+	return pid;
+}
+
+/*
+ * Refusing is the only safe answer: a cgroup is one group of processes to
+ * the kernel, and what is done to it - a limit, a freeze, cgroup.kill -
+ * is done to every process it holds.  (A process moved in after this
+ * check is not seen; the runtime then knows the cgroup was there before,
+ * and kills only its own processes in it.)
+ */
+int cv_cg_in_use(const struct cv_cgroup *cg, struct cv_err *err)
+{
+	char where[CV_CG_PATH_MAX + 64];
+	pid_t pid;
+
+	for (unsigned i = 0; i < cg->n; i++) {
+		if ((pid = first_process(cg->dir[i].path, where, sizeof(where), 0)) == 0)
+			continue;
+		cv_err_set(err, EBUSY, "cgroup `%s` is in use: `%s/cgroup.procs` lists pid %d",
+			   cg->path, where, (int)pid);
+		return cv_err_hint(err, "a container needs a cgroup of its own, which it is alone "
+					"in: name an unused path (cgroupsPath), or none");
+	}
+	return 0;
+}
+
+/* How many trailing components of d->path do not exist yet (what mkdir -p would make). */
+static int missing(const struct cv_cg_dir *d)
+{
+	char path[CV_CG_PATH_MAX];
+	size_t base = strlen(d->tree->mount);
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s", d->path);
+	while (strlen(path) > base && access(path, F_OK) < 0) {
+		n++;
+		*strrchr(path, '/') = '\0';
+	}
+	return n;
+}
+
+int cv_cg_plan(const struct cv_cg_host *host, const char *path, struct cv_cgroup *cg,
+	       struct cv_err *err)
 {
 	int r;
 
-	if ((r = fill_dirs(host, path, cg, err)) < 0)
+	if ((r = fill_dirs(host, path, cg, err)) < 0 || (r = cv_cg_in_use(cg, err)) < 0)
 		return r;
+	for (unsigned i = 0; i < cg->n; i++)
+		cg->dir[i].made = missing(&cg->dir[i]);
+	return 0;
+}
+
+int cv_cg_make(struct cv_cgroup *cg, struct cv_err *err)
+{
+	int r;
+
 	for (unsigned i = 0; i < cg->n; i++) {
 		struct cv_cg_dir *d = &cg->dir[i];
 		if ((r = make_dirs(d, err)) < 0 || (r = cv_cg_ops_of(d)->create(d, err)) < 0) {
@@ -136,7 +223,7 @@ int cv_cg_create(const struct cv_cg_host *host, const char *path, struct cv_cgro
 				cv_err_hint(err,
 					    "making cgroups needs root, or a cgroup tree delegated "
 					    "to you");
-			for (unsigned j = 0; j <= i; j++) /* undo, leaving nothing behind */
+			for (unsigned j = 0; j <= i; j++) /* undo what we made, only that */
 				cg_remove(&cg->dir[j], &(struct cv_err){0});
 			return r;
 		}
@@ -144,25 +231,69 @@ int cv_cg_create(const struct cv_cg_host *host, const char *path, struct cv_cgro
 	return 0;
 }
 
-int cv_cg_open(const struct cv_cg_host *host, const char *path, struct cv_cgroup *cg,
-	       struct cv_err *err)
+int cv_cg_create(const struct cv_cg_host *host, const char *path, struct cv_cgroup *cg,
+		 struct cv_err *err)
 {
+	int r = cv_cg_plan(host, path, cg, err);
+
+	return r < 0 ? r : cv_cg_make(cg, err);
+}
+
+bool cv_cg_all_made(const struct cv_cgroup *cg)
+{
+	for (unsigned i = 0; i < cg->n; i++)
+		if (cg->dir[i].made < 1)
+			return false;
+	return cg->n > 0;
+}
+
+/*
+ * The directories of an existing cgroup.  One missing is an error when
+ * `all`, except in a named tree with no controllers: nothing is driven
+ * there, and a cgroup made before containerv made one there has none.
+ * Without `all`, whatever exists: what delete finds after a create that
+ * was killed while it made them.  Every directory found counts as made
+ * (the leaf only); the caller knows better, if anyone does.
+ */
+static int open_dirs(const struct cv_cg_host *host, const char *path, struct cv_cgroup *cg,
+		     bool all, struct cv_err *err)
+{
+	unsigned kept = 0;
 	struct stat st;
 	int r;
 
 	if ((r = fill_dirs(host, path, cg, err)) < 0)
 		return r;
 	for (unsigned i = 0; i < cg->n; i++) {
-		if (stat(cg->dir[i].path, &st) < 0) {
-			cv_err_sys(err, "stat(`%s`)", cg->dir[i].path);
-			return cv_err_hint(err,
-					   "no cgroup `%s` here: was it created, and with "
-					   "this path?",
-					   path);
+		struct cv_cg_dir *d = &cg->dir[i];
+		if (stat(d->path, &st) < 0) {
+			if (!all || (d->tree->version == 1 && d->tree->ctrls == 0))
+				continue;
+			cv_err_sys(err, "stat(`%s`)", d->path);
+			return cv_err_hint(
+			    err, "no cgroup `%s` here: was it created, and with this path?", path);
 		}
-		cg->dir[i].made = 1; /* destroy removes the leaf, and only the leaf */
+		d->made = 1; /* destroy removes the leaf, and only the leaf */
+		cg->dir[kept++] = *d;
+	}
+	cg->n = kept;
+	if (kept == 0) {
+		cv_err_set(err, ENOENT, "no cgroup `%s` in any tree under %s", path, host->root);
+		return cv_err_hint(err, "was it created, and with this path?");
 	}
 	return 0;
+}
+
+int cv_cg_open(const struct cv_cg_host *host, const char *path, struct cv_cgroup *cg,
+	       struct cv_err *err)
+{
+	return open_dirs(host, path, cg, true, err);
+}
+
+int cv_cg_open_existing(const struct cv_cg_host *host, const char *path, struct cv_cgroup *cg,
+			struct cv_err *err)
+{
+	return open_dirs(host, path, cg, false, err);
 }
 
 /* --- limits --------------------------------------------------------------- */
@@ -415,7 +546,9 @@ int cv_cg_destroy(struct cv_cgroup *cg, struct cv_err *err)
 {
 	int r = 0;
 
-	for (unsigned i = cg->n; i-- > 0;) /* every tree, even if one fails */
+	/* every tree, even if one fails; one whose directory was there before is left
+	 * alone (cg_remove: made is 0) - it is someone else's */
+	for (unsigned i = cg->n; i-- > 0;)
 		if (cv_cg_ops_of(&cg->dir[i])->destroy(&cg->dir[i], err) < 0)
 			r = -err->code;
 	return r;

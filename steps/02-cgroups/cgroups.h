@@ -18,7 +18,10 @@
  *
  * A cgroup here is the set of directories, one per tree, that share one
  * path; each controller is driven in the tree that has it, through one
- * small table of operations per version (v1.c, v2.c).  The layout is
+ * small table of operations per version (v1.c, v2.c).  A cgroup is made
+ * for one group of processes: one that other processes use already is
+ * refused (cv_cg_plan), and a directory that was there before is never
+ * removed.  The layout is
  * detected once, by statfs(2) on the root, never guessed from versions.
  */
 #ifndef CV_CGROUPS_H
@@ -104,10 +107,15 @@ int cv_cg_systemd_check(struct cv_err *err);
 struct cv_cg_dir {
 	const struct cv_cg_tree *tree;
 	char path[CV_CG_PATH_MAX]; /* the full directory */
-	int made;                  /* how many trailing components we created */
+	int made;                  /* how many trailing components we created; 0: not ours */
 };
 
-/* A cgroup: its path, and its directory in every tree that matters. */
+/*
+ * A cgroup: its path, and its directory in every tree - those with
+ * controllers, cgroup2, and named v1 hierarchies with none (name=systemd:
+ * nothing to drive there, but a process left at that tree's root would
+ * see, and with a writable mount could join, the host's cgroups in it).
+ */
 struct cv_cgroup {
 	const struct cv_cg_host *host;
 	char path[CV_CG_PATH_MAX]; /* as asked: "/containerv/web" or "web" */
@@ -123,17 +131,53 @@ struct cv_cgroup {
 int cv_cg_path_check(const char *path, struct cv_err *err);
 
 /*
- * cv_cg_create - make the cgroup: mkdir -p in every tree with a
- * controller (and the v2 tree), enable v2 controllers down the path, give
- * v1 cpusets their parent's cpus and mems.  On failure, removes whatever
- * it made.  An existing cgroup is reused.
+ * Making a cgroup, in two halves so that a caller can write down what it
+ * is about to make before making it (the runtime does: a create killed
+ * half-way leaves a record of which directories were its own):
+ *
+ * cv_cg_plan - the cgroup's directories, each with `made` set to how many
+ * trailing components are missing (what cv_cg_make will create).  A
+ * cgroup that exists already and holds any process, in it or in a cgroup
+ * below it, is refused (-EBUSY, naming the directory and a pid): killing
+ * or removing it later would hit processes that are not ours.  An
+ * existing empty one is used, and its `made` is 0: it is not ours.
+ *
+ * cv_cg_make - mkdir -p in every tree, enable v2 controllers down the
+ * path, give v1 cpusets their parent's cpus and mems; `made` becomes what
+ * was really made.  On failure, removes what it made (only that).
+ *
+ * cv_cg_create - both.
  */
+int cv_cg_plan(const struct cv_cg_host *host, const char *path, struct cv_cgroup *cg,
+	       struct cv_err *err);
+int cv_cg_make(struct cv_cgroup *cg, struct cv_err *err);
 int cv_cg_create(const struct cv_cg_host *host, const char *path, struct cv_cgroup *cg,
 		 struct cv_err *err);
 
-/* cv_cg_open - an existing cgroup, for stats, freeze, kill, destroy. */
+/*
+ * cv_cg_in_use - -EBUSY (naming the directory and a pid) when any existing
+ * directory of the cgroup, or a cgroup below it, holds a process; else 0.
+ */
+int cv_cg_in_use(const struct cv_cgroup *cg, struct cv_err *err);
+
+/* cv_cg_all_made - every directory of the cgroup was made by us: all it holds is ours. */
+bool cv_cg_all_made(const struct cv_cgroup *cg);
+
+/*
+ * cv_cg_open - an existing cgroup, for stats, freeze, kill, destroy: each
+ * directory must exist (but in a named tree: a cgroup made by an older
+ * containerv has none there).  Each counts as made (its leaf only).
+ */
 int cv_cg_open(const struct cv_cg_host *host, const char *path, struct cv_cgroup *cg,
 	       struct cv_err *err);
+
+/*
+ * cv_cg_open_existing - whichever directories of the cgroup exist, for
+ * cleaning up after a create killed while it made them; -ENOENT only
+ * when there is none.
+ */
+int cv_cg_open_existing(const struct cv_cg_host *host, const char *path, struct cv_cgroup *cg,
+			struct cv_err *err);
 
 /*
  * cv_cg_check - can this host apply these limits?  Ranges, controllers,
@@ -181,8 +225,10 @@ int cv_cg_kill(struct cv_cgroup *cg, struct cv_err *err);
 int cv_cg_pids(struct cv_cgroup *cg, pid_t *pids, int max, struct cv_err *err);
 
 /*
- * cv_cg_destroy - remove the directories this cgroup made (leaf first),
- * retrying briefly while the last processes leave (EBUSY).
+ * cv_cg_destroy - remove the directories this cgroup made (leaf first,
+ * then the parents it made, while they are empty), retrying briefly while
+ * the last processes leave (EBUSY).  A directory it did not make (`made`
+ * 0: it was there before) is left alone.
  */
 int cv_cg_destroy(struct cv_cgroup *cg, struct cv_err *err);
 

@@ -118,6 +118,11 @@ int cg_remove(struct cv_cg_dir *d, struct cv_err *err)
 	char path[CV_CG_PATH_MAX];
 	int r = -1;
 
+	/* Not made by us: the directory was there before, someone else's to remove.
+	 * (rmdir would only succeed on an empty one, but empty is not the same as
+	 * unused: whoever made it means to use it.) */
+	if (d->made <= 0)
+		return 0;
 	snprintf(path, sizeof(path), "%s", d->path);
 	/* The leaf: it must go; processes that were just killed may still be leaving. */
 	for (int tries = 0; tries < 200; tries++) {

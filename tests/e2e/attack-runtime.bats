@@ -97,6 +97,19 @@ exec_attack() {
 	binary_untouched
 }
 
+@test "run from a sealed copy, poststart hooks still wait until the program is executed" {
+	printf '#!/bin/sh\nreadlink /proc/$(jq .pid)/exe >"$1"\n' >"$A/poststart"
+	chmod 755 "$A/poststart"
+	# a slow startContainer hook holds the init between start and its exec
+	cfg ".hooks.poststart = [{\"path\": \"$A/poststart\", \"args\": [\"poststart\", \"$A/seen\"]}]
+	   | .hooks.startContainer = [{\"path\": \"/bin/sleep\", \"args\": [\"sleep\", \"1\"]}]"
+	CV_DISABLE=seal_bind rt create --bundle "$B" ps1
+	# until start, the init is the runtime, from a memfd
+	[[ "$(readlink /proc/"$(rt state ps1 | jq .pid)"/exe)" == "/memfd:containerv (deleted)" ]]
+	rt start ps1
+	[ "$(cat "$A/seen")" = /bin/busybox ] || { echo "poststart saw the init as $(cat "$A/seen")"; return 1; }
+}
+
 @test "CVE-2019-5736: a startContainer hook from the image holds pid 1's binary, and cannot write it" {
 	with_ptrace
 	cfg '.hooks.startContainer = [{"path": "/mnt/cv-attack", "args": ["cv-attack", "exe", "1", "'"$SIZE"'", "/mnt/report", "30", "-d"]}]'
@@ -178,6 +191,13 @@ exec_attack() {
 # --- hostile input ------------------------------------------------------------------------
 
 @test "a config.json over 1 MiB is refused as too large, with its size and the limit; nothing is left" {
+	# below the limit, a large config is kept whole: exec reads it again
+	head -c 200000 /dev/zero | tr '\0' x >"$A/big"
+	jq --rawfile big "$A/big" '.annotations = {"padding": $big}' "$B/config.json" >"$B/c" &&
+		mv "$B/c" "$B/config.json"
+	rt run -d --bundle "$B" big0
+	[ "$(rt exec big0 /bin/cv-probe pid)" -gt 1 ]
+	rt delete --force big0
 	head -c 1200000 /dev/zero | tr '\0' x >"$A/big"
 	jq --rawfile big "$A/big" '.annotations = {"padding": $big}' "$B/config.json" >"$B/c" &&
 		mv "$B/c" "$B/config.json"

@@ -1,7 +1,8 @@
 /*
  * test_cgroups_tree.c - step 02's v1 and v2 writers and readers on a fake
  * cgroup tree under /tmp (no root needed): what each limit writes to
- * which file, and the stats read back.
+ * which file, and the stats read back; which directories a cgroup claims,
+ * refuses and removes.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -289,12 +290,89 @@ static void v1_writes_and_reads(void **state)
 	assert_int_equal(st.pids.current, 2);
 }
 
+static bool exists(const char *rel)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", tmp, rel);
+	return access(path, F_OK) == 0;
+}
+
+/* A hybrid host's three kinds of tree: a v1 controller, a named v1 hierarchy, cgroup2. */
+static void hybrid_host(void)
+{
+	char mounts[1024];
+
+	snprintf(mounts, sizeof(mounts),
+		 "34 30 0:31 / %s/memory rw - cgroup cgroup rw,memory\n"
+		 "39 30 0:36 / %s/systemd rw - cgroup cgroup rw,name=systemd\n"
+		 "40 30 0:37 / %s/unified rw - cgroup2 cgroup2 rw\n",
+		 tmp, tmp, tmp);
+	put("memory/cgroup.procs", "");
+	put("systemd/cgroup.procs", "");
+	put("unified/cgroup.controllers", "");
+	put("unified/cgroup.subtree_control", "");
+	assert_int_equal(cv_cg_parse(CV_CG_HYBRID, tmp, mounts, "", &host, &err), 0);
+}
+
+/* Escape 5: a directory in the named tree too; escape 4: a cgroup in use is refused. */
+static void plan_claims_and_refusals(void **state)
+{
+	struct cv_cgroup cg;
+
+	(void)state;
+	hybrid_host();
+	assert_int_equal(cv_cg_plan(&host, "/new/leaf", &cg, &err), 0);
+	assert_int_equal(cg.n, 3);
+	assert_string_equal(cg.dir[1].tree->name, "name=systemd");
+	for (unsigned i = 0; i < cg.n; i++)
+		assert_int_equal(cg.dir[i].made, 2); /* both components: to be made */
+	assert_true(cv_cg_all_made(&cg));
+	/* a process in it, or in a cgroup below it, in any one tree: refused */
+	put("systemd/busy/cgroup.procs", "");
+	put("systemd/busy/inner/cgroup.procs", "4242\n");
+	assert_int_equal(cv_cg_plan(&host, "/busy", &cg, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "cgroup `/busy` is in use"));
+	assert_non_null(strstr(err.msg, "systemd/busy/inner/cgroup.procs` lists pid 4242"));
+	assert_non_null(strstr(err.hint, "cgroupsPath"));
+	/* an empty one is used, but not ours where it was there before */
+	put("memory/empty/cgroup.procs", "");
+	assert_int_equal(cv_cg_plan(&host, "/empty", &cg, &err), 0);
+	assert_int_equal(cg.dir[0].made, 0);
+	assert_int_equal(cg.dir[1].made, 1);
+	assert_false(cv_cg_all_made(&cg));
+	assert_int_equal(cv_cg_make(&cg, &err), 0);
+	assert_true(exists("systemd/empty") && exists("unified/empty"));
+	assert_int_equal(cv_cg_destroy(&cg, &err), 0); /* only what it made */
+	assert_true(exists("memory/empty"));
+	assert_false(exists("systemd/empty") || exists("unified/empty"));
+}
+
+/* After a create killed half-way: open what exists; a named tree may lack one. */
+static void open_what_exists(void **state)
+{
+	struct cv_cgroup cg;
+
+	(void)state;
+	hybrid_host();
+	put("memory/half/cgroup.procs", "");
+	assert_int_equal(cv_cg_open(&host, "/half", &cg, &err), -ENOENT);
+	assert_int_equal(cv_cg_open_existing(&host, "/half", &cg, &err), 0);
+	assert_int_equal(cg.n, 1);
+	assert_string_equal(cg.dir[0].tree->name, "memory");
+	assert_int_equal(cv_cg_open_existing(&host, "/none", &cg, &err), -ENOENT);
+	/* made by an older containerv: nothing in the named tree */
+	put("unified/half/cgroup.procs", "");
+	assert_int_equal(cv_cg_open(&host, "/half", &cg, &err), 0);
+	assert_int_equal(cg.n, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tree[] = {
-	    cmocka_unit_test(v2_writes),
-	    cmocka_unit_test(v2_stats_read),
-	    cmocka_unit_test(v1_writes_and_reads),
+	    cmocka_unit_test(v2_writes),           cmocka_unit_test(v2_stats_read),
+	    cmocka_unit_test(v1_writes_and_reads), cmocka_unit_test(plan_claims_and_refusals),
+	    cmocka_unit_test(open_what_exists),
 	};
 	return cmocka_run_group_tests_name("cgroups on a fake tree", tree, fake_tree_setup,
 					   fake_tree_teardown);
