@@ -390,6 +390,9 @@ spawn:
 	ns->close_from = 3 + (unsigned)k->in.preserve_fds;
 	ns->keep = keep;
 	ns->n_keep = 4;
+	/* and it is not dumpable from birth where that leaves our uid_map write possible;
+	 * else from its first line (init.c, hide_from_container) */
+	ns->not_dumpable = !(ns->flags & CLONE_NEWUSER) || geteuid() == 0;
 	/* the init starts as a copy of us: the copy must not take our stop pipe for its
 	 * own (stop.h; the handler it inherits does what the signal would) */
 	stop_fd = cv_stop_fd;

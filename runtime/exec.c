@@ -29,6 +29,7 @@
 #include "common/syscalls.h"
 #include "common/trace.h"
 #include "runtime/init.h"
+#include "runtime/seal.h"
 
 #define MAX_INTERP_DEPTH 4 /* the kernel's own limit on #! nesting */
 #define DEFAULT_PATH     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -70,10 +71,14 @@ static int find_program(const char *name, const char *const *env, char *found, s
 static int refuse_self(const struct cv_init *in, int fd, const char *path, struct cv_err *err)
 {
 	struct stat st;
+	dev_t dev;
+	ino_t ino;
 
 	if (fstat(fd, &st) < 0)
 		return cv_err_sys(err, "fstat(`%s`)", path);
-	if (st.st_dev != in->self_dev || st.st_ino != in->self_ino)
+	/* what we run as, and the file we were started from when that is a sealed copy */
+	if ((st.st_dev != in->self_dev || st.st_ino != in->self_ino) &&
+	    (!cv_seal_origin(&dev, &ino) || st.st_dev != dev || st.st_ino != ino))
 		return 0;
 	cv_err_set(err, EPERM, "refusing to execute `%s`: it is the runtime's own binary", path);
 	return cv_err_hint(err, "a container may not run the host's containerv (CVE-2019-5736)");
@@ -84,39 +89,29 @@ static int refuse_self(const struct cv_init *in, int fd, const char *path, struc
  * the kernel opens in the container at exec); false when the file is not
  * a dynamically linked ELF.  One whose interpreter is /proc/self/exe
  * would have the kernel load the runtime's binary into the container's
- * process: refused as the program itself would be.
+ * process: refused as the program itself would be.  This is defence in
+ * depth - the file could be changed in place between create and start;
+ * what the container can never do is write the runtime (seal.h).
+ *
+ * The headers are read as the kernel reads them (fs/binfmt_elf.c): each
+ * of e_phnum entries of exactly the size of the class's Elf_Phdr, all of
+ * them at most 64 KiB, so no entry the kernel would see is missed here.
  */
-static bool read_elf_interp(int fd, char *interp, size_t size)
-{
-	Elf64_Ehdr eh;
-	bool wide;
+#define ELF_PHDRS_MAX (64 * 1024)
 
-	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
-	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0)
-		return false;
-	wide = eh.e_ident[EI_CLASS] == ELFCLASS64;
-	for (unsigned i = 0; i < 256; i++) { /* the kernel's own limit is 64 KiB of headers */
-		uint64_t type_off, off, len;
-		union {
-			Elf64_Phdr p64;
-			Elf32_Phdr p32;
-		} ph;
+static bool find_interp(int fd, const unsigned char *ph, size_t n, bool wide, char *interp,
+			size_t size)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t type, off, len;
 		if (wide) {
-			if (i >= eh.e_phnum || pread(fd, &ph.p64, sizeof(ph.p64),
-						     (off_t)(eh.e_phoff + i * eh.e_phentsize)) !=
-						   (ssize_t)sizeof(ph.p64))
-				return false;
-			type_off = ph.p64.p_type, off = ph.p64.p_offset, len = ph.p64.p_filesz;
+			const Elf64_Phdr *p = (const Elf64_Phdr *)ph + i;
+			type = p->p_type, off = p->p_offset, len = p->p_filesz;
 		} else {
-			const Elf32_Ehdr *e32 = (const Elf32_Ehdr *)&eh;
-			if (i >= e32->e_phnum ||
-			    pread(fd, &ph.p32, sizeof(ph.p32),
-				  (off_t)(e32->e_phoff + i * e32->e_phentsize)) !=
-				(ssize_t)sizeof(ph.p32))
-				return false;
-			type_off = ph.p32.p_type, off = ph.p32.p_offset, len = ph.p32.p_filesz;
+			const Elf32_Phdr *p = (const Elf32_Phdr *)ph + i;
+			type = p->p_type, off = p->p_offset, len = p->p_filesz;
 		}
-		if (type_off != PT_INTERP)
+		if (type != PT_INTERP)
 			continue;
 		if (len < 2 || len > size || pread(fd, interp, len, (off_t)off) != (ssize_t)len)
 			return false;
@@ -126,13 +121,47 @@ static bool read_elf_interp(int fd, char *interp, size_t size)
 	return false;
 }
 
-/* The ELF's loader, opened and checked as the program was; 0 when it has none. */
-static int refuse_self_interp(const struct cv_init *in, const char *path, struct cv_err *err)
+static bool read_elf_interp(int fd, char *interp, size_t size)
 {
-	char interp[PATH_MAX];
-	int fd = open(path, O_RDONLY | O_CLOEXEC), loader, r;
-	bool dynamic = fd >= 0 && read_elf_interp(fd, interp, sizeof(interp));
+	union {
+		Elf64_Ehdr e64;
+		Elf32_Ehdr e32;
+	} eh;
+	ssize_t got = pread(fd, &eh, sizeof(eh), 0);
+	bool wide, found;
+	size_t n, entry;
+	uint64_t at;
+	unsigned char *ph;
 
+	if (got < (ssize_t)sizeof(eh.e32) || memcmp(eh.e64.e_ident, ELFMAG, SELFMAG) != 0)
+		return false;
+	wide = eh.e64.e_ident[EI_CLASS] == ELFCLASS64;
+	if (wide && got < (ssize_t)sizeof(eh.e64))
+		return false;
+	entry = wide ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+	n = wide ? eh.e64.e_phnum : eh.e32.e_phnum;
+	at = wide ? eh.e64.e_phoff : eh.e32.e_phoff;
+	if ((wide ? eh.e64.e_phentsize : eh.e32.e_phentsize) != entry || n == 0 ||
+	    n * entry > ELF_PHDRS_MAX || !(ph = malloc(n * entry)))
+		return false; /* the kernel refuses to execute it anyway */
+	found = pread(fd, ph, n * entry, (off_t)at) == (ssize_t)(n * entry) &&
+		find_interp(fd, ph, n, wide, interp, size);
+	free(ph);
+	return found;
+}
+
+/* The ELF's loader, opened and checked as the program was; 0 when it has none. */
+static int refuse_self_interp(const struct cv_init *in, int prog, const char *path,
+			      struct cv_err *err)
+{
+	char interp[PATH_MAX], self[64];
+	int fd, loader, r;
+	bool dynamic;
+
+	/* the very file checked (prog, O_PATH), opened again for reading */
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", prog);
+	fd = open(self, O_RDONLY | O_CLOEXEC);
+	dynamic = fd >= 0 && read_elf_interp(fd, interp, sizeof(interp));
 	if (fd >= 0)
 		close(fd);
 	if (!dynamic)
@@ -207,7 +236,7 @@ int cv_exec_prepare(const struct cv_init *in, struct cv_exec *x, struct cv_err *
 			return r;
 		}
 		if (!read_shebang(x->path, interp, sizeof(interp), &opt)) {
-			if ((r = refuse_self_interp(in, x->path, err)) < 0) {
+			if ((r = refuse_self_interp(in, fd, x->path, err)) < 0) {
 				close(fd);
 				free(args);
 				return r;

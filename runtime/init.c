@@ -281,11 +281,12 @@ static int join_late(struct cv_init *in, struct cv_err *err)
  * its /proc/PID/exe.  Not dumpable, /proc/PID/{exe,fd,mem,environ} and
  * ptrace are closed to every process without CAP_SYS_PTRACE over the
  * host's user namespace (ptrace(2), "Ptrace access mode checking");
- * execve makes the container's program dumpable again.  Not before now:
- * a rootless runtime writes our uid_map, which a process that is not
- * dumpable would not let it open.  What the runtime held open is closed
- * already (create.c, spawn_init), and for a container with CAP_SYS_PTRACE
- * the binary is sealed as well (seal.h).
+ * execve makes the container's program dumpable again.  Usually it is so
+ * from birth already (spawn.h, not_dumpable); a rootless runtime that
+ * made it a user namespace had to write its uid_map first, which a
+ * process that is not dumpable would not have let it open.  What the
+ * runtime held open is closed already (create.c, spawn_init), and for a
+ * container with CAP_SYS_PTRACE the binary is sealed as well (seal.h).
  */
 static int hide_from_container(struct cv_err *err)
 {

@@ -163,18 +163,30 @@ int cv_json_size_check(const char *path, const char *name, struct cv_err *err)
 	return cv_err_hint(err, "is `%s` the file you meant? A runtime config is a few KiB", path);
 }
 
-int cv_json_load(struct cv_json *j, const char *path, const char *name, struct cv_err *err)
+ssize_t cv_json_read(const char *path, const char *name, char *buf, struct cv_err *err)
 {
-	char *text;
 	ssize_t n;
 	int r;
 
 	if ((r = cv_json_size_check(path, name, err)) < 0)
 		return r;
-	if (!(text = malloc(CV_JSON_MAX + 1)))
+	/* one byte more than the limit: what fills it (a pipe, a file that grew) is too large */
+	if ((n = cv_read_file(path, buf, CV_JSON_MAX + 2, err)) <= CV_JSON_MAX)
+		return n;
+	cv_err_set(err, EFBIG, "%s: over %d bytes (1 MiB) is too large", name, CV_JSON_MAX);
+	return cv_err_hint(err, "is `%s` the file you meant? A runtime config is a few KiB", path);
+}
+
+int cv_json_load(struct cv_json *j, const char *path, const char *name, struct cv_err *err)
+{
+	char *text = malloc(CV_JSON_MAX + 2);
+	ssize_t n;
+	int r;
+
+	if (!text)
 		return cv_err_set(err, ENOMEM, "reading %s", path);
-	n = cv_read_file(path, text, CV_JSON_MAX + 1, err);
-	r = n < 0 ? -err->code : cv_json_parse(j, text, (size_t)n, name, err);
+	n = cv_json_read(path, name, text, err);
+	r = n < 0 ? (int)n : cv_json_parse(j, text, (size_t)n, name, err);
 	free(text);
 	return r;
 }

@@ -16,6 +16,7 @@
 #define CV_RT_JSON_H
 
 #include <jansson.h>
+#include <sys/types.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -47,6 +48,13 @@ struct cv_json {
  * says why.
  */
 int cv_json_size_check(const char *path, const char *name, struct cv_err *err);
+
+/*
+ * cv_json_read - the file at path into buf (CV_JSON_MAX + 2 bytes), NUL
+ * ended: its length, or -errno; EFBIG for over CV_JSON_MAX bytes, also
+ * where stat() cannot tell (a pipe, a file that grew).
+ */
+ssize_t cv_json_read(const char *path, const char *name, char *buf, struct cv_err *err);
 
 /*
  * cv_json_load - read and parse `path`.  A syntax error names the line

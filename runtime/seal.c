@@ -97,27 +97,62 @@ static int exec_copy(int self, char **argv, struct cv_err *err)
 	return cv_err_sys(err, "execveat(the sealed copy of the runtime)");
 }
 
+/* The binary as installed, when we run from a copy of it: the file a container must never run. */
+static struct {
+	bool known;
+	dev_t dev;
+	ino_t ino;
+} origin;
+
+bool cv_seal_origin(dev_t *dev, ino_t *ino)
+{
+	*dev = origin.dev;
+	*ino = origin.ino;
+	return origin.known;
+}
+
+/* /proc/self/exe, readable if it may be (a copy needs it), else enough to look at its mount. */
+static int open_self(struct cv_err *err)
+{
+	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 && errno == EACCES) /* an execute-only binary */
+		fd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
+	return fd < 0 ? cv_err_sys(err, "open(`/proc/self/exe`) to check the runtime's binary")
+		      : fd;
+}
+
 int cv_seal_self(char **argv, struct cv_err *err)
 {
-	_cleanup_close_ int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	bool again = getenv(SEAL_MARK) != NULL;
+	const char *mark = getenv(SEAL_MARK);
+	_cleanup_close_ int self = open_self(err);
+	unsigned long long dev, ino;
 	struct cv_err bind_err;
+	struct stat st;
+	char was[64];
 
-	unsetenv(SEAL_MARK); /* for the second run only, never for hooks or containers */
 	if (self < 0)
-		return cv_err_sys(err, "open(`/proc/self/exe`) to check the runtime's binary");
+		return self;
+	/* the second run: the mark says which file the first one ran from */
+	if (mark && sscanf(mark, "%llu:%llu", &dev, &ino) == 2)
+		origin = (typeof(origin)){true, (dev_t)dev, (ino_t)ino};
+	unsetenv(SEAL_MARK); /* never for hooks or containers */
 	if (cv_seal_check(self)) {
 		cv_trace(
 		    "the runtime's binary is read-only for everyone: no container can write it");
 		return 0;
 	}
-	if (again) {
+	if (mark) {
 		cv_err_set(err, EPERM,
 			   "the runtime's binary is still writable after it was run "
 			   "again sealed");
 		return cv_err_hint(err, "install containerv on a read-only mount (CVE-2019-5736)");
 	}
-	setenv(SEAL_MARK, "1", 1);
+	if (fstat(self, &st) < 0)
+		return cv_err_sys(err, "fstat(`/proc/self/exe`)");
+	snprintf(was, sizeof(was), "%llu:%llu", (unsigned long long)st.st_dev,
+		 (unsigned long long)st.st_ino);
+	setenv(SEAL_MARK, was, 1);
 	cv_err_clear(&bind_err);
 	exec_bound(argv, &bind_err);
 	exec_copy(self, argv, err); /* returns only when neither could run */

@@ -35,6 +35,7 @@
 #define CV_RT_SEAL_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "common/err.h"
 
@@ -50,5 +51,12 @@ int cv_seal_self(char **argv, struct cv_err *err);
 
 /* cv_seal_check - is the file behind fd read-only for everyone (mount or seals)? */
 bool cv_seal_check(int fd);
+
+/*
+ * cv_seal_origin - when this process runs from a sealed copy (way 3), the
+ * device and inode of the binary it was started from: a container must
+ * not run that file either.  false when there was no copy.
+ */
+bool cv_seal_origin(dev_t *dev, ino_t *ino);
 
 #endif

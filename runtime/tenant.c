@@ -119,14 +119,10 @@ static int load_process(struct cv_spec *s, const char *path, const char *name, s
 	ssize_t n;
 	int r;
 
-	if ((r = cv_json_size_check(path, name, err)) < 0) {
-		free(text);
-		return r;
-	}
 	if (!text)
 		return cv_err_set(err, ENOMEM, "--process");
 	memcpy(text, "{\"process\":", 11);
-	if ((n = cv_read_file(path, text + 11, CV_JSON_MAX + 1, err)) < 0) {
+	if ((n = cv_json_read(path, name, text + 11, err)) < 0) {
 		free(text);
 		return (int)n;
 	}
@@ -146,7 +142,6 @@ static int load_process(struct cv_spec *s, const char *path, const char *name, s
 /* The container's config, then the process this exec runs. */
 static int load(struct tenant *t, struct cv_err *err)
 {
-	char path[4096];
 	int r;
 
 	if ((r = cv_spec_load(t->st.dir, &t->spec, err)) < 0)
@@ -155,11 +150,9 @@ static int load(struct tenant *t, struct cv_err *err)
 	if (t->o->process_file) {
 		memset(&t->extra, 0, sizeof(t->extra));
 		t->have_extra = true;
-		if (!realpath(t->o->process_file, path))
-			return cv_err_sys(err, "--process `%s`", t->o->process_file);
 		/* read as {"process": FILE}, on the same first line: errors then name
-		 * process.args and the file's own line numbers */
-		if ((r = load_process(&t->extra, path, t->o->process_file, err)) < 0)
+		 * process.args and the file's own line numbers (a pipe will do: /dev/stdin) */
+		if ((r = load_process(&t->extra, t->o->process_file, t->o->process_file, err)) < 0)
 			return r;
 		/* the process is the file's, whole; namespaces, seccomp and the rest the container's */
 		t->proc.terminal = t->extra.terminal;

@@ -25,6 +25,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -138,7 +139,8 @@ static int enter_time_ns(const struct cv_ns_spec *spec, struct cv_err *err)
 	len = snprintf(text, sizeof(text), "monotonic %lld %u\nboottime %lld %u\n",
 		       (long long)spec->monotonic.secs, spec->monotonic.nanosecs,
 		       (long long)spec->boottime.secs, spec->boottime.nanosecs);
-	if (cv_write_file("/proc/self/timens_offsets", text, (size_t)len, err) < 0) {
+	/* our own /proc file: writable by us even when we are not dumpable (file.h) */
+	if (cv_write_own_proc("timens_offsets", text, (size_t)len, err) < 0) {
 		if (err->code == EINVAL || err->code == ERANGE)
 			cv_err_hint(err, "an offset may not take a clock below zero: a negative "
 					 "offset must be smaller than the time since boot");
@@ -212,6 +214,8 @@ child_main(const struct cv_ns_spec *spec, int sock, int (*fn)(void *), void *arg
 	struct cv_err report;
 
 	cv_err_clear(&report);
+	if (spec->not_dumpable)
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (spec->close_from && close_inherited(spec, sock, &report) < 0) {
 		(void)!send(sock, &report, sizeof(report), MSG_NOSIGNAL);
 		_exit(1);

@@ -65,6 +65,13 @@ struct cv_ns_spec {
 	unsigned close_from;
 	const int *keep;
 	int n_keep;
+	/*
+	 * The child not dumpable from its first instruction: its /proc/PID
+	 * files (exe, fd, mem) closed to processes without CAP_SYS_PTRACE.
+	 * Only where the parent can still write its id maps: with no new user
+	 * namespace, or a parent that is root (the maps are then root's files).
+	 */
+	bool not_dumpable;
 };
 
 /* cv_ns_spec_init - an empty spec: no namespaces, maps, switch or cgroup. */

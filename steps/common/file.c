@@ -129,11 +129,12 @@ int cv_write_own_proc(const char *name, const char *data, size_t len, struct cv_
 	int was = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), r;
 	char path[64];
 
+	/* 0, or 2 (fs.suid_dumpable after a change of credentials): root's files either way */
 	snprintf(path, sizeof(path), "/proc/self/%s", name);
-	if (was == 0)
+	if (was != 1)
 		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	r = cv_write_file(path, data, len, err);
-	if (was == 0)
+	if (was != 1) /* 2 cannot be set again: 0 is as strict */
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	return r;
 }
