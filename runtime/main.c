@@ -393,8 +393,17 @@ static int cmd_list(struct cv_args *a)
 		struct cv_state st;
 		struct cv_err ignored;
 		enum cv_status now;
-		if (cv_state_open(cv_cli.root, *id, &st, &ignored) < 0)
+		if (cv_state_open(cv_cli.root, *id, &st, &ignored) < 0) {
+			/* removed meanwhile: not listed; damaged: listed, for delete --force */
+			if (ignored.code != ENOENT && json)
+				json_array_append_new(all,
+						      json_pack("{s:s, s:s, s:i}", "id", *id,
+								"status", "unknown", "pid", 0));
+			else if (ignored.code != ENOENT)
+				printf(quiet ? "%s\n" : "%-20s %-8d %-10s\n", *id, 0, "unknown");
+			free(*id);
 			continue;
+		}
 		now = cv_state_status(&st);
 		if (quiet)
 			printf("%s\n", *id);

@@ -366,6 +366,7 @@ corrupt() {
 		[[ "$output" == *"delete --force $c"* ]] # the hint
 		run rt list
 		[ "$status" -eq 0 ]
+		[[ "$output" == *"$c "*unknown* ]] # listed, so that it can be found and deleted
 		rt delete --force "$c"
 		dead "$pid"
 		removed "$c" "$path"
