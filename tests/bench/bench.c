@@ -45,6 +45,24 @@ struct sample {
 
 static const char *bundle, *bundle_sleep, *rootfs;
 static char roots[MAX_RT][64];
+
+/*
+ * The container exec goes into, one per runtime (its state root's name in
+ * its id): each has a cgroup of its own, /containerv/ID for containerv, and
+ * a runtime may not take one another's container holds.
+ */
+static char *exec_id(const char *root)
+{
+	static char ids[MAX_RT][80];
+	static int n;
+	const char *base = strrchr(root, '/') + 1;
+
+	for (int i = 0; i < n; i++)
+		if (!strcmp(ids[i] + strlen("bench-exec-"), base))
+			return ids[i];
+	snprintf(ids[n], sizeof(ids[n]), "bench-exec-%s", base);
+	return ids[n++];
+}
 static int seq;
 
 static double now_ms(void)
@@ -112,8 +130,8 @@ static void one(const char *rt, const char *root, const char *which, struct samp
 		ok = spawn_wait(run, NULL) == 0;
 		ok = spawn_wait(del, NULL) == 0 && ok;
 	} else { /* exec into bench-exec, started by the caller */
-		char *const exec[] = {(char *)rt,   "--root",    (char *)root, "exec",
-				      "bench-exec", "/bin/true", NULL};
+		char *const exec[] = {(char *)rt,    "--root",    (char *)root, "exec",
+				      exec_id(root), "/bin/true", NULL};
 		ok = spawn_wait(exec, NULL) == 0;
 	}
 	(void)cmd;
@@ -279,7 +297,7 @@ int main(int argc, char **argv)
 						     "-d",
 						     "--bundle",
 						     (char *)bundle_sleep,
-						     "bench-exec",
+						     exec_id(roots[r]),
 						     NULL};
 				spawn_wait(run, NULL);
 			}
@@ -291,8 +309,8 @@ int main(int argc, char **argv)
 		for (int r = 0; r < nrt; r++) {
 			if (!strcmp(cases[c], "exec")) {
 				char *const del[] = {
-				    (char *)rts[r], "--root",     roots[r], "delete",
-				    "--force",      "bench-exec", NULL};
+				    (char *)rts[r], "--root",          roots[r], "delete",
+				    "--force",      exec_id(roots[r]), NULL};
 				spawn_wait(del, NULL);
 			}
 			report(name_of(rts[r]), cases[c], &s[r][c]);
