@@ -160,32 +160,31 @@ removed() {
 
 # --- escape 4: a cgroup that other processes use ------------------------------------
 
-@test "escape 4: a cgroupsPath holding another process is refused; the process and its cgroup untouched" {
-	victim "$CG"
+# refused_in_use ID WHERE - create ID in $CG, where the test's process $V sits in
+# cgroup WHERE ($CG or below it): refused, naming WHERE; $V and $CG untouched.
+refused_in_use() {
 	cfg ".linux.cgroupsPath = \"$CG\""
-	attempt rt create --bundle "$B" "$(cid c1)"
+	attempt rt create --bundle "$B" "$1"
 	# were it accepted, delete --force would kill everything in the cgroup
-	rt delete --force "$(cid c1)" 2>/dev/null || true
+	rt delete --force "$1" 2>/dev/null || true
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"cgroup \`$CG\` is in use"* ]]
-	[[ "$output" == *"pid $V"* ]]
+	[[ "$output" == *"$2"* ]]
 	[[ "$output" == *"hint: "* ]]
-	alive_in "$V" "$CG"
+	alive_in "$V" "$2"
 	in_every_tree "$CG"
-	[ ! -e "$R/$(cid c1)" ]
+	[ ! -e "$R/$1" ]
+}
+
+@test "escape 4: a cgroupsPath holding another process is refused; the process and its cgroup untouched" {
+	victim "$CG"
+	refused_in_use "$(cid c1)" "$CG"
+	[[ "$output" == *"pid $V"* ]]
 }
 
 @test "escape 4: a cgroupsPath whose child cgroup holds another process is refused too" {
 	victim "$CG/inner"
-	cfg ".linux.cgroupsPath = \"$CG\""
-	attempt rt create --bundle "$B" "$(cid c2)"
-	rt delete --force "$(cid c2)" 2>/dev/null || true
-	[ "$status" -eq 1 ]
-	[[ "$output" == *"cgroup \`$CG\` is in use"* ]]
-	[[ "$output" == *"$CG/inner"* ]]
-	alive_in "$V" "$CG/inner"
-	in_every_tree "$CG"
-	[ ! -e "$R/$(cid c2)" ]
+	refused_in_use "$(cid c2)" "$CG/inner"
 }
 
 @test "escape 4: an existing empty cgroup is used, but delete never removes it" {
