@@ -309,13 +309,13 @@ named_tree() {
 @test "SIGTERM or SIGINT to create while a hook hangs: a failed create, nothing left" {
 	for sig in TERM INT; do
 		c=$(cid "s$sig")
-		mark="1000.$((0x$TAG))${#sig}" # the hook's argument: its own, to find it by
+		mark="1000.$((0x$TAG))${#sig}" # the hook's own argument, to find it among create's children
 		cfg ".hooks.createRuntime = [{\"path\": \"/bin/sleep\", \"args\": [\"sleep\", \"$mark\"]}]"
 		# a background job of a script starts with SIGINT ignored: as from a terminal
 		env --default-signal=INT,TERM "$CV" --root "$R" create --bundle "$B" "$c" \
 			</dev/null >"$TMPD/out" 2>&1 3>&- &
 		cp=$!
-		for _ in $(seq 100); do hook=$(pgrep -f "sleep $mark") && break; sleep 0.1; done
+		for _ in $(seq 100); do hook=$(pgrep -P "$cp" -f "sleep $mark") && break; sleep 0.1; done
 		[ -n "$hook" ]
 		VICTIMS="$VICTIMS $hook" # should it outlive create, teardown ends it
 		pid=$(jq .pid "$R/$c/state.json")
