@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "02-cgroups/cgroups.h"
+#include "03-rootfs/rootfs.h"
 #include "common/file.h"
 #include "common/syscalls.h"
 #include "common/trace.h"
@@ -392,6 +393,9 @@ int cv_container_delete(const char *root, const char *id, bool force, struct cv_
 	}
 	if ((r = remove_processes(&st, err)) < 0)
 		goto out;
+	/* without a mount namespace of its own, its mounts were made in ours (create.c) */
+	if (st.root_mount && cv_rootfs_unbind(st.rootfs, st.root_mount, err) < 0)
+		cv_err_print(err, "containerv: warning");
 	run_hooks(&st, CV_HOOK_POSTSTOP, CV_STOPPED, NULL);
 	cv_trace("container `%s` deleted", id);
 	return cv_state_remove(&st, err);

@@ -9,6 +9,7 @@
  *   2. the state directory, state.json           so `delete` finds whatever follows
  *   3. exec.fifo                                 where the init will wait for start
  *   4. the cgroup and its limits (step 02)       before the init exists: it is born in it
+ *      and, with no mount namespace, the rootfs  bound in ours: its mounts go inside
  *   5. the init (step 01)                        new namespaces, id maps, hostname
  *   6. prestart and createRuntime hooks          when the init has mounted, before pivot_root
  *   7. "created", the pid file                   the init now waits at exec.fifo
@@ -37,6 +38,7 @@
 #include "01-namespaces/namespaces.h"
 #include "02-cgroups/cgroups.h"
 #include "03-rootfs/copyup.h"
+#include "03-rootfs/rootfs.h"
 #include "05-security/apparmor.h"
 #include "common/cleanup.h"
 #include "common/file.h"
@@ -58,6 +60,7 @@ struct creation {
 	struct cv_cg_host host;
 	struct cv_cgroup cg;
 	bool have_cg;
+	unsigned long long root_mount; /* the rootfs bound in our mount namespace, or 0 */
 	struct cv_init in;
 	int sync_fd; /* the runtime's end */
 	pid_t pid;
@@ -205,6 +208,8 @@ static void build_init(struct creation *k)
 			r->ctx.userns = true;
 		}
 	}
+	/* no mount namespace, new or joined: the container's mounts are made in ours */
+	r->callers_ns = !(s->ns_new & CLONE_NEWNS) && !k->in.ns_mnt_join;
 	cv_security_init(&k->in.sec);
 	k->in.sec.id = s->id;
 	k->in.sec.set_caps = s->has_caps;
@@ -308,6 +313,25 @@ static int make_cgroup(struct creation *k, struct cv_err *err)
 	if ((r = note_made(k, planned, err)) < 0)
 		return r;
 	return k->spec.has_resources ? cv_cg_set(&k->cg, k->spec.limits, err) : 0;
+}
+
+/*
+ * Step 4b, for a container with no mount namespace of its own: the mounts
+ * it makes are in ours, so its rootfs is bound onto itself first and they
+ * go inside that bind - written down before it is made, then with the
+ * mount's id, so that delete detaches it, and everything under it.
+ */
+static int bind_root(struct creation *k, struct cv_err *err)
+{
+	const char *root = k->in.rootfs.root;
+	int r;
+
+	if (!k->in.rootfs.callers_ns)
+		return 0;
+	if ((r = cv_state_note(&k->st, err, "mount 0 %s", root)) < 0 ||
+	    (r = cv_rootfs_bind(root, &k->root_mount, err)) < 0)
+		return r;
+	return cv_state_note(&k->st, err, "mount %llu %s", k->root_mount, root);
 }
 
 /* Runs in create once the init exists: into every cgroup tree, before it does anything. */
@@ -509,8 +533,8 @@ static int converse(struct creation *k, struct cv_err *err)
 
 /*
  * Undo, in reverse: the container's processes (the init and what it
- * started: in a cgroup we made, all it holds), the cgroup directories we
- * made, the state directory.
+ * started: in a cgroup we made, all it holds), the mounts made in our
+ * mount namespace, the cgroup directories we made, the state directory.
  */
 static void unmake(struct creation *k)
 {
@@ -523,6 +547,8 @@ static void unmake(struct creation *k)
 		kill(k->pid, SIGKILL);
 		waitpid(k->pid, NULL, 0);
 	}
+	if (k->root_mount)
+		cv_rootfs_unbind(k->in.rootfs.root, k->root_mount, &ignored);
 	if (k->have_cg)
 		cv_cg_destroy(&k->cg, &ignored);
 	if (k->st.lock_fd >= 0)
@@ -571,7 +597,8 @@ int cv_container_create(const struct cv_create *c, pid_t *init, struct cv_err *e
 	if ((r = make_state(k, err)) < 0)
 		goto fail;
 	cv_fault("after-state");
-	if ((r = make_fifo(k, err)) < 0 || (r = make_cgroup(k, err)) < 0)
+	if ((r = make_fifo(k, err)) < 0 || (r = make_cgroup(k, err)) < 0 ||
+	    (r = bind_root(k, err)) < 0)
 		goto fail;
 	cv_fault("after-cgroup");
 	if (c->console_socket &&

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/stat.h>
 
 #include "01-namespaces/namespaces.h"
 #include "03-rootfs/rootfs.h"
@@ -108,6 +109,27 @@ static int parse_offset(struct cv_spec *s, json_t *offsets, const char *clock,
 	return 0;
 }
 
+/*
+ * fileMode: the permission bits, or (as podman writes it) the whole
+ * st_mode, whose file-type bits must then say what `type` says.
+ */
+static int file_type_agrees(struct cv_json *j, const char *path, char type, uint32_t mode)
+{
+	mode_t fmt = (mode_t)mode & S_IFMT, want = type == 'b'   ? S_IFBLK
+						   : type == 'p' ? S_IFIFO
+								 : S_IFCHR;
+	char field[CV_JPATH_MAX + 16];
+
+	if (!fmt || fmt == want)
+		return 0;
+	snprintf(field, sizeof(field), "%s.fileMode", path);
+	cv_json_error(j, field, "%#o is a file type other than type `%c`", (unsigned)mode, type);
+	return cv_err_hint(j->err,
+			   "give the permission bits only (0666), or the whole mode of "
+			   "the device (%#o)",
+			   (unsigned)(want | (mode & 07777)));
+}
+
 static int parse_devices(struct cv_spec *s, json_t *lx)
 {
 	struct cv_json *j = &s->json;
@@ -134,7 +156,7 @@ static int parse_devices(struct cv_spec *s, json_t *lx)
 		    cv_json_str(j, v, path, "path", &dpath) < 0 ||
 		    cv_json_uint(j, v, path, "major", 0xfff, &d->major) < 0 ||
 		    cv_json_uint(j, v, path, "minor", 0xfffff, &d->minor) < 0 ||
-		    cv_json_uint(j, v, path, "fileMode", 07777, &mode) < 0 ||
+		    cv_json_uint(j, v, path, "fileMode", 0xffff, &mode) < 0 ||
 		    cv_json_uint(j, v, path, "uid", 0xfffffffe, &uid) < 0 ||
 		    cv_json_uint(j, v, path, "gid", 0xfffffffe, &gid) < 0)
 			return -j->err->code;
@@ -142,7 +164,9 @@ static int parse_devices(struct cv_spec *s, json_t *lx)
 			return cv_json_error(j, path, "needs a type (c, b, u or p) and a path");
 		snprintf(d->path, sizeof(d->path), "%s", dpath);
 		d->type = type[0];
-		d->mode = (mode_t)mode;
+		if ((r = file_type_agrees(j, path, d->type, mode)) < 0)
+			return r;
+		d->mode = (mode_t)mode & 07777;
 		d->uid = uid;
 		d->gid = gid;
 		if (cv_device_check(d, j->err) < 0)

@@ -92,8 +92,9 @@ int cv_state_make(const char *root, const char *id, struct cv_state *st, struct 
 	if (cv_state_id_check(id, err) < 0)
 		return -err->code;
 	init_state(st, root, id);
-	if (mkdir(root, 0700) < 0 && errno != EEXIST)
-		return cv_err_sys(err, "mkdir(`%s`)", root);
+	/* the whole path: containerd's and docker's shims give <dir>/<namespace>, new */
+	if (cv_mkdir_p(root, 0700, err) < 0)
+		return -err->code;
 	if (mkdir(st->dir, 0700) < 0) {
 		if (errno != EEXIST)
 			return cv_err_sys(err, "mkdir(`%s`)", st->dir);
@@ -270,7 +271,7 @@ static void note_made(struct cv_state *st, const char *tree, int n)
 static void read_owned(struct cv_state *st, bool facts)
 {
 	char path[PATH_MAX + 16], text[8192], tree[32];
-	unsigned long long start;
+	unsigned long long start, mount;
 	struct cv_err ignored;
 	int n, pid;
 
@@ -282,7 +283,11 @@ static void read_owned(struct cv_state *st, bool facts)
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
 		if (sscanf(line, "made %31s %d", tree, &n) == 2 && n >= 0)
 			note_made(st, tree, n);
-		else if (facts && sscanf(line, "init %d %llu", &pid, &start) == 2 && pid > 0)
+		else if (sscanf(line, "mount %llu %n", &mount, &n) == 1 && n > 0) {
+			st->root_mount = mount;
+			if (facts)
+				snprintf(st->rootfs, sizeof(st->rootfs), "%s", line + n);
+		} else if (facts && sscanf(line, "init %d %llu", &pid, &start) == 2 && pid > 0)
 			st->pid = pid, st->start = start;
 		else if (facts && !strncmp(line, "cgroup ", 7))
 			snprintf(st->cgroup, sizeof(st->cgroup), "%s", line + 7);

@@ -20,6 +20,10 @@
  *                          ("memory", "name=systemd", "unified"); a
  *                          later line for TREE replaces an earlier one
  *     init PID START       the init, with its start time
+ *     mount ID PATH        the bind of the rootfs on PATH that create made in
+ *                          the runtime's mount namespace (a container with
+ *                          no mount namespace of its own), mount id ID;
+ *                          "mount 0 PATH" is written before it is made
  *
  * Each command that reads or changes a container holds an exclusive
  * flock(2) on its directory, so two commands on one container take turns.
@@ -67,6 +71,9 @@ struct cv_state {
 	bool owned_read; /* the file was there (an older containerv wrote none) */
 	unsigned n_made;
 	struct cv_state_made made[CV_STATE_TREES];
+	/* the bind of the rootfs create made in the runtime's own mount namespace, for a
+	 * container with none of its own (0: none, or not made yet) */
+	unsigned long long root_mount;
 };
 
 /* cv_state_id_check - letters, digits, _ + - . only; not "." or "..". */

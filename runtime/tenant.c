@@ -203,10 +203,43 @@ static int hide_host_fds(const struct tenant *t, struct cv_err *err)
 	return cv_close_fds_except(3 + (unsigned)t->o->preserve_fds, keep, 3, err);
 }
 
+/*
+ * A container with no mount namespace of its own shares ours, where
+ * joining its namespaces leaves "/" the host's: its root is the init's,
+ * a directory here.  Opened before joining (a user namespace joined may
+ * not see the init's /proc entries), entered after (setns of a user
+ * namespace refuses a chrooted caller).  *root is -1 when it has its own.
+ */
+static int shared_root(pid_t init, int *root, struct cv_err *err)
+{
+	char path[64];
+	struct stat ours, its;
+
+	*root = -1;
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)init);
+	if (stat("/proc/self/ns/mnt", &ours) < 0 || stat(path, &its) < 0)
+		return cv_err_sys(err, "stat(`%s`)", path);
+	if (ours.st_ino != its.st_ino || ours.st_dev != its.st_dev)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)init);
+	*root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return *root < 0 ? cv_err_sys(err, "open(`%s`)", path) : 0;
+}
+
+static int enter_root(int root, struct cv_err *err)
+{
+	int r = fchdir(root) < 0 ? -1 : chroot(".");
+
+	cv_trace_sys(r, "chroot(the init's root): the container shares the runtime's mounts");
+	close(root);
+	return r < 0 ? cv_err_sys(err, "chroot(the container's root)") : 0;
+}
+
 /* The child: wait until it is in the cgroup, join the namespaces, fork into the pid one. */
 static void __attribute__((noreturn)) child_main(struct tenant *t)
 {
 	struct cv_err err;
+	int root = -1;
 	char byte;
 	pid_t pid;
 
@@ -219,10 +252,11 @@ static void __attribute__((noreturn)) child_main(struct tenant *t)
 	/* nothing of the host past this point: once in the container's pid namespace, a
 	 * process there with CAP_SYS_PTRACE could open /proc/N/fd/M of ours, and the state
 	 * directory's descriptor would lead it through the host's filesystem (CVE-2016-9962) */
-	if (hide_host_fds(t, &err) < 0)
+	if (hide_host_fds(t, &err) < 0 || shared_root(t->st.pid, &root, &err) < 0)
 		report_and_exit(t->report[1], &err, 126);
 	/* user first, then the rest with the container's privileges: one setns(pidfd) */
-	if (cv_ns_join(t->st.pid, cv_ns_all_flags(), false, &err) < 0)
+	if (cv_ns_join(t->st.pid, cv_ns_all_flags(), false, &err) < 0 ||
+	    (root >= 0 && enter_root(root, &err) < 0))
 		report_and_exit(t->report[1], &err, 126);
 	if ((pid = fork()) < 0) {
 		cv_err_sys(&err, "fork() into the container's pid namespace");

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -14,6 +15,7 @@
 #include "03-rootfs/resolve.h"
 #include "03-rootfs/rootfs.h"
 #include "common/cleanup.h"
+#include "common/file.h"
 #include "common/syscalls.h"
 #include "common/trace.h"
 
@@ -70,6 +72,65 @@ int cv_rootfs_check(const struct cv_rootfs_spec *spec, struct cv_err *err)
 		if ((r = cv_device_check(&spec->devices[i], err)) < 0)
 			return r;
 	return spec->overlay ? cv_overlay_check(spec->overlay, err) : 0;
+}
+
+unsigned long long cv_mount_id(const char *path)
+{
+	_cleanup_close_ int fd = open(path, O_PATH | O_CLOEXEC);
+	char name[64], text[512], *at;
+	unsigned long long id = 0;
+	struct cv_err ignored;
+
+	if (fd < 0)
+		return 0;
+	snprintf(name, sizeof(name), "/proc/self/fdinfo/%d", fd);
+	if (cv_read_file(name, text, sizeof(text), &ignored) < 0 || !(at = strstr(text, "mnt_id:")))
+		return 0;
+	sscanf(at, "mnt_id: %llu", &id);
+	return id;
+}
+
+int cv_rootfs_bind(const char *root, unsigned long long *mnt_id, struct cv_err *err)
+{
+	int r = mount(root, root, NULL, MS_BIND | MS_REC, NULL);
+
+	cv_trace_sys(r, "mount(`%s` on itself, MS_BIND|MS_REC), in the caller's mount namespace",
+		     root);
+	if (r < 0) {
+		cv_err_sys(err, "mount(`%s` on itself, MS_BIND|MS_REC)", root);
+		return cv_err_hint(err,
+				   "with no mount namespace of its own, a container's mounts "
+				   "are made in the runtime's: that needs CAP_SYS_ADMIN there");
+	}
+	*mnt_id = cv_mount_id(root);
+	return 0;
+}
+
+int cv_rootfs_unbind(const char *root, unsigned long long mnt_id, struct cv_err *err)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	unsigned long long id;
+	bool present = false;
+	char *line = NULL;
+	size_t size = 0;
+	int r;
+
+	/* is it still mounted, anywhere in this mount table? */
+	if (!f)
+		return cv_err_sys(err, "open(`/proc/self/mountinfo`)");
+	while (!present && getline(&line, &size, f) > 0)
+		present = sscanf(line, "%llu ", &id) == 1 && id == mnt_id;
+	free(line);
+	if (!present)
+		return 0;
+	if (cv_mount_id(root) != mnt_id) {
+		cv_err_set(err, EBUSY, "the bind of `%s` (mount %llu) is covered by another mount",
+			   root, mnt_id);
+		return cv_err_hint(err, "`umount -l %s` once the mounts above it are gone", root);
+	}
+	r = umount2(root, MNT_DETACH);
+	cv_trace_sys(r, "umount2(`%s`, MNT_DETACH): the container's mounts are gone", root);
+	return r < 0 ? cv_err_sys(err, "umount2(`%s`, MNT_DETACH)", root) : 0;
 }
 
 /* A root on the initial ramfs cannot be pivoted away from: the kernel keeps it. */
@@ -174,7 +235,9 @@ static int finish(const struct cv_rootfs_spec *spec, struct cv_err *err)
 			return r;
 	if (spec->readonly && (r = cv_remount_readonly(root, "/", false, err)) < 0)
 		return r;
-	if (spec->propagation) {
+	if (spec->propagation && spec->callers_ns) {
+		cv_trace("rootfs propagation: not set, the mount namespace is the caller's");
+	} else if (spec->propagation) {
 		r = mount(NULL, "/", NULL, spec->propagation, NULL);
 		cv_trace_sys(r, "mount(`/`, rootfs propagation %#lx)", spec->propagation);
 		if (r < 0)
@@ -183,13 +246,30 @@ static int finish(const struct cv_rootfs_spec *spec, struct cv_err *err)
 	return 0;
 }
 
+/* In the caller's mount namespace: "/" is left where it is, for the caller. */
+static int chroot_in_place(struct cv_err *err)
+{
+	int r;
+
+	cv_warn("no mount namespace: the container's mounts are made in the runtime's, and its "
+		"root is a chroot, which a process that may call chroot(2) can get out of");
+	r = chroot(".");
+	cv_trace_sys(r, "chroot(\".\")");
+	return r < 0 ? cv_err_sys(err, "chroot(\".\")") : 0;
+}
+
 int cv_rootfs_enter(const struct cv_rootfs_spec *spec, struct cv_err *err)
 {
 	_cleanup_close_ int root_fd = -1;
 	bool ramfs = root_is_ramfs();
 	int r;
 
-	if ((r = prepare(spec, err)) < 0)
+	/* the caller's mounts: made private in a namespace of our own, untouched in theirs */
+	if (spec->callers_ns && spec->overlay)
+		r = cv_overlay_mount(spec->overlay, spec->root, err);
+	else
+		r = spec->callers_ns ? 0 : prepare(spec, err);
+	if (r < 0)
 		return r;
 	root_fd = open(spec->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root_fd < 0)
@@ -200,7 +280,9 @@ int cv_rootfs_enter(const struct cv_rootfs_spec *spec, struct cv_err *err)
 		return r;
 	if (fchdir(root_fd) < 0)
 		return cv_err_sys(err, "fchdir(`%s`)", spec->root);
-	if (spec->no_pivot || ramfs)
+	if (spec->callers_ns)
+		r = chroot_in_place(err);
+	else if (spec->no_pivot || ramfs)
 		r = move_and_chroot(spec->no_pivot ? "--no-pivot was asked for"
 						   : "the current root is the initial ramfs, which "
 						     "pivot_root cannot move",

@@ -19,6 +19,15 @@
  *   5. pivot_root(".", "."), then detach the old root
  *   6. mask paths, make paths read-only: now relative to the new root
  *   7. make "/" read-only, if asked; set its propagation, if asked
+ *
+ * A container may also have no mount namespace of its own: the OCI spec
+ * says a namespace not asked for is the runtime's.  Then every mount it
+ * makes is in the caller's mount table, so nothing of the caller's may
+ * change: no propagation is touched, nothing is pivoted or detached.  The
+ * caller binds the rootfs onto itself first (cv_rootfs_bind, step 2), the
+ * mounts go inside that bind, and the switch is a plain chroot(2) -
+ * escapable by a process allowed to call chroot, as it is under runc and
+ * crun.  cv_rootfs_unbind takes the bind, and all mounted under it, away.
  */
 #ifndef CV_ROOTFS_H
 #define CV_ROOTFS_H
@@ -36,7 +45,8 @@ struct cv_rootfs_spec {
 	const struct cv_overlay *overlay; /* layers to mount on root first, or NULL */
 	bool readonly;                    /* make "/" read-only at the end */
 	bool no_pivot;                    /* chroot instead of pivot_root (asked for) */
-	unsigned long propagation;        /* rootfsPropagation: MS_PRIVATE|MS_REC... 0: rprivate */
+	bool callers_ns; /* the caller's mount namespace: root already bound (cv_rootfs_bind) */
+	unsigned long propagation; /* rootfsPropagation: MS_PRIVATE|MS_REC... 0: rprivate */
 	const struct cv_mount *mounts;
 	size_t n_mounts;
 	bool populate_dev;               /* the standard device nodes and links in /dev */
@@ -76,6 +86,25 @@ int cv_rootfs_check(const struct cv_rootfs_spec *spec, struct cv_err *err);
  * made - it goes with the process, so the caller just exits.
  */
 int cv_rootfs_enter(const struct cv_rootfs_spec *spec, struct cv_err *err);
+
+/*
+ * cv_rootfs_bind - bind `root` onto itself in the caller's mount namespace,
+ * propagation left as it is (the container's mounts go inside it, and
+ * leave with it); *mnt_id is the new mount's id, for cv_rootfs_unbind.
+ */
+int cv_rootfs_bind(const char *root, unsigned long long *mnt_id, struct cv_err *err);
+
+/*
+ * cv_rootfs_unbind - detach the mount `mnt_id` on `root` and everything
+ * under it, if it is still the one on top there; 0 if it is gone already.
+ * Mount ids are the kernel's, unique while the mount exists.  Should
+ * another mount cover it (another container's bind on the same root),
+ * nothing is detached: EBUSY.
+ */
+int cv_rootfs_unbind(const char *root, unsigned long long mnt_id, struct cv_err *err);
+
+/* cv_mount_id - the id of the mount `path` is on (fdinfo's mnt_id), or 0. */
+unsigned long long cv_mount_id(const char *path);
 
 /*
  * cv_parse_propagation - "private", "rprivate", "slave", "rslave",
