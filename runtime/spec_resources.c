@@ -3,8 +3,9 @@
  *
  * OCI gives the values in cgroup v1 terms (cpu shares, blkio weight,
  * memory+swap); step 02 converts them for v2.  -1 means "unlimited" for
- * the memory and pids limits and the cpu quota; an absent field leaves
- * the cgroup's default.
+ * the memory and pids limits and the cpu quota, and any other negative
+ * is refused, naming the field; an absent field leaves the cgroup's
+ * default.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,14 +15,26 @@
 #include "common/err.h"
 #include "runtime/spec.h"
 
-/* An int64 where -1 (or any negative) means "max", as runc reads it. */
-static int limit(struct cv_spec *s, json_t *obj, const char *parent, const char *key, int64_t *out)
+/*
+ * A signed limit: -1 means "no limit", as runc reads it.  Any other
+ * negative is refused: the kernel would take -7 as "no limit" too, and a
+ * typo must not lift a limit without a word.  `unit` says what the
+ * number counts, for the hint.
+ */
+static int limit(struct cv_spec *s, json_t *obj, const char *parent, const char *key,
+		 const char *unit, int64_t *out)
 {
+	char path[CV_JPATH_MAX];
 	int64_t v = 0;
 	int r = cv_json_i64(&s->json, obj, parent, key, &v);
 
+	if (r == 1 && v < -1) {
+		cv_json_error(&s->json, cv_json_sub(path, parent, key, 0), "%lld is not a limit",
+			      (long long)v);
+		return cv_err_hint(s->json.err, "a number of %s, or -1 for no limit", unit);
+	}
 	if (r == 1)
-		*out = v < 0 ? CV_CG_MAX : v;
+		*out = v == -1 ? CV_CG_MAX : v;
 	return r;
 }
 
@@ -38,9 +51,11 @@ static int memory(struct cv_spec *s, json_t *res, const char *P)
 	if ((r = cv_json_obj(j, res, P, "memory", &m)) <= 0)
 		return r;
 	cv_json_sub(path, P, "memory", 0);
-	if (limit(s, m, path, "limit", &l->memory_limit) < 0 ||
-	    limit(s, m, path, "reservation", &l->memory_reservation) < 0 ||
-	    limit(s, m, path, "swap", &l->memory_swap) < 0 ||
+	if (limit(s, m, path, "limit", "bytes", &l->memory_limit) < 0 ||
+	    limit(s, m, path, "reservation", "bytes", &l->memory_reservation) < 0 ||
+	    limit(s, m, path, "swap", "bytes (memory and swap together)", &l->memory_swap) < 0 ||
+	    limit(s, m, path, "kernel", "bytes", &l->memory_kernel) < 0 ||
+	    limit(s, m, path, "kernelTCP", "bytes", &l->memory_kernel_tcp) < 0 ||
 	    (r = cv_json_u64(j, m, path, "swappiness", &swappiness)) < 0 ||
 	    cv_json_bool(j, m, path, "disableOOMKiller", &disable) < 0)
 		return -j->err->code;
@@ -68,9 +83,10 @@ static int cpu(struct cv_spec *s, json_t *res, const char *P)
 		return r;
 	cv_json_sub(path, P, "cpu", 0);
 	if ((rs = cv_json_u64(j, c, path, "shares", &shares)) < 0 ||
-	    limit(s, c, path, "quota", &l->cpu_quota) < 0 ||
+	    limit(s, c, path, "quota", "microseconds per period", &l->cpu_quota) < 0 ||
 	    (rp = cv_json_u64(j, c, path, "period", &period)) < 0 ||
-	    cv_json_i64(j, c, path, "realtimeRuntime", &l->cpu_rt_runtime) < 0 ||
+	    limit(s, c, path, "realtimeRuntime", "microseconds per period", &l->cpu_rt_runtime) <
+		0 ||
 	    (rr = cv_json_u64(j, c, path, "realtimePeriod", &rt_period)) < 0 ||
 	    cv_json_str(j, c, path, "cpus", &cpus) < 0 ||
 	    cv_json_str(j, c, path, "mems", &mems) < 0)
@@ -211,6 +227,12 @@ static int devices(struct cv_spec *s, json_t *res, const char *P)
 			return -j->err->code;
 		if (strlen(type) != 1 || !strchr("abc", type[0]))
 			return cv_json_error(j, item, "type `%s` is not a, b or c", type);
+		if (major < -1 || minor < -1) {
+			cv_json_error(j, item, "%s %lld is not a device number",
+				      major < -1 ? "major" : "minor",
+				      (long long)(major < -1 ? major : minor));
+			return cv_err_hint(j->err, "a number, or -1 (or leave it out) for any");
+		}
 		rule->allow = allow;
 		rule->type = type[0];
 		rule->major = major;
@@ -328,7 +350,7 @@ int cv_spec_resources(struct cv_spec *s, json_t *res, const char *P)
 	    hugepages(s, res, P) < 0 || devices(s, res, P) < 0 || unified(s, res, P) < 0 ||
 	    network_rdma(s, res, P) < 0 || (r = cv_json_obj(&s->json, res, P, "pids", &pids)) < 0)
 		return -s->json.err->code;
-	if (pids && (r = limit(s, pids, cv_json_sub(path, P, "pids", 0), "limit",
+	if (pids && (r = limit(s, pids, cv_json_sub(path, P, "pids", 0), "limit", "processes",
 			       &s->limits->pids_limit)) < 0)
 		return r;
 	if (s->limits->pids_limit == 0)

@@ -13,6 +13,60 @@ say() { printf '\n%s$ %s%s\n' "$bold" "$1" "$plain"; }
 # show TEXT CMD... - print TEXT as the command typed, then run CMD.
 show() { say "$1"; shift; "$@"; }
 
+# The capability names by number, as <linux/capability.h> lists them.
+cap_names="chown dac_override dac_read_search fowner fsetid kill setgid setuid setpcap
+linux_immutable net_bind_service net_broadcast net_admin net_raw ipc_lock ipc_owner
+sys_module sys_rawio sys_chroot sys_ptrace sys_pacct sys_admin sys_boot sys_nice
+sys_resource sys_time sys_tty_config mknod lease audit_write audit_control setfcap
+mac_override mac_admin syslog wake_alarm block_suspend audit_read perfmon bpf
+checkpoint_restore"
+
+# decode_caps HEX - "three capabilities: cap_kill, cap_net_bind_service, cap_audit_write".
+decode_caps() {
+	n=0 names="" i=0
+	for name in $cap_names; do
+		if [ $(((0x$1 >> i) & 1)) = 1 ]; then
+			n=$((n + 1))
+			names="$names${names:+, }cap_$name"
+		fi
+		i=$((i + 1))
+	done
+	case $n in
+	0) echo "no capabilities" && return ;;
+	1) count="one capability" ;;
+	2) count="two capabilities" ;; 3) count="three capabilities" ;;
+	4) count="four capabilities" ;; 5) count="five capabilities" ;;
+	*) count="$n capabilities" ;;
+	esac
+	echo "$count: $names"
+}
+
+# explain_status - pass a container's output through, putting words to the
+# /proc/self/status numbers in it.
+explain_status() {
+	while IFS= read -r line; do
+		case $line in
+		CapEff:*) echo "$line   ($(decode_caps "$(echo "${line#CapEff:}" | tr -d ' \t')"))" ;;
+		Seccomp:*0) echo "$line   (0: disabled, no filter; 1 is strict mode, 2 a filter)" ;;
+		Seccomp:*1) echo "$line   (1: strict mode: read, write, exit only)" ;;
+		Seccomp:*2) echo "$line   (2: a filter decides each system call)" ;;
+		NoNewPrivs:*1) echo "$line   (1: no execve can gain privileges, setuid programs included)" ;;
+		*) echo "$line" ;;
+		esac
+	done
+}
+
+# explain_errno - cv-load's errno names, with what they mean here.
+explain_errno() {
+	while IFS= read -r line; do
+		case $line in
+		EPERM) echo "EPERM (Operation not permitted): the filter refused it" ;;
+		ENOSYS) echo "ENOSYS (Function not implemented): the filter answers as if this kernel had no such call" ;;
+		*) echo "$line" ;;
+		esac
+	done
+}
+
 echo "containerv demo: the built-in rootfs is $rootfs ($(ls "$rootfs/bin" | wc -l) busybox commands)"
 
 echo
@@ -77,10 +131,11 @@ if [ "$(id -u)" = 0 ]; then
 	show "cv-security run --cap-drop ALL --cap-add NET_BIND_SERVICE --user 1000:1000 -- sh -c 'echo inside: uid \$(id -u)'" \
 		"$bin/cv-security" run --cap-drop ALL --cap-add NET_BIND_SERVICE --user 1000:1000 -- \
 		"$sh_in" -c 'echo inside: uid $(id -u)'
-	show "cv-security run -q --seccomp default -- cv-load sys unshare 0x10000000   # CLONE_NEWUSER" \
-		"$bin/cv-security" run -q --seccomp default -- "$load" sys unshare 0x10000000 || true
-	show "cv-security run -q --seccomp default -- cv-load sys clone3 0 0   # newer than the profile" \
-		"$bin/cv-security" run -q --seccomp default -- "$load" sys clone3 0 0 || true
+	say "cv-security run -q --seccomp default -- cv-load sys unshare 0x10000000   # CLONE_NEWUSER"
+	"$bin/cv-security" run -q --seccomp default -- "$load" sys unshare 0x10000000 | explain_errno
+	say "cv-security run -q --seccomp default -- cv-load sys clone3 0 0"
+	"$bin/cv-security" run -q --seccomp default -- "$load" sys clone3 0 0 | explain_errno
+	echo "(its flags are in memory a filter cannot read: the C library, told ENOSYS, falls back to clone, whose flags it can)"
 	work=$(mktemp -d /tmp/cv-demo-work-XXXXXX)
 	show "cv-security run -q --allow-write $work --allow-exec $rootfs -- sh -c 'echo hi > $work/note && echo wrote it; echo hi > /tmp/elsewhere'" \
 		"$bin/cv-security" run -q --allow-write "$work" --allow-exec "$rootfs" -- "$sh_in" -c \
@@ -94,10 +149,16 @@ echo "== the runtime: bin/containerv, as podman would drive it =="
 if [ "$(id -u)" = 0 ] && command -v jq >/dev/null; then
 	b=$(mktemp -d /tmp/cv-demo-bundle-XXXXXX)
 	r=$(mktemp -d /tmp/cv-demo-root-XXXXXX)
-	show "containerv spec -- sh -c '...'   # then root.path set to $rootfs" \
-		"$bin/containerv" spec --bundle "$b" -- /bin/sh -c 'echo "I am pid $$ on $(hostname), uid $(id -u)"; echo "processes I can see:"; ps -o pid,comm; grep -E "CapEff|NoNewPrivs|Seccomp:" /proc/self/status; echo "my root: $(ls /)"'
-	jq ".root.path = \"$(cd "$rootfs" && pwd)\"" "$b/config.json" >"$b/c.json" && mv "$b/c.json" "$b/config.json"
-	show "containerv run --bundle $b demo" "$bin/containerv" --root "$r" run --bundle "$b" demo
+	abs_rootfs=$(cd "$rootfs" && pwd)
+	script='echo "I am pid $$ on $(hostname), uid $(id -u)"; echo "processes I can see:"; ps -o pid,comm; grep -E "CapEff|NoNewPrivs|Seccomp:" /proc/self/status; echo "my root:" $(ls /)'
+	show "containerv spec --bundle $b -- sh -c '$script'" \
+		"$bin/containerv" spec --bundle "$b" -- /bin/sh -c "$script"
+	echo "(a config.json for that command; its root.path is \"rootfs\", a directory beside it: point it at $rootfs)"
+	say "jq '.root.path = \"$abs_rootfs\"' $b/config.json > $b/c.json && mv $b/c.json $b/config.json"
+	jq ".root.path = \"$abs_rootfs\"" "$b/config.json" >"$b/c.json" && mv "$b/c.json" "$b/config.json"
+	show "jq -c .root $b/config.json" jq -c .root "$b/config.json"
+	say "containerv run --bundle $b demo"
+	"$bin/containerv" --root "$r" run --bundle "$b" demo | explain_status
 	rm -rf "$b" "$r"
 else
 	echo "(run 'sudo make demo' to run a container with bin/containerv)"

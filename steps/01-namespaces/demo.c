@@ -299,10 +299,14 @@ static int cmd_run(struct cv_args *a)
 	if (r == 0) {
 		c.argv = a->argv + a->i;
 		look(&c.outside, 0);
+		/* a signal from here on reaches the child, not only us: the
+		 * wait passes it on (one that came earlier too) */
+		cv_defer_signals();
 		pid = cv_ns_spawn(spec, run_child, &c, a->err);
 		r = pid < 0 ? 1 : cv_wait_forwarding(pid, NULL);
 	}
 	free(spec);
+	cv_raise_deferred();
 	return r < 0 ? 0 : r;
 }
 

@@ -358,6 +358,10 @@ static int check_support(const struct cv_cg_host *host, const struct cv_cg_limit
 	if (l->n_net_prio && !cv_cg_tree_of(host, CV_CG_NET_PRIO))
 		cv_warn("network priorities: this host has no net_prio controller mounted: not "
 			"applied");
+	if ((l->memory_kernel != CV_CG_UNSET || l->memory_kernel_tcp != CV_CG_UNSET) &&
+	    !cv_cg_tree_of(host, CV_CG_MEMORY))
+		cv_warn("memory.kernel, memory.kernelTCP: this host has no memory controller: not "
+			"applied");
 	if (l->n_rdma && !cv_cg_tree_of(host, CV_CG_RDMA))
 		cv_warn("rdma limits: this host has no rdma controller mounted: not applied");
 	for (size_t i = 0; i < sizeof(wants) / sizeof(wants[0]); i++)

@@ -386,17 +386,28 @@ static int cmd_run(struct cv_args *a)
 	path = q.path ? q.path : cgroup_path(q.name ? q.name : name, buf, sizeof(buf));
 	/* Everything that can be refused is refused before anything is made. */
 	if (cv_cg_path_check(path, a->err) < 0 || cv_cg_detect(NULL, &host, a->err) < 0 ||
-	    cv_cg_check(&host, &q.limits, a->err) < 0 || cv_cg_create(&host, path, &cg, a->err) < 0)
+	    cv_cg_check(&host, &q.limits, a->err) < 0)
 		return 1;
+	/* From here a signal (^C, kill, a reader that went away: `| head -1`)
+	 * waits until the cgroup is removed, or it would stay in every tree. */
+	cv_defer_signals();
+	if (cv_cg_create(&host, path, &cg, a->err) < 0) {
+		cv_raise_deferred(); /* create undid its part */
+		return 1;
+	}
 	default_swap(&cg, &q.limits);
 	fprintf(stderr, "cv-cgroups: cgroup %s (%s host)\n", path, cv_cg_layout_name(host.layout));
-	r = cv_cg_set(&cg, &q.limits, a->err) < 0 ? 1 : run_in(&cg, a->argv + a->i, a->err);
-	if (!q.keep || (r == 1 && a->err->code)) {
+	if (cv_signal_pending())
+		r = 128 + cv_signal_pending(); /* stopped before CMD started */
+	else
+		r = cv_cg_set(&cg, &q.limits, a->err) < 0 ? 1 : run_in(&cg, a->argv + a->i, a->err);
+	if (!q.keep || (r == 1 && a->err->code) || cv_signal_pending()) {
 		struct cv_err e;
 		/* children it left running would keep the cgroup busy */
 		if (cv_cg_kill(&cg, &e) < 0 || cv_cg_destroy(&cg, &e) < 0)
 			cv_err_print(&e, "cv-cgroups");
 	}
+	cv_raise_deferred();
 	return r;
 }
 

@@ -15,7 +15,7 @@ void cv_cg_limits_init(struct cv_cg_limits *l)
 {
 	memset(l, 0, sizeof(*l));
 	l->memory_limit = l->memory_reservation = l->memory_swap = CV_CG_UNSET;
-	l->memory_swappiness = CV_CG_UNSET;
+	l->memory_swappiness = l->memory_kernel = l->memory_kernel_tcp = CV_CG_UNSET;
 	l->oom_kill_disable = l->oom_group = -1;
 	l->cpu_shares = l->cpu_quota = l->cpu_period = CV_CG_UNSET;
 	l->cpu_rt_runtime = l->cpu_rt_period = CV_CG_UNSET;
@@ -262,7 +262,9 @@ static int check_memory(const struct cv_cg_limits *l, struct cv_err *err)
 
 	if (check_bytes(l->memory_limit, "memory.limit", err) < 0 ||
 	    check_bytes(l->memory_reservation, "memory.reservation", err) < 0 ||
-	    check_bytes(l->memory_swap, "memory.swap", err) < 0)
+	    check_bytes(l->memory_swap, "memory.swap", err) < 0 ||
+	    check_bytes(l->memory_kernel, "memory.kernel", err) < 0 ||
+	    check_bytes(l->memory_kernel_tcp, "memory.kernelTCP", err) < 0)
 		return -err->code;
 	if (limited && set(l->memory_swap) && l->memory_swap != CV_CG_MAX &&
 	    l->memory_swap < l->memory_limit) {

@@ -48,6 +48,8 @@ struct cv_cg_limits {
 	int64_t memory_reservation; /* v1 memory.soft_limit_in_bytes, v2 memory.low */
 	int64_t memory_swap;        /* memory + swap (OCI); v2 memory.swap.max = swap - limit */
 	int64_t memory_swappiness;  /* v1 only */
+	int64_t memory_kernel;      /* v1 memory.kmem.limit_in_bytes (deprecated; gone in v2) */
+	int64_t memory_kernel_tcp;  /* v1 memory.kmem.tcp.limit_in_bytes (none in v2) */
 	int oom_kill_disable;       /* -1 unset, 0 or 1; v1 only */
 	int oom_group;              /* -1 unset, 0 or 1; v2 memory.oom.group */
 	/* cpu */

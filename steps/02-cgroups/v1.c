@@ -90,6 +90,39 @@ static int v1_memory_limit(struct cv_cg_dir *d, const struct cv_cg_limits *l, st
 	return r;
 }
 
+/*
+ * Kernel memory: memory.kernel (kmem.limit_in_bytes: slab, page tables,
+ * ...) and memory.kernelTCP (kmem.tcp.limit_in_bytes: socket buffers).
+ * Applied where the kernel has the file, a warning naming the field where
+ * not, as crun does.  kmem.limit_in_bytes is deprecated: since 6.1 a
+ * write to it is taken and changes nothing (read it back to know), and
+ * 5.16 to 6.0 refuse it (ENOTSUPP, 524, which no header names).
+ */
+static int v1_kmem(struct cv_cg_dir *d, int64_t v, const char *field, const char *file,
+		   struct cv_err *err)
+{
+	uint64_t now = 0;
+	int r;
+
+	if (v == CV_CG_UNSET)
+		return 0;
+	if (!cg_has(d, file)) {
+		cv_warn("%s: this kernel has no %s: not applied", field, file);
+		return 0;
+	}
+	r = cg_write(d, file, err, "%lld", v1_value(v));
+	if (r == -EOPNOTSUPP || r == -524) {
+		cv_warn("%s: this kernel refuses %s (deprecated): not applied", field, file);
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	if (v != CV_CG_MAX && cg_read_u64(d, file, &now, &(struct cv_err){0}) == 0 &&
+	    now >= (1ULL << 62)) /* still "none", as PAGE_COUNTER_MAX */
+		cv_warn("%s: this kernel ignores %s (deprecated): not applied", field, file);
+	return 0;
+}
+
 static int v1_memory(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err)
 {
 	int r;
@@ -109,7 +142,11 @@ static int v1_memory(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct c
 		return r;
 	if (l->oom_group >= 0)
 		cv_warn("memory.oom.group is cgroup v2 only: ignored on this v1 memory controller");
-	return 0;
+	if ((r = v1_kmem(d, l->memory_kernel, "memory.kernel", "memory.kmem.limit_in_bytes", err)) <
+	    0)
+		return r;
+	return v1_kmem(d, l->memory_kernel_tcp, "memory.kernelTCP",
+		       "memory.kmem.tcp.limit_in_bytes", err);
 }
 
 static int v1_cpu(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err)

@@ -114,6 +114,13 @@ static int v2_memory(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct c
 		cv_warn("memory.swappiness is cgroup v1 only: ignored on cgroup v2");
 	if (l->oom_kill_disable > 0)
 		cv_warn("disabling the OOM killer is cgroup v1 only: ignored on cgroup v2");
+	/* v2 counts kernel memory and socket buffers in memory.max: no limit of their own */
+	if (l->memory_kernel != CV_CG_UNSET)
+		cv_warn("memory.kernel: cgroup v2 has no kernel memory limit (it counts in "
+			"memory.max): not applied");
+	if (l->memory_kernel_tcp != CV_CG_UNSET)
+		cv_warn("memory.kernelTCP: cgroup v2 has no kernel TCP memory limit (socket "
+			"buffers count in memory.max): not applied");
 	return r;
 }
 

@@ -287,8 +287,13 @@ static int cmd_run(struct cv_args *a)
 	/* checked before anything is made: nothing to undo if it is wrong */
 	if (rc == 0 && cv_rootfs_check(&r->root, a->err) < 0)
 		rc = 1;
+	/* From here a signal (^C, kill, `| head -1`) waits until the layer
+	 * directories below /tmp are removed, or they would stay. */
+	cv_defer_signals();
 	if (rc == 0 && (r->layers[0] || r->upper))
 		rc = setup_overlay(a, r);
+	if (rc == 0 && cv_signal_pending())
+		rc = 128 + cv_signal_pending();
 	if (rc == 0) {
 		cv_ns_spec_init(ns);
 		ns->flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC;
@@ -303,6 +308,7 @@ static int cmd_run(struct cv_args *a)
 	cleanup_overlay(r);
 	free(ns);
 	free(r);
+	cv_raise_deferred();
 	return rc < 0 ? 0 : rc;
 }
 
@@ -391,6 +397,7 @@ static int cmd_breakout(struct cv_args *a)
 		cv_err_sys(a->err, "rootfs `%s`", rootfs);
 		return 1;
 	}
+	cv_defer_signals(); /* the marker file is removed before a signal ends us */
 	snprintf(marker, sizeof(marker), "/tmp/cv-breakout-%d", (int)getpid());
 	if (!(f = fopen(marker, "w")) || fputs("a file only the host has\n", f) < 0 || fclose(f)) {
 		cv_err_sys(a->err, "writing `%s`", marker);
@@ -399,8 +406,9 @@ static int cmd_breakout(struct cv_args *a)
 	printf("cv-rootfs: %s exists on the host only; can a process in %s reach it?\n", marker,
 	       abs_root);
 	chrooted = breakout_run(abs_root, marker, false, a->err);
-	pivoted = breakout_run(abs_root, marker, true, a->err);
+	pivoted = cv_signal_pending() ? -1 : breakout_run(abs_root, marker, true, a->err);
 	unlink(marker);
+	cv_raise_deferred();
 	if (chrooted < 0 || pivoted < 0)
 		return 1;
 	printf("cv-rootfs: %s\n", chrooted == 1 && pivoted == 0

@@ -371,6 +371,8 @@ static int launch(struct run *r, struct cv_err *err)
 	close(go[0]);
 	if (read(ready[0], &byte, 1) == 1 && !r->quiet)
 		cv_show_process(pid, &r->sec, stderr);
+	if (cv_signal_pending())
+		kill(pid, SIGKILL); /* stopped before CMD started (^C, `| head`): it never will */
 	close(go[1]);
 	close(ready[0]);
 	status = cv_wait_forwarding(pid, NULL);
@@ -388,12 +390,16 @@ static int cmd_run(struct cv_args *a)
 	if (!r)
 		return 1;
 	rc = parse_run(a, r);
+	/* a signal (^C, kill, a reader gone: `| head -1`) while we show the
+	 * child waits until the child is gone: it must not run on, alone */
+	cv_defer_signals();
 	if (rc == 0)
 		rc = launch(r, a->err);
 	if (r->have_filter)
 		cv_seccomp_free(&r->filter);
 	containerv_policy_delete(r->policy);
 	free(r);
+	cv_raise_deferred();
 	return rc < 0 ? 0 : rc;
 }
 

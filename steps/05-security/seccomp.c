@@ -221,10 +221,63 @@ int cv_seccomp_known_limit(void)
 	return limit;
 }
 
+/* libseccomp's name of an architecture, as uname -m says it (it has no call for this). */
+static const char *arch_name(uint32_t arch)
+{
+	static const struct {
+		uint32_t arch;
+		const char *name;
+	} names[] = {{SCMP_ARCH_X86_64, "x86_64"},   {SCMP_ARCH_X86, "x86"},
+		     {SCMP_ARCH_X32, "x32"},         {SCMP_ARCH_AARCH64, "aarch64"},
+		     {SCMP_ARCH_ARM, "arm"},         {SCMP_ARCH_PPC64LE, "ppc64le"},
+		     {SCMP_ARCH_PPC64, "ppc64"},     {SCMP_ARCH_S390X, "s390x"},
+		     {SCMP_ARCH_RISCV64, "riscv64"}, {SCMP_ARCH_MIPS64, "mips64"}};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].arch == arch)
+			return names[i].name;
+	return "another architecture";
+}
+
+/*
+ * Say how many of the ENOSYS rules each architecture of the filter got:
+ * a rule is given by its native number, and libseccomp puts it in each
+ * other architecture under the same name, where that has the call (x86
+ * has no map_shadow_stack, say).  The filter is compiled more than once
+ * (checked, then loaded): the same line is said once.
+ */
+static void say_newer(const struct cv_seccomp *sc, const int *newer, int n, int max_nr)
+{
+	static char said[256];
+	char line[256];
+	uint32_t native = seccomp_arch_native();
+	unsigned n_arches = sc->n_arches ? sc->n_arches : 1;
+	int len;
+
+	len = snprintf(
+	    line, sizeof(line),
+	    "seccomp: syscalls newer than the profile's newest (%d on %s) answer ENOSYS:", max_nr,
+	    arch_name(native));
+	for (unsigned a = 0; a < n_arches && len > 0 && (size_t)len < sizeof(line); a++) {
+		uint32_t arch = sc->n_arches ? sc->arches[a] : native;
+		int count = 0;
+		for (int i = 0; i < n; i++) {
+			char *name = seccomp_syscall_resolve_num_arch(native, newer[i]);
+			count += name && seccomp_syscall_resolve_name_arch(arch, name) >= 0;
+			free(name);
+		}
+		len += snprintf(line + len, sizeof(line) - (size_t)len, "%s %d on %s", a ? "," : "",
+				count, arch_name(arch));
+	}
+	if (strcmp(line, said) != 0)
+		cv_trace("%s", line);
+	snprintf(said, sizeof(said), "%s", line);
+}
+
 /* Where the default denies: syscalls newer than all named get ENOSYS, not the default. */
 static int newer_get_enosys(scmp_filter_ctx ctx, const struct cv_seccomp *sc, int max_nr)
 {
-	int added = 0;
+	int newer[1024], n = 0;
 
 	if (!cv_seccomp_denies_unknown(sc))
 		return 0;
@@ -233,11 +286,10 @@ static int newer_get_enosys(scmp_filter_ctx ctx, const struct cv_seccomp *sc, in
 		if (!name)
 			continue;
 		if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0) == 0)
-			added++;
+			newer[n++] = nr;
 		free(name);
 	}
-	cv_trace("seccomp: %d syscalls newer than the profile's newest (%d) answer ENOSYS", added,
-		 max_nr);
+	say_newer(sc, newer, n, max_nr);
 	return 0;
 }
 

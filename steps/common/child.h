@@ -15,4 +15,23 @@
  */
 int cv_wait_forwarding(pid_t pid, int *signo);
 
+/*
+ * Undo, then die of the signal.  A demo that makes something outside
+ * itself (a cgroup, a temporary directory) calls cv_defer_signals()
+ * before it makes it.  From then on SIGINT, SIGTERM, SIGHUP and SIGPIPE
+ * only note themselves (a write to a closed pipe fails with EPIPE instead
+ * of killing the demo half-way); cv_signal_pending() names the first that
+ * came, or 0.  Once the demo has removed what it made it calls
+ * cv_raise_deferred(): the signal noted, if any, is raised again with its
+ * default action, so the demo dies of it after all, with the status a
+ * shell expects (130, 141, 143) - only later, and with nothing left
+ * behind.  A signal ignored when the demo started stays ignored; a child
+ * not yet executed dies of it as it would have (runtime/stop.c does the
+ * same for `containerv create`).  cv_wait_forwarding() passes one that
+ * came before the wait on to the child.
+ */
+void cv_defer_signals(void);
+int cv_signal_pending(void);
+void cv_raise_deferred(void);
+
 #endif

@@ -222,3 +222,57 @@ start_counter() {
 	run --separate-stderr "$CVCG" set cvtest-nosuch
 	[ "$status" -eq 1 ]
 }
+
+# cgroup_dirs NAME - every directory /containerv/NAME has in the trees of this host.
+cgroup_dirs() {
+	find /sys/fs/cgroup -maxdepth 4 -type d -path "*/containerv/$1" 2>/dev/null
+}
+
+@test "run | head -1: killed by SIGPIPE, it removes its cgroup first" {
+	name=cvtest-pipe-$$
+	# head takes the first line and goes; the report written after CMD then hits a
+	# closed pipe: SIGPIPE, whose default would end cv-cgroups before it removes the cgroup
+	run bash -c "'$CVCG' run --name $name --pids 50 -- sh -c 'sleep 0.3; echo done' 2>&1 | head -1; echo \"\${PIPESTATUS[0]}\""
+	[ "${lines[0]}" = "cv-cgroups: cgroup /containerv/$name ($(cgroup_layout) host)" ]
+	[ "${lines[1]}" = 141 ] # it still dies of SIGPIPE, as a shell expects
+	[ -z "$(cgroup_dirs "$name")" ] || { cgroup_dirs "$name"; "$CVCG" rm "$name"; return 1; }
+}
+
+# stopped_while_blocked SIG - cv-cgroups gets SIG while its cgroup exists and it is
+# stuck writing to stderr (a full pipe); the pipe is drained afterwards.
+stopped_while_blocked() {
+	local name=cvtest-$1-$$ fifo dir
+	dir=$(mktemp -d /tmp/cvtest-fifo-XXXXXX)
+	fifo=$dir/stderr
+	mkfifo "$fifo"
+	exec {fd}<>"$fifo" # (bats keeps fd 3 for itself)
+	head -c 65536 /dev/zero >&"$fd" # a pipe holds 64 KiB: the next write blocks
+	# a background job of a script ignores SIGINT: give the demo the default back
+	env --default-signal=INT "$CVCG" run --name "$name" -- true 2>&"$fd" &
+	RUN_PID=$!
+	for _ in $(seq 50); do [ -n "$(cgroup_dirs "$name")" ] && break; sleep 0.1; done
+	[ -n "$(cgroup_dirs "$name")" ]
+	sleep 0.2 # now in write(2), after the cgroup was made
+	kill -"$1" "$RUN_PID"
+	sleep 0.2
+	timeout 10 cat <&"$fd" >/dev/null &
+	status=0
+	wait "$RUN_PID" || status=$?
+	RUN_PID=""
+	exec {fd}>&-
+	rm -rf "$dir"
+	left=$(cgroup_dirs "$name")
+	[ -z "$left" ] || "$CVCG" rm "$name"
+}
+
+@test "SIGTERM between making the cgroup and running CMD: the cgroup is removed, then it dies of SIGTERM" {
+	stopped_while_blocked TERM
+	[ "$status" -eq 143 ]
+	[ -z "$left" ]
+}
+
+@test "SIGINT (^C) between making the cgroup and running CMD: the cgroup is removed, then it dies of SIGINT" {
+	stopped_while_blocked INT
+	[ "$status" -eq 130 ]
+	[ -z "$left" ]
+}

@@ -150,6 +150,55 @@ containerv" ]
 	[ "$n" -lt 10 ]
 }
 
+@test "resources: -1 is no limit; any other negative is refused, naming the field" {
+	for f in memory.limit memory.reservation memory.swap memory.kernel memory.kernelTCP \
+		pids.limit cpu.quota cpu.realtimeRuntime; do
+		cfg ".linux.resources = {} | .linux.resources.${f} = -7"
+		run --separate-stderr rt run --bundle "$B" neg1
+		[ "$status" -eq 1 ] || { echo "$f: status $status"; return 1; }
+		[[ "${stderr_lines[0]}" == "containerv: config.json:"*": linux.resources.$f: -7 is not a limit" ]] ||
+			{ echo "$f: $stderr"; return 1; }
+		[[ "${stderr_lines[1]}" == "hint: "*"or -1 for no limit" ]]
+	done
+	[ -z "$(ls "$R")" ] # nothing was made
+	cfg '.linux.resources = {"devices": [{"allow": false, "type": "c", "major": -5, "access": "rwm"}]}'
+	run --separate-stderr rt run --bundle "$B" neg2
+	[ "$status" -eq 1 ]
+	[[ "${stderr_lines[0]}" == *"linux.resources.devices[0]: major -5 is not a device number" ]]
+	# -1: no limit, as runc reads it
+	cfg '.linux.resources = {"memory": {"limit": -1, "swap": -1, "reservation": -1}, "pids": {"limit": -1}}'
+	if [ "$(cgroup_layout)" = unified ]; then
+		inside /bin/sh -c 'cd /sys/fs/cgroup && cat memory.max pids.max'
+		[ "$output" = "max
+max" ]
+	else
+		inside /bin/sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max'
+		[ "${lines[0]}" -ge $((1 << 62)) ] # v1's "none"
+		[ "${lines[1]}" = max ]
+	fi
+}
+
+@test "resources.memory.kernelTCP and kernel: applied where the kernel has the file, a warning naming the field where not" {
+	cfg '.linux.resources.memory = {"limit": 67108864, "kernel": 33554432, "kernelTCP": 16777216}'
+	if [ "$(cgroup_layout)" = unified ]; then
+		# cgroup v2 has neither file: kernel memory and socket buffers count in memory.max
+		inside /bin/cat /sys/fs/cgroup/memory.max
+		[ "$status" -eq 0 ]
+		[ "$output" = 67108864 ]
+		[[ "$stderr" == *"warning: memory.kernelTCP: cgroup v2 has no kernel TCP memory limit"*"not applied"* ]]
+		[[ "$stderr" == *"warning: memory.kernel: cgroup v2 has no kernel memory limit"*"not applied"* ]]
+		return 0
+	fi
+	# cgroup v1 (legacy or hybrid): the container's memory cgroup shows them
+	inside /bin/sh -c 'cd /sys/fs/cgroup/memory && cat memory.kmem.tcp.limit_in_bytes memory.kmem.limit_in_bytes'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 16777216 ]
+	# kmem.limit_in_bytes is deprecated: 6.1+ take a write and keep no limit; say so
+	[ "${lines[1]}" = 33554432 ] ||
+		[[ "$stderr" == *"warning: memory.kernel: this kernel "*"memory.kmem.limit_in_bytes (deprecated): not applied"* ]]
+	[[ "$stderr" != *"memory.kernelTCP"* ]]
+}
+
 @test "resources.cpu: shares, quota, period, burst and idle, as the container's cgroup shows them" {
 	cfg '.linux.resources.cpu = {"shares": 512, "quota": 50000, "period": 100000, "burst": 20000}'
 	if [ "$(cgroup_layout)" = unified ]; then

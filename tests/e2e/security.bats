@@ -164,6 +164,20 @@ OK" ]
 	[[ "$output" == *'"openat"'* && "$output" != *'"socket"'* ]]
 }
 
+@test "--explain: the ENOSYS rules for newer syscalls are said once, naming each architecture" {
+	need_root
+	run --separate-stderr "$CVSEC" --explain run -q --seccomp default -- true
+	[ "$status" -eq 0 ]
+	said=$(printf '%s\n' "$stderr" | grep "newer than the profile's newest")
+	echo "$said"
+	[ "$(printf '%s\n' "$said" | wc -l)" -eq 1 ] # checked, then loaded: one filter, one line
+	native=$(uname -m)
+	[[ "$said" =~ \ \([0-9]+\ on\ $native\)\ answer\ ENOSYS:\ [0-9]+\ on\ $native ]]
+	if [ "$native" = x86_64 ]; then # the default profile covers 32-bit programs too
+		[[ "$said" =~ ,\ [0-9]+\ on\ x86,\ [0-9]+\ on\ x32\ \[ ]]
+	fi
+}
+
 # --- Landlock and policies ----------------------------------------------------------------
 
 @test "run --allow-write DIR: writes inside, EACCES outside" {
