@@ -7,11 +7,9 @@
 # resume, kill and delete, as it calls runc.
 #
 # The daemon is the test's own: its root, state, socket, config and log
-# under one temporary directory, the CRI plugin off.  containerd 1.6 puts
-# its shims' sockets under /run/containerd/s and its plugins under
-# /opt/containerd whatever its configuration says, so it runs in a mount
-# namespace of its own with a fresh tmpfs on /run and /opt: nothing it or
-# its shims make there reaches the host, and the tmpfs goes when they do.
+# under one temporary directory, the CRI plugin off, running in a mount
+# namespace of its own with a fresh tmpfs on /run and /opt (clients.bash
+# says why): nothing it or its shims make reaches the host.
 # The image is the tests' busybox rootfs, written here as an OCI archive
 # (one layer, its config, a manifest and an index, named by digest) and
 # imported.  Each case checks what the container saw.
@@ -21,6 +19,7 @@
 
 bats_require_minimum_version 1.5.0
 load helpers
+load clients
 
 IMG=docker.io/cvtest/busybox:latest
 
@@ -72,38 +71,6 @@ teardown_file() {
 	for pid in $(pgrep -f -- "-address $T/sock"); do stop_pid "$pid"; done
 	rm_cgroup "$CG"
 	rm -rf "$T"
-}
-
-# private_mounts CMD... - CMD in a new mount namespace whose /run and /opt
-# are empty tmpfs (see the top of this file).  It replaces the shell, so
-# `private_mounts CMD &` leaves CMD's own pid in $!.
-private_mounts() {
-	exec unshare -m --propagation private sh -c '
-		mount -t tmpfs -o mode=755 cvtest-run /run &&
-		{ [ ! -d /opt ] || mount -t tmpfs -o mode=755 cvtest-opt /opt; } &&
-		exec "$@"' sh "$@"
-}
-
-# stop_pid PID - SIGTERM, then SIGKILL after 20 s; returns when it is gone.
-stop_pid() {
-	[ -n "$1" ] && [ -d "/proc/$1" ] || return 0
-	kill -TERM "$1" 2>/dev/null
-	for _ in $(seq 200); do
-		[ -d "/proc/$1" ] || return 0
-		sleep 0.1
-	done
-	kill -KILL "$1" 2>/dev/null
-	sleep 0.2
-}
-
-# rm_cgroup NAME - the cgroup NAME at the top of every hierarchy, with what
-# is under it (empty: the containers are gone).
-rm_cgroup() {
-	local d
-	for d in $(find /sys/fs/cgroup -maxdepth 2 -type d -name "$1"); do
-		find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
-	done
-	return 0
 }
 
 # oci_archive DIR TAR NAME - an OCI image archive of DIR as one
@@ -167,12 +134,6 @@ wait_status() {
 	done
 	echo "$1 never became $2 (is: $(task_status "$1"))"
 	return 1
-}
-
-# wait_size ROWS COLS - shell code that waits (5 s at most) until its
-# terminal is ROWS x COLS: the client sets the size just after start.
-wait_size() {
-	echo "i=0; while [ \"\$(stty size 2>/dev/null)\" != \"$1 $2\" ] && [ \$i -lt 50 ]; do sleep 0.1; i=\$((i + 1)); done"
 }
 
 # Nothing of container ID is left: no container in containerd, no state
