@@ -1,23 +1,35 @@
 #!/usr/bin/env bats
 # podman drives bin/containerv, with nothing changed in podman: Debian's
 # podman and conmon, given containerv as their OCI runtime in a private
-# configuration (storage under a temporary directory, the cgroupfs
-# manager, a file for events, no network, no default ulimits: root here
-# lacks CAP_SYS_RESOURCE to raise them).  The image is the tests' busybox
-# rootfs, imported from a tarball.  Each case checks what the container
-# saw, not only podman's exit code.
+# configuration: storage, run state and temporary files under a temporary
+# directory (--root, --runroot, --tmpdir), the cgroupfs manager with a
+# cgroup parent of the test's own, a file for events, no network, no
+# default ulimits (root here lacks CAP_SYS_RESOURCE to raise them).  The
+# image is the tests' busybox rootfs, imported from a tarball.  Nothing
+# machine-wide is touched: the import runs with an empty tmpfs on
+# /var/lib, where the image library would keep its blob cache
+# (/var/lib/containers/cache) whatever the storage root.  Each case
+# checks what the container saw, not only podman's exit code.
+#
+# CV_CLIENT_RUNTIME=/usr/sbin/runc runs the same cases on runc: what runc
+# does is what these tests expect of containerv.
 
 bats_require_minimum_version 1.5.0
 load helpers
+load clients
 
 setup_file() {
 	need_root
 	command -v podman >/dev/null && command -v conmon >/dev/null ||
 		skip "podman and conmon are not installed (make deps installs them)"
 	PM=$(mktemp -d /tmp/cvtest-podman-XXXXXX)
-	export PM
-	# what podman makes outside $PM, to remove after if it was not there before
-	export PM_HAD="$(ls -d /run/libpod /var/lib/containers /sys/fs/cgroup/memory/libpod_parent 2>/dev/null | tr '\n' ' ')"
+	CG=${PM#/tmp/}
+	RUNTIME=$(realpath "${CV_CLIENT_RUNTIME:-$CV}")
+	# podman passes no --root: the runtime keeps its state in its default
+	# root, /run/NAME for containerv, runc and crun alike
+	RTROOT=/run/$(basename "$RUNTIME")
+	PODMAN="podman --root $PM/graph --runroot $PM/run --tmpdir $PM/tmp"
+	export PM CG RUNTIME RTROOT PODMAN
 	cat >"$PM/containers.conf" <<-EOF
 		[containers]
 		default_ulimits = []
@@ -26,10 +38,10 @@ setup_file() {
 		[engine]
 		cgroup_manager = "cgroupfs"
 		events_logger = "file"
-		tmp_dir = "$PM/tmp"
+		image_copy_tmp_dir = "$PM/tmp"
 		runtime = "containerv"
 		[engine.runtimes]
-		containerv = ["$(realpath "$CV")"]
+		containerv = ["$RUNTIME"]
 	EOF
 	cat >"$PM/storage.conf" <<-EOF
 		[storage]
@@ -41,28 +53,37 @@ setup_file() {
 	# the image: the shared rootfs, and a file in /tmp for --read-only's tmpcopyup
 	mkdir -p "$PM/extra/tmp" && echo "from the image" >"$PM/extra/tmp/from-image"
 	tar -C "$ROOTFS" -cf "$PM/image.tar" . && tar -C "$PM/extra" -rf "$PM/image.tar" ./tmp/from-image
-	timeout 120 podman import -q "$PM/image.tar" localhost/cvtest-busybox >/dev/null
+	timeout 120 unshare -m --propagation private sh -c \
+		'mount -t tmpfs -o mode=755 cvtest-varlib /var/lib && exec "$@"' sh \
+		$PODMAN import -q "$PM/image.tar" localhost/cvtest-busybox >/dev/null
 }
 
 teardown_file() {
+	local m
 	[ -n "${PM:-}" ] || return 0
-	timeout 120 podman rm -a -f -t 0 >/dev/null 2>&1 || true
-	timeout 120 podman system reset -f >/dev/null 2>&1 || true
-	case " $PM_HAD " in *" /run/libpod "*) ;; *) rm -rf /run/libpod ;; esac
-	case " $PM_HAD " in *" /var/lib/containers "*) ;; *) rm -rf /var/lib/containers ;; esac
-	case " $PM_HAD " in *libpod_parent*) ;; *)
-		for d in /sys/fs/cgroup/*/libpod_parent; do
-			[ -d "$d/conmon" ] && rmdir "$d/conmon"
-			[ -d "$d" ] && rmdir "$d"
-		done 2>/dev/null || true ;;
-	esac
+	pm rm -a -f -t 0 >/dev/null 2>&1 || true
+	pm rmi -a -f >/dev/null 2>&1 || true
+	# anything storage left mounted under the test's directory, deepest first
+	for m in $(awk -v d="$PM/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+		umount -l "$m" 2>/dev/null
+	done
+	rm_cgroup "$CG"
 	rm -rf "$PM"
 }
 
 IMG=localhost/cvtest-busybox
 
+# pm ARGS... - podman, private as above; run and create get the cgroup parent.
 pm() {
-	timeout 120 podman "$@"
+	local cmd
+	case $1 in
+	run | create)
+		cmd=$1
+		shift
+		set -- "$cmd" --cgroup-parent "/$CG" "$@"
+		;;
+	esac
+	timeout 120 $PODMAN "$@"
 }
 
 # count PID - the counter the container at PID writes (renamed into place: always whole).
@@ -70,9 +91,9 @@ count() {
 	cat "/proc/$1/root/tmp/count"
 }
 
-# Nothing of container $1 is left: no state in containerv's root, no cgroup.
+# Nothing of container $1 is left: no state in the runtime's root, no cgroup.
 gone() {
-	[ ! -e "/run/containerv/$1" ] || { echo "state of $1 left"; return 1; }
+	[ ! -e "$RTROOT/$1" ] || { echo "state of $1 left"; return 1; }
 	[ -z "$(find /sys/fs/cgroup -maxdepth 3 -type d -name "libpod-$1*")" ] ||
 		{ echo "cgroup of $1 left"; return 1; }
 }
@@ -84,17 +105,18 @@ gone() {
 	[ "$status" -eq 3 ]
 	[ "${lines[0]}" = "sh -c cat /proc/1/cmdline | tr \"\\0\" \" \"; echo; hostname; cat /proc/self/cgroup | grep memory; exit 3 " ]
 	[ "${lines[1]}" = cvt-host ]
-	[[ "${lines[2]}" == *":memory:/libpod_parent/libpod-"* ]]
+	[[ "${lines[2]}" == *":memory:/$CG/libpod-"* ]]
 	id=${lines[2]##*libpod-}
 	gone "$id"
+	# podman reads 127 from the runtime's words, as docker does
 	run -127 pm run --rm $IMG /nonexistent
-	[[ "$output" == *"exec \`/nonexistent\`: No such file or directory"* ]]
+	[[ "$output" == *"/nonexistent"*"no such file or directory"* ]]
 }
 
 @test "podman run -d, then exec: the same container, its exit codes, -i, -u, -e, -w" {
 	pm run -d --name cvt-2 $IMG sleep 1000
 	id=$(pm inspect --format '{{.Id}}' cvt-2)
-	[ "$("$CV" state "$id" | jq -r .status)" = running ] # in containerv's own state
+	[ "$("$RUNTIME" state "$id" | jq -r .status)" = running ] # in the runtime's own state
 	run pm exec cvt-2 sh -c 'cat /proc/1/cmdline | tr "\0" " "; echo; echo $$'
 	[ "${lines[0]}" = "sleep 1000 " ]
 	[ "${lines[1]}" -gt 1 ] # a new process in the container's pid namespace
@@ -111,13 +133,13 @@ gone() {
 	# The time limit goes around script, not inside it: timeout puts its
 	# command in a process group of its own, in the background of script's
 	# terminal, where podman's switch to raw mode stops it with SIGTTOU.
-	run timeout -k 5 60 script -qec "stty cols 100 rows 30; podman run --rm -t $IMG sh -c 'tty; stty size; test -t 0 && echo in-tty'" /dev/null </dev/null
+	run timeout -k 5 60 script -qec "stty cols 100 rows 30; $PODMAN run --cgroup-parent /$CG --rm -t $IMG sh -c 'tty; stty size; test -t 0 && echo in-tty'" /dev/null </dev/null
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"/dev/pts/0"* ]]
 	[[ "$output" == *"30 100"* ]]
 	[[ "$output" == *"in-tty"* ]]
 	pm run -d --name cvt-3 $IMG sleep 1000
-	run timeout -k 5 60 script -qec "podman exec -t cvt-3 sh -c 'tty; readlink /proc/self/fd/1'" /dev/null </dev/null
+	run timeout -k 5 60 script -qec "$PODMAN exec -t cvt-3 sh -c 'tty; readlink /proc/self/fd/1'" /dev/null </dev/null
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"/dev/pts/"* ]]
 	[ "$(pm exec cvt-3 sh -c 'test -t 0 || echo no-tty')" = no-tty ]
@@ -187,4 +209,29 @@ gone() {
 	run pm run --rm --user 1000:1000 $IMG sh -c 'id -u; id -g; grep CapEff /proc/self/status'
 	[ "${lines[0]}" = 1000 ] && [ "${lines[1]}" = 1000 ]
 	[ "${lines[2]}" = "CapEff:	0000000000000000" ]
+}
+
+@test "podman --device: the node inside, its mode, and the device cgroup lets it open" {
+	# podman writes linux.devices[].fileMode as the whole st_mode (0o20600 = 8576)
+	run pm run --rm --device /dev/fuse:/dev/xfuse --device /dev/null:/dev/xnull $IMG sh -c \
+		'stat -c "%F %t:%T %a" /dev/xfuse /dev/xnull; (exec 3<>/dev/xfuse) && echo opened'
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[ "${lines[0]}" = "character special file a:e5 600" ] # 10:229, with the host's mode
+	[ "${lines[1]}" = "character special file 1:3 666" ]
+	[ "${lines[2]}" = opened ]
+	# without --device: no node, and one made by hand does not open
+	run pm run --rm $IMG sh -c 'test -e /dev/fuse || echo absent
+		mknod /tmp/fuse c 10 229 && (exec 3<>/tmp/fuse) 2>&1 || echo refused'
+	[ "${lines[0]}" = absent ]
+	[[ "${lines[1]}" == *"Operation not permitted"* ]]
+	[ "${lines[2]}" = refused ]
+}
+
+@test "podman --privileged: every capability, the host's devices, and they open" {
+	run pm run --rm --privileged $IMG sh -c \
+		'grep CapEff /proc/self/status; stat -c "%F %t:%T" /dev/fuse; (exec 3<>/dev/fuse) && echo opened'
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[ "${lines[0]}" = "CapEff:	$(grep CapBnd /proc/self/status | cut -f2)" ]
+	[ "${lines[1]}" = "character special file a:e5" ]
+	[ "${lines[2]}" = opened ]
 }
