@@ -11,7 +11,7 @@ setup() {
 
 teardown() {
 	bundle_teardown
-	no_cgroups_left
+	no_cgroups_left cfg1 cfg2 cap1 cap2 cpu2 net0 sys2 sys3 aa1 aa2 an1 an2
 	rootfs_untouched
 }
 
@@ -109,7 +109,7 @@ inside() {
 @test "a user namespace joined by path: the container's namespaces belong to it" {
 	"$CV_BIN/cv-namespaces" run -q --uid-map 0:200000:65536 --gid-map 0:200000:65536 -- \
 		/bin/sleep 29.7 &
-	for _ in $(seq 50); do target=$(pgrep -fx "/bin/sleep 29.7") && break; sleep 0.1; done
+	for _ in $(seq 50); do target=$(descendants $! "/bin/sleep 29.7") && break; sleep 0.1; done
 	cfg ".linux.namespaces += [{\"type\": \"user\", \"path\": \"/proc/$target/ns/user\"}, {\"type\": \"time\"}] |
 	     .linux.timeOffsets = {\"boottime\": {\"secs\": 3600}} |
 	     .mounts = [.mounts[] | select(.type != \"cgroup\" and .type != \"sysfs\")]"

@@ -17,7 +17,7 @@ setup() {
 
 teardown() {
 	bundle_teardown
-	no_cgroups_left
+	no_cgroups_left x1
 	rootfs_untouched
 }
 
