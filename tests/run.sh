@@ -6,7 +6,7 @@
 #   e2e    bats tests of the binaries           (tests/e2e/*.bats)
 #   vm     the priv and e2e tests again, on Debian's kernel under qemu (tests/vm)
 #   style  clang-format of every source file
-#   leftovers  anything a test made still here after the last one
+#   leftovers  anything the run made still here after the last one
 #
 # Each tier speaks TAP; this script shows it and counts "ok", "not ok" and
 # "# SKIP" lines.  With CV_MUST_WORK=1 a skip counts as a failure.  A tier
@@ -20,16 +20,19 @@
 set -u
 build=${1:-build}
 bin=${2:-bin}
+# What is this run's (docs/testing.md, "Tests share the machine"): every
+# process it starts carries the token CV_TEST_RUN in its environment, every
+# container id and cgroup name it makes begins with it, and every file it
+# makes is in its own directory, CV_TEST_TMP.  Anything of those still here
+# after the last test is a leftover (tests/leftovers.sh); what other users
+# run meanwhile is never counted.
+CV_TEST_RUN=cvt-$$-$(date +%s)
+CV_TEST_TMP=$(mktemp -d "/tmp/$CV_TEST_RUN.XXXXXX") || exit 1
+chmod 755 "$CV_TEST_TMP" # the tests run as nobody reach their own directories in it
+export CV_TEST_RUN CV_TEST_TMP
 log=$(mktemp /tmp/cvtest-run-XXXXXX)
-snap=$(mktemp -d /tmp/cvtest-snap-XXXXXX)
-trap 'rm -rf "$log" "$snap"' EXIT
-
-# What is here before the first test; anything new after the last one is
-# a leftover (tests/leftovers.sh).  Every process of the run carries the
-# token, so one left behind is found by it.
-CV_TEST_RUN=$$.$(date +%s)
-export CV_TEST_RUN
-sh tests/leftovers.sh snapshot "$snap"
+# --one-file-system: a mount a test left in it is reported, never emptied
+trap 'rm -rf "$log"; rm -rf --one-file-system "$CV_TEST_TMP"' EXIT
 
 passed=0 failed=0 skipped=0
 
@@ -132,7 +135,7 @@ style() {
 tier style && tally "style: clang-format" style
 
 # Last: nothing the tests made may still be here.
-tier leftovers && tally "leftovers" sh tests/leftovers.sh check "$snap"
+tier leftovers && tally "leftovers" sh tests/leftovers.sh check
 
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,7 +71,7 @@ struct run {
 	const char *lowers[MAX_LAYERS + 1];
 	char layers[4096];
 	struct cv_overlay overlay;
-	char target[64], tmp_upper[96], work[4200];
+	char target[PATH_MAX], tmp_upper[PATH_MAX + 8], work[4200];
 	const char *rootfs, *upper;
 	char rootfs_abs[4096];
 	bool quiet, map_root;
@@ -214,8 +215,11 @@ static int run_child(void *arg)
 static int setup_overlay(struct cv_args *a, struct run *r)
 {
 	size_t n = 0;
-	char base[] = "/tmp/cv-rootfs-XXXXXX";
+	/* in $TMPDIR, as mktemp(1) does: where the caller keeps its temporary files */
+	const char *tmp = getenv("TMPDIR");
+	char base[PATH_MAX];
 
+	snprintf(base, sizeof(base), "%s/cv-rootfs-XXXXXX", tmp && tmp[0] == '/' ? tmp : "/tmp");
 	for (char *l = strtok(r->layers, ":"); l && n < MAX_LAYERS; l = strtok(NULL, ":"))
 		r->lowers[n++] = l;
 	r->lowers[n++] = r->rootfs;

@@ -11,7 +11,7 @@ CV_BUILD=${CV_BUILD:-build}
 
 setup() {
 	need_root
-	T=$(mktemp -d /tmp/cvtest-api-XXXXXX)
+	T=$(test_tmpdir api)
 	mkdir "$T/state"
 	export PKG_CONFIG_PATH="$(realpath "$CV_BUILD/pkgconfig")"
 	# the example, exactly as docs/api.md shows it
@@ -22,7 +22,7 @@ setup() {
 
 teardown() {
 	rm -rf "$T"
-	no_cgroups_left
+	no_cgroups_left ${id:-} # the example's container: /containerv/ID, its id made by the library
 	rootfs_untouched
 }
 

@@ -11,9 +11,10 @@
 #   faults    kill -9 while create makes the cgroups; SIGTERM or SIGINT
 #             while a hook hangs; a corrupt state.json (five shapes)
 #
-# Everything a test makes carries its random tag ($TAG): the cgroups it
-# makes (/cvtest-atk-TAG), the containers (ids cvtest-TAG-*), and its
-# processes, which it ends by pid.
+# Everything a test makes carries its tag ($TAG: the run's prefix and a
+# random part): the cgroups it makes (/cvtest-atk-TAG), the containers (ids
+# cvtest-TAG-*), and its processes, which it ends by pid.  (cg_trees is in
+# helpers.bash.)
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -22,8 +23,9 @@ CVF_BUILT="${CV_BUILD:-build}/tests/containerv-faults"
 
 setup() {
 	need_root
-	TAG=$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')
-	TMPD=$(mktemp -d /tmp/cvtest-atk-XXXXXX)
+	RND=$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')
+	TAG=$RUNID-$RND # the run's prefix first: its leftovers tier sees these
+	TMPD=$(test_tmpdir atk)
 	cp "$CV" "$TMPD/containerv" # a copy: never the installed runtime
 	CV="$TMPD/containerv"
 	bundle_setup /bin/sleep 1000
@@ -46,11 +48,6 @@ teardown() {
 	for t in $left; do cg_rmdir "$t"; done
 	for t in $(cg_trees); do [ ! -d "$t$CG" ] || cg_rmdir "$t$CG"; done
 	[ -z "$(echo "$left" | grep -v "$CG")" ] || { echo "left behind: $left"; return 1; }
-}
-
-# cg_trees - the mount point of every cgroup tree, named ones included.
-cg_trees() {
-	findmnt -rn -t cgroup,cgroup2 -o TARGET | grep '^/sys/fs/cgroup'
 }
 
 # cid NAME - a container id unique to this test.
@@ -309,7 +306,7 @@ named_tree() {
 @test "SIGTERM or SIGINT to create while a hook hangs: a failed create, nothing left" {
 	for sig in TERM INT; do
 		c=$(cid "s$sig")
-		mark="1000.$((0x$TAG))${#sig}" # the hook's own argument, to find it among create's children
+		mark="1000.$((0x$RND))${#sig}" # the hook's own argument, to find it among create's children
 		cfg ".hooks.createRuntime = [{\"path\": \"/bin/sleep\", \"args\": [\"sleep\", \"$mark\"]}]"
 		# a background job of a script starts with SIGINT ignored: as from a terminal
 		env --default-signal=INT,TERM "$CV" --root "$R" create --bundle "$B" "$c" \

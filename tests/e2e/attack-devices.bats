@@ -18,7 +18,7 @@ load helpers
 setup() {
 	need_root
 	[ -x "$ROOTFS/bin/busybox" ] || skip "no rootfs: make rootfs"
-	T=$(mktemp -d /tmp/cvtest-attack-dev-XXXXXX)
+	T=$(test_tmpdir attack-dev)
 	MOUNTS=$(host_mounts)
 	CVX=$(realpath "$CV")
 	RFS=$(realpath "$ROOTFS")
@@ -86,7 +86,7 @@ in_ns() {
 		ln -s "../../../../../../../..$T/host-abs" rootfs/dev/tty
 		before=$(stat -c %a rootfs)
 		bcfg ".process.args = [\"/bin/sh\", \"-c\", \"stat -c \\\"%n %F %t:%T %a\\\" /dev/null /dev/zero /dev/tty; wc -c </etc/cvtest-masked\"]"
-		xrt run --bundle bundle c1 && echo rc=0 || echo "rc=$?"
+		xrt run --bundle bundle "$RUNID-c1" && echo rc=0 || echo "rc=$?"
 		stat -c "%n %a %F" host-abs host-rel
 		[ "$(stat -c %a rootfs)" = "$before" ] && echo "rootfs mode kept" ||
 			echo "rootfs mode changed: $(stat -c %a rootfs), was $before"'
@@ -107,7 +107,7 @@ in_ns() {
 		before=$(stat -c %a rootfs rootfs/dev | tr "\n" " ")
 		for p in /dev/.. /dev/. /dev//null; do
 			bcfg ".linux.devices = [{\"path\": \"$p\", \"type\": \"c\", \"major\": 1, \"minor\": 3, \"fileMode\": 511}]"
-			xrt run --bundle bundle c1 2>&1 && echo "$p: rc=0" || echo "$p: rc=$?"
+			xrt run --bundle bundle "$RUNID-c1" 2>&1 && echo "$p: rc=0" || echo "$p: rc=$?"
 			now=$(stat -c %a rootfs rootfs/dev | tr "\n" " ")
 			[ "$now" = "$before" ] && echo "$p: modes kept" || echo "$p: modes $now, were $before"
 			echo "$p: $(ls state | wc -l) left"
@@ -134,15 +134,15 @@ in_ns() {
 		      | .mounts += [{destination: \"/victim\", type: \"bind\", source: \"$T/victim\", options: [\"bind\"]}]
 		      | .linux.readonlyPaths += [\"/victim\"]
 		      | .process.args = [\"/bin/sh\", \"-c\", \"echo escaped >/etc/cvtest-masked; cat /victim\"]"
-		xrt run --bundle bundle c1 2>&1 && echo "victim run: rc=0" || echo "victim run: rc=$?"
+		xrt run --bundle bundle "$RUNID-c1" 2>&1 && echo "victim run: rc=0" || echo "victim run: rc=$?"
 		echo "victim: $(cat victim) $(stat -c %a victim)"
 		# the CVE itself: /dev/null -> core_pattern (only read, never written)
 		ln -sfn /proc/sys/kernel/core_pattern hostdev/null
 		bcfg ".process.args = [\"/bin/cat\", \"/etc/cvtest-masked\"]"
-		xrt run --bundle bundle c2 2>&1 && echo "core_pattern run: rc=0" || echo "core_pattern run: rc=$?"
+		xrt run --bundle bundle "$RUNID-c2" 2>&1 && echo "core_pattern run: rc=0" || echo "core_pattern run: rc=$?"
 		# a /dev/null that is a plain file is no null device either
 		rm hostdev/null && : >hostdev/null
-		xrt run --bundle bundle c3 2>&1 && echo "file run: rc=0" || echo "file run: rc=$?"'
+		xrt run --bundle bundle "$RUNID-c3" 2>&1 && echo "file run: rc=0" || echo "file run: rc=$?"'
 	echo "$output"
 	[[ "$output" == *"victim: victim 644"* ]]
 	[[ "$output" != *"victim run: rc=0"* ]]
@@ -165,7 +165,7 @@ in_ns() {
 		ln -s "$T/host-abs" rootfs/dev/null
 		ln -s "../../../../../../../..$T/host-rel" rootfs/dev/zero
 		chown -R 100000:100000 rootfs
-		xrt run --bundle bundle c1 2>&1 && echo rc=0 || echo "rc=$?"
+		xrt run --bundle bundle "$RUNID-c1" 2>&1 && echo rc=0 || echo "rc=$?"
 		stat -c "%n %a %s %F" host-abs host-rel'
 	echo "$output"
 	[[ "$output" == *"host-abs 600 5 regular file"* ]]

@@ -17,7 +17,7 @@ load helpers
 
 setup() {
 	bundle_setup /bin/sleep 30
-	A=$(mktemp -d /tmp/cvtest-attack-XXXXXX)
+	A=$(test_tmpdir attack)
 	CV_REAL=$CV
 	cp "$CV" "$A/containerv"
 	CV=$A/containerv
@@ -75,14 +75,14 @@ exec_attack() {
 }
 
 @test "CVE-2019-5736: an exec into a created container cannot even open the init's /proc/1/exe" {
-	exec_attack x1
+	exec_attack $RUNID-x1
 	grep -q '^denied 1 Permission denied' "$REPORT" || { cat "$REPORT"; return 1; }
 	binary_untouched
 }
 
 @test "CVE-2019-5736: with CAP_SYS_PTRACE the init's binary is held, and the write is refused (EROFS)" {
 	with_ptrace
-	exec_attack x2
+	exec_attack $RUNID-x2
 	grep -q '^held 1' "$REPORT" && grep -q '^reopen 1 Read-only file system' "$REPORT" ||
 		{ cat "$REPORT"; return 1; }
 	binary_untouched
@@ -91,7 +91,7 @@ exec_attack() {
 @test "CVE-2019-5736: where no bind can be made, a sealed copy runs, and the write is refused" {
 	with_ptrace
 	# the init runs from a memfd: writing to it is EPERM (its seals), not EROFS
-	CV_DISABLE=seal_bind exec_attack x3
+	CV_DISABLE=seal_bind exec_attack $RUNID-x3
 	grep -q '^held 1' "$REPORT" && grep -q '^reopen 1 write: Operation not permitted' "$REPORT" ||
 		{ cat "$REPORT"; return 1; }
 	binary_untouched
@@ -103,18 +103,18 @@ exec_attack() {
 	# a slow startContainer hook holds the init between start and its exec
 	cfg ".hooks.poststart = [{\"path\": \"$A/poststart\", \"args\": [\"poststart\", \"$A/seen\"]}]
 	   | .hooks.startContainer = [{\"path\": \"/bin/sleep\", \"args\": [\"sleep\", \"1\"]}]"
-	CV_DISABLE=seal_bind rt create --bundle "$B" ps1
+	CV_DISABLE=seal_bind rt create --bundle "$B" $RUNID-ps1
 	# until start, the init is the runtime, from a memfd
-	[[ "$(readlink /proc/"$(rt state ps1 | jq .pid)"/exe)" == "/memfd:containerv (deleted)" ]]
-	rt start ps1
+	[[ "$(readlink /proc/"$(rt state $RUNID-ps1 | jq .pid)"/exe)" == "/memfd:containerv (deleted)" ]]
+	rt start $RUNID-ps1
 	[ "$(cat "$A/seen")" = /bin/busybox ] || { echo "poststart saw the init as $(cat "$A/seen")"; return 1; }
 }
 
 @test "CVE-2019-5736: a startContainer hook from the image holds pid 1's binary, and cannot write it" {
 	with_ptrace
 	cfg '.hooks.startContainer = [{"path": "/mnt/cv-attack", "args": ["cv-attack", "exe", "1", "'"$SIZE"'", "/mnt/report", "30", "-d"]}]'
-	rt create --bundle "$B" x4
-	rt start x4
+	rt create --bundle "$B" $RUNID-x4
+	rt start $RUNID-x4
 	wait_report '^done'
 	grep -q '^held 1' "$REPORT" || { cat "$REPORT"; return 1; }
 	grep -q '^reopen 1 Read-only file system' "$REPORT" || { cat "$REPORT"; return 1; }
@@ -124,14 +124,14 @@ exec_attack() {
 @test "CVE-2019-5736: a pod sibling watching the shared pid namespace cannot write a new init's binary" {
 	with_ptrace
 	cfg '.process.args = ["/mnt/cv-attack", "exe", "scan", "'"$SIZE"'", "/mnt/report", "60"]'
-	rt run -d --bundle "$B" pod0
-	pid0=$(rt state pod0 | jq .pid)
+	rt run -d --bundle "$B" $RUNID-pod0
+	pid0=$(rt state $RUNID-pod0 | jq .pid)
 	# the second container joins the first one's pid namespace, as a pod's do
 	cfg '.process.args = ["/bin/true"]'
 	cfg "(.linux.namespaces[] | select(.type == \"pid\")) += {\"path\": \"/proc/$pid0/ns/pid\"}"
-	rt create --bundle "$B" pod1
+	rt create --bundle "$B" $RUNID-pod1
 	wait_report '^held'
-	rt start pod1
+	rt start $RUNID-pod1
 	wait_report '^done' 12
 	grep -q '^reopen [0-9]* Read-only file system' "$REPORT" || { cat "$REPORT"; return 1; }
 	binary_untouched
@@ -149,7 +149,7 @@ exec_attack() {
 	readelf -l "$B/evil/elf" | grep -q 'interpreter: /proc/self/exe'
 	cfg ".mounts += [{\"destination\": \"/srv\", \"type\": \"bind\", \"source\": \"$B/evil\", \"options\": [\"bind\", \"ro\"]}]"
 	cfg '.process.args = ["/srv/elf"]'
-	run rt run --bundle "$B" e1
+	run rt run --bundle "$B" $RUNID-e1
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"\`/srv/elf\`: its ELF interpreter: refusing to execute \`/proc/self/exe\`: it is the runtime's own binary"* ]] ||
 		{ echo "$output"; return 1; }
@@ -163,8 +163,8 @@ exec_attack() {
 	with_ptrace
 	touch "$R/cvtest-host-secret"
 	cfg '.process.args = ["/mnt/cv-attack", "fds", "cvtest-host-secret", "/mnt/report", "300"]'
-	rt run -d --bundle "$B" f1
-	for _ in $(seq 60); do rt exec f1 /bin/sleep 0.01; done
+	rt run -d --bundle "$B" $RUNID-f1
+	for _ in $(seq 60); do rt exec $RUNID-f1 /bin/sleep 0.01; done
 	touch "$REPORT.stop"
 	wait_report '^done' 10
 	! grep -m 5 "^leak" "$REPORT" || return 1
@@ -176,12 +176,12 @@ exec_attack() {
 	with_ptrace
 	touch "$R/cvtest-host-secret"
 	cfg '.process.args = ["/mnt/cv-attack", "fds", "cvtest-host-secret", "/mnt/report", "300"]'
-	rt run -d --bundle "$B" g0
-	pid0=$(rt state g0 | jq .pid)
+	rt run -d --bundle "$B" $RUNID-g0
+	pid0=$(rt state $RUNID-g0 | jq .pid)
 	cfg '.process.args = ["/bin/true"]'
 	cfg "(.linux.namespaces[] | select(.type == \"pid\")) += {\"path\": \"/proc/$pid0/ns/pid\"}"
 	for i in $(seq 15); do
-		rt run --bundle "$B" "g1-$i"
+		rt run --bundle "$B" "$RUNID-g1-$i"
 	done
 	touch "$REPORT.stop"
 	wait_report '^done' 10
@@ -197,25 +197,25 @@ exec_attack() {
 	head -c 200000 /dev/zero | tr '\0' x >"$A/big"
 	jq --rawfile big "$A/big" '.annotations = {"padding": $big}' "$B/config.json" >"$B/c" &&
 		mv "$B/c" "$B/config.json"
-	rt run -d --bundle "$B" big0
-	[ "$(rt exec big0 /bin/cv-probe pid)" -gt 1 ]
-	rt delete --force big0
+	rt run -d --bundle "$B" $RUNID-big0
+	[ "$(rt exec $RUNID-big0 /bin/cv-probe pid)" -gt 1 ]
+	rt delete --force $RUNID-big0
 	head -c 1200000 /dev/zero | tr '\0' x >"$A/big"
 	jq --rawfile big "$A/big" '.annotations = {"padding": $big}' "$B/config.json" >"$B/c" &&
 		mv "$B/c" "$B/config.json"
-	run rt create --bundle "$B" big1
+	run rt create --bundle "$B" $RUNID-big1
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"config.json: "*" bytes is too large: at most 1048576 (1 MiB) are read"* ]] ||
 		{ echo "$output"; return 1; }
 	[ ! -e "$R/big1" ]
 	# the same limit for `update -r -` on standard input
 	cfg '.annotations = {} | .process.args = ["/bin/sleep", "30"]'
-	rt run -d --bundle "$B" big2
-	run rt update -r - big2 <"$A/big"
+	rt run -d --bundle "$B" $RUNID-big2
+	run rt update -r - $RUNID-big2 <"$A/big"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"standard input: over 1048576 bytes (1 MiB) is too large"* ]] || { echo "$output"; return 1; }
 	# and for exec --process, even from a pipe, whose size stat() cannot tell
-	run rt exec --process <(cat "$A/big") big2
+	run rt exec --process <(cat "$A/big") $RUNID-big2
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"over 1048576 bytes (1 MiB) is too large"* ]] || { echo "$output"; return 1; }
 }

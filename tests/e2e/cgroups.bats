@@ -8,11 +8,12 @@ load helpers
 
 setup() {
 	need_root
-	COUNT=/tmp/cvtest-count-$$
+	COUNT=$CV_TEST_TMP/cvtest-count-$$
+	KEEP=$RUNID-keep # the run's own cgroup: another run may have its own running
 }
 
 teardown() {
-	"$CVCG" rm cvtest-keep >/dev/null 2>&1 || true
+	"$CVCG" rm "$KEEP" >/dev/null 2>&1 || true
 	[ -z "${RUN_PID:-}" ] || wait "$RUN_PID" 2>/dev/null || true
 	rm -f "$COUNT" "$COUNT.tmp"
 	no_cgroups_left
@@ -77,7 +78,7 @@ teardown() {
 }
 
 start_counter() {
-	"$CVCG" run --name cvtest-keep --keep -- "$LOAD" count "$COUNT" 2>/dev/null &
+	"$CVCG" run --name "$KEEP" --keep -- "$LOAD" count "$COUNT" 2>/dev/null &
 	RUN_PID=$!
 	for _ in $(seq 50); do [ -s "$COUNT" ] && return 0; sleep 0.1; done
 	return 1
@@ -85,26 +86,26 @@ start_counter() {
 
 @test "a kept cgroup: stats, freeze, thaw, set, kill, rm" {
 	start_counter
-	run "$CVCG" stats cvtest-keep
+	run "$CVCG" stats "$KEEP"
 	[ "$status" -eq 0 ]
 	[[ "$output" =~ pids\ +1\ now ]]
-	"$CVCG" freeze cvtest-keep
+	"$CVCG" freeze "$KEEP"
 	a=$(cat "$COUNT"); sleep 0.3; b=$(cat "$COUNT")
 	[ "$a" = "$b" ]
-	"$CVCG" thaw cvtest-keep
+	"$CVCG" thaw "$KEEP"
 	sleep 0.3; c=$(cat "$COUNT")
 	[ "$c" -gt "$b" ]
-	"$CVCG" set cvtest-keep --pids 5
-	run timeout 2.5 "$CVCG" stats cvtest-keep --watch 1
+	"$CVCG" set "$KEEP" --pids 5
+	run timeout 2.5 "$CVCG" stats "$KEEP" --watch 1
 	[ "$(echo "$output" | grep -c '^pids ')" -ge 2 ] # printed again each second
-	run "$CVCG" stats cvtest-keep --json
+	run "$CVCG" stats "$KEEP" --json
 	[[ "$output" == *'"pids":{"current":1,"limit":5}'* ]]
-	"$CVCG" kill cvtest-keep
+	"$CVCG" kill "$KEEP"
 	wait "$RUN_PID" || true
 	RUN_PID=
-	run "$CVCG" stats cvtest-keep --json
+	run "$CVCG" stats "$KEEP" --json
 	[[ "$output" == *'"pids":{"current":0,'* ]]
-	"$CVCG" rm cvtest-keep
+	"$CVCG" rm "$KEEP"
 	no_cgroups_left
 }
 
@@ -112,24 +113,24 @@ start_counter() {
 	start_counter
 	if [ ! -d /sys/fs/cgroup/freezer ]; then
 		# cgroup v2 alone: without cgroup.freeze there is no freezer at all, and it says so
-		run --separate-stderr env CV_DISABLE=cgroup_freeze "$CVCG" freeze cvtest-keep
+		run --separate-stderr env CV_DISABLE=cgroup_freeze "$CVCG" freeze "$KEEP"
 		[ "$status" -eq 1 ]
 		[[ "$stderr" == *"needs cgroup.freeze (cgroup v2, Linux 5.2) or the v1 freezer"* ]]
 		a=$(cat "$COUNT"); sleep 0.3; b=$(cat "$COUNT")
 		[ "$b" -gt "$a" ] # not frozen
 		return 0
 	fi
-	run --separate-stderr env CV_DISABLE=cgroup_freeze "$CVCG" --explain freeze cvtest-keep
+	run --separate-stderr env CV_DISABLE=cgroup_freeze "$CVCG" --explain freeze "$KEEP"
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"freezer.state, \"FROZEN\") ok"* ]]
 	a=$(cat "$COUNT"); sleep 0.3; b=$(cat "$COUNT")
 	[ "$a" = "$b" ]
-	"$CVCG" thaw cvtest-keep # without CV_DISABLE
+	"$CVCG" thaw "$KEEP" # without CV_DISABLE
 	sleep 0.3; c=$(cat "$COUNT")
 	[ "$c" -gt "$b" ]
 	# frozen again, kill still works: it thaws what it killed
-	env CV_DISABLE=cgroup_freeze "$CVCG" freeze cvtest-keep
-	"$CVCG" kill cvtest-keep
+	env CV_DISABLE=cgroup_freeze "$CVCG" freeze "$KEEP"
+	"$CVCG" kill "$KEEP"
 	wait "$RUN_PID" || true
 	RUN_PID=
 }
@@ -189,14 +190,14 @@ start_counter() {
 }
 
 @test "a memory limit below what the cgroup uses now: v1 refuses it, v2 enforces it" {
-	"$CVCG" run --name cvtest-keep --keep -- "$LOAD" hold 32M >/dev/null 2>&1 &
+	"$CVCG" run --name "$KEEP" --keep -- "$LOAD" hold 32M >/dev/null 2>&1 &
 	RUN_PID=$!
 	for _ in $(seq 50); do
-		used=$("$CVCG" stats cvtest-keep --json 2>/dev/null | sed -n 's/.*"usage":{"usage":\([0-9]*\).*/\1/p')
+		used=$("$CVCG" stats "$KEEP" --json 2>/dev/null | sed -n 's/.*"usage":{"usage":\([0-9]*\).*/\1/p')
 		[ "${used:-0}" -gt 30000000 ] && break
 		sleep 0.1
 	done
-	run --separate-stderr "$CVCG" set cvtest-keep --memory 8M
+	run --separate-stderr "$CVCG" set "$KEEP" --memory 8M
 	if [ "$(cgroup_layout)" = unified ]; then
 		# memory.max takes it, reclaims what it can, and the OOM killer does the rest
 		[ "$status" -eq 0 ]

@@ -46,32 +46,32 @@ clean() {
 
 @test "memcheck: run, create, start, exec, state, ps, kill, delete report no errors and no leaks" {
 	cfg '.process.args = ["/bin/echo", "memcheck"]'
-	run vg run run --bundle "$B" m1 </dev/null
+	run vg run run --bundle "$B" $RUNID-m1 </dev/null
 	[ "$status" -eq 0 ]
 	[ "$output" = memcheck ]
 	clean run
 	cfg '.process.args = ["/bin/sleep", "1000"]'
-	vg create create --bundle "$B" m2 </dev/null >/dev/null 2>&1
+	vg create create --bundle "$B" $RUNID-m2 </dev/null >/dev/null 2>&1
 	clean create
-	vg start start m2
+	vg start start $RUNID-m2
 	clean start
-	[ "$(vg exec exec m2 /bin/echo inside)" = inside ]
+	[ "$(vg exec exec $RUNID-m2 /bin/echo inside)" = inside ]
 	clean exec
-	[ "$(vg state state m2 | jq -r .status)" = running ]
+	[ "$(vg state state $RUNID-m2 | jq -r .status)" = running ]
 	clean state
-	vg ps ps m2 >/dev/null
+	vg ps ps $RUNID-m2 >/dev/null
 	clean ps
-	vg kill kill m2 KILL
+	vg kill kill $RUNID-m2 KILL
 	clean kill
-	for _ in $(seq 50); do [ "$(status_of m2)" = stopped ] && break; sleep 0.1; done
-	vg delete delete m2
+	for _ in $(seq 50); do [ "$(status_of $RUNID-m2)" = stopped ] && break; sleep 0.1; done
+	vg delete delete $RUNID-m2
 	clean delete
 	[ -z "$(ls "$R")" ]
 }
 
 @test "memcheck: errors (a bad config, an unknown container) leak nothing either" {
 	cfg '.process.args = "not a list"'
-	run vg bad create --bundle "$B" m3
+	run vg bad create --bundle "$B" $RUNID-m3
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"process.args: expected an array"* ]]
 	clean bad

@@ -9,7 +9,7 @@ load helpers
 setup() {
 	need_root
 	[ -x "$ROOTFS/bin/busybox" ] || skip "no rootfs: make rootfs"
-	T=$(mktemp -d /tmp/cvtest-rootfs-XXXXXX)
+	T=$(test_tmpdir rootfs)
 	MOUNTS=$(host_mounts)
 }
 

@@ -18,7 +18,7 @@ teardown() {
 # inside ARGS... - run a container with these args; its stdout in $output.
 inside() {
 	cfg ".process.args = $(jq -cn '$ARGS.positional' --args -- "$@")"
-	run --separate-stderr rt run --bundle "$B" cfg1
+	run --separate-stderr rt run --bundle "$B" $RUNID-cfg1
 }
 
 @test "process.user: uid, gid, additional gids, umask" {
@@ -65,12 +65,12 @@ inside() {
 
 @test "an unknown capability is an error naming it; one this host lacks is a warning" {
 	cfg '.process.capabilities.bounding += ["CAP_NET_BIND"]'
-	run rt run --bundle "$B" cap1
+	run rt run --bundle "$B" $RUNID-cap1
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"config.json:"*"process.capabilities.bounding[3]: unknown capability \`CAP_NET_BIND\`"* ]]
 	cfg '.process.capabilities.bounding[3] = "CAP_SYS_RESOURCE"'
 	if [ "$(( 0x$(grep CapBnd /proc/self/status | cut -f2) >> 24 & 1 ))" = 0 ]; then
-		run --separate-stderr rt run --bundle "$B" cap2
+		run --separate-stderr rt run --bundle "$B" $RUNID-cap2
 		[ "$status" -eq 0 ]
 		[[ "$stderr" == *"warning: "*"CAP_SYS_RESOURCE"* ]]
 	fi
@@ -109,7 +109,7 @@ inside() {
 @test "a user namespace joined by path: the container's namespaces belong to it" {
 	"$CV_BIN/cv-namespaces" run -q --uid-map 0:200000:65536 --gid-map 0:200000:65536 -- \
 		/bin/sleep 29.7 &
-	for _ in $(seq 50); do target=$(pgrep -fx "/bin/sleep 29.7") && break; sleep 0.1; done
+	for _ in $(seq 50); do target=$(descendants $! "/bin/sleep 29.7") && break; sleep 0.1; done
 	cfg ".linux.namespaces += [{\"type\": \"user\", \"path\": \"/proc/$target/ns/user\"}, {\"type\": \"time\"}] |
 	     .linux.timeOffsets = {\"boottime\": {\"secs\": 3600}} |
 	     .mounts = [.mounts[] | select(.type != \"cgroup\" and .type != \"sysfs\")]"
@@ -228,7 +228,7 @@ max" ]
 3" ]
 	fi
 	cfg '.linux.resources.cpu = {"quota": 50000, "burst": 90000}'
-	run rt run --bundle "$B" cpu2
+	run rt run --bundle "$B" $RUNID-cpu2
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"cpu.burst"* ]]
 }
@@ -239,14 +239,14 @@ max" ]
 	if [ "$(cgroup_layout)" = unified ]; then
 		# cgroup v2 has no net_cls or net_prio (nor may v1 mount them beside it): a
 		# warning, as runc gives, and the container runs
-		run --separate-stderr rt run --bundle "$B" net0
+		run --separate-stderr rt run --bundle "$B" $RUNID-net0
 		[ "$status" -eq 0 ]
 		[[ "$stderr" == *"no net_cls controller mounted: not applied"* ]]
 		return 0
 	fi
 	if ! grep -q ' - cgroup .*net_cls' /proc/self/mountinfo; then
 		# this host does not mount them: without them, a warning (as runc skips them) ...
-		run --separate-stderr rt run --bundle "$B" net0
+		run --separate-stderr rt run --bundle "$B" $RUNID-net0
 		[ "$status" -eq 0 ]
 		[[ "$stderr" == *"no net_cls controller mounted: not applied"* ]]
 		# ... and with them mounted for this test, the values
@@ -327,7 +327,7 @@ full
 	[ "${lines[$((n + 4))]}" = ro ] && [ "${lines[$((n + 5))]}" = rw ]
 	[ ! -e "$ROOTFS/bin/new" ]
 	cfg '.mounts[-1].type = "bind" | .mounts[-1].source = "/tmp" | .mounts[-1].options = ["bind", "tmpcopyup"]'
-	run rt run --bundle "$B" cfg2
+	run rt run --bundle "$B" $RUNID-cfg2
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"mount on /bin: tmpcopyup is for tmpfs, not bind"* ]]
 }
@@ -336,7 +336,7 @@ full
 	cfg '.linux.namespaces |= map(select(.type != "cgroup")) | .linux.resources.pids.limit = 77 |
 	     .linux.resources.memory.limit = 67108864'
 	inside /bin/sh -c 'cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null ||
-		cat /sys/fs/cgroup/pids.max /sys/fs/cgroup/memory.max; cat /proc/self/cgroup | grep -c :/containerv/cfg1'
+		cat /sys/fs/cgroup/pids.max /sys/fs/cgroup/memory.max; cat /proc/self/cgroup | grep -c :/containerv/'"$RUNID"'-cfg1'
 	[ "${lines[0]}" = 77 ]
 	[ "${lines[1]}" = 67108864 ]
 	[ "${lines[2]}" -ge 1 ] # the host's path: no namespace of its own
@@ -360,12 +360,12 @@ best-effort: prio 5
 	[ "$(cat /proc/sys/kernel/shmmni)" = "$host" ]
 	before=$(cat /proc/sys/vm/swappiness)
 	cfg '.linux.sysctl = {"vm.swappiness": "13"}'
-	run rt run --bundle "$B" sys2
+	run rt run --bundle "$B" $RUNID-sys2
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"linux.sysctl: \`vm.swappiness\` is not in a separate kernel namespace"* ]]
 	[ "$(cat /proc/sys/vm/swappiness)" = "$before" ] # the host's is the host's
 	cfg '.linux.sysctl = {"net.ipv4.ip_forward": "1"} | .linux.namespaces = [.linux.namespaces[] | select(.type != "network")]'
-	run rt run --bundle "$B" sys3
+	run rt run --bundle "$B" $RUNID-sys3
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"needs a namespace of its own"* ]]
 	[ -z "$(ls "$R")" ]
@@ -373,11 +373,11 @@ best-effort: prio 5
 
 @test "annotations are in the state; an unsupported field is refused as runc refuses it" {
 	cfg '.annotations = {"org.cvtest.a": "b"} | .process.args = ["/bin/sleep", "60"]'
-	rt create --bundle "$B" an1 >/dev/null 2>&1
-	[ "$(rt state an1 | jq -r '.annotations."org.cvtest.a"')" = b ]
-	rt delete -f an1
+	rt create --bundle "$B" $RUNID-an1 >/dev/null 2>&1
+	[ "$(rt state $RUNID-an1 | jq -r '.annotations."org.cvtest.a"')" = b ]
+	rt delete -f $RUNID-an1
 	cfg '.linux.intelRdt = {"closID": "x"}'
-	run rt run --bundle "$B" an2
+	run rt run --bundle "$B" $RUNID-an2
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"linux.intelRdt: Intel RDT is not supported"* ]]
 	[ -z "$(ls "$R")" ]
@@ -389,13 +389,13 @@ best-effort: prio 5
 	     .process.args = ["/bin/sh", "-c", "cat /proc/self/attr/current; mount -t tmpfs t /mnt 2>/dev/null && echo mounted || echo denied"]'
 	if "$CV_BIN/cv-security" status | grep -q '^apparmor *not enabled'; then
 		cfg '.process.apparmorProfile = "containerv-default"'
-		run rt run --bundle "$B" aa1
+		run rt run --bundle "$B" $RUNID-aa1
 		[ "$status" -eq 1 ]
 		[[ "$output" == *"AppArmor is not enabled"* ]]
 		[ -z "$(ls "$R")" ]
 		return 0
 	fi
-	inside_config() { run --separate-stderr rt run --bundle "$B" aa1; }
+	inside_config() { run --separate-stderr rt run --bundle "$B" $RUNID-aa1; }
 	inside_config # the control: unconfined, the mount works
 	[ "$output" = "unconfined
 mounted" ]
@@ -404,7 +404,7 @@ mounted" ]
 	[ "$output" = "containerv-default (enforce)
 denied" ] || { echo "confined: $status, $output, $stderr"; return 1; }
 	cfg '.process.apparmorProfile = "cvtest-never-loaded"'
-	run rt run --bundle "$B" aa2
+	run rt run --bundle "$B" $RUNID-aa2
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"cvtest-never-loaded"* ]]
 }

@@ -11,8 +11,8 @@ setup() {
 	     .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
 	       {"names": ["rmdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]} |
 	     .hostname = "cvtest-ex"'
-	rt run -d --bundle "$B" x1 >/dev/null 2>&1
-	INIT=$(rt state x1 | jq .pid)
+	rt run -d --bundle "$B" $RUNID-x1 >/dev/null 2>&1
+	INIT=$(rt state $RUNID-x1 | jq .pid)
 }
 
 teardown() {
@@ -22,11 +22,11 @@ teardown() {
 }
 
 count() {
-	rt exec x1 cat /tmp/count
+	rt exec $RUNID-x1 cat /tmp/count
 }
 
 @test "exec: the container's pid namespace, hostname, mounts, cgroup, capabilities, seccomp" {
-	run rt exec x1 /bin/cv-probe hostname ns:pid ns:mnt ns:net ns:ipc ns:uts cgroup cap_eff no_new_privs seccomp
+	run rt exec $RUNID-x1 /bin/cv-probe hostname ns:pid ns:mnt ns:net ns:ipc ns:uts cgroup cap_eff no_new_privs seccomp
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = cvtest-ex ]
 	i=1
@@ -39,30 +39,30 @@ count() {
 	[ "${lines[7]}" = "$(grep CapEff /proc/$INIT/status | cut -f2)" ]
 	[ "${lines[8]}" = 1 ] && [ "${lines[9]}" = 2 ]
 	# a syscall denied to the container is denied to exec too
-	run rt exec x1 /bin/cv-load sys rmdir /nonexistent
+	run rt exec $RUNID-x1 /bin/cv-load sys rmdir /nonexistent
 	[ "$output" = EACCES ]
 	# and exec's process is in the container's cgroup
-	run rt exec x1 /bin/sh -c 'grep -E "pids|^0::" /proc/self/cgroup | tail -n 1'
+	run rt exec $RUNID-x1 /bin/sh -c 'grep -E "pids|^0::" /proc/self/cgroup | tail -n 1'
 	[[ "$output" == *":pids:/" || "$output" == "0::/" ]]
 }
 
 @test "exec: exit code, -e, -u, --cwd, --cap, --no-new-privs, --preserve-fds" {
-	run rt exec x1 /bin/sh -c 'exit 9'
+	run rt exec $RUNID-x1 /bin/sh -c 'exit 9'
 	[ "$status" -eq 9 ]
-	run rt exec -e CVTEST=yes -e PATH=/bin -u 1000:1000 --cwd /etc x1 /bin/sh -c 'echo $CVTEST $PATH $(id -u):$(id -g) $(pwd)'
+	run rt exec -e CVTEST=yes -e PATH=/bin -u 1000:1000 --cwd /etc $RUNID-x1 /bin/sh -c 'echo $CVTEST $PATH $(id -u):$(id -g) $(pwd)'
 	[ "$output" = "yes /bin 1000:1000 /etc" ]
-	run rt exec --cap CAP_SYS_ADMIN x1 /bin/cv-probe cap_bnd
+	run rt exec --cap CAP_SYS_ADMIN $RUNID-x1 /bin/cv-probe cap_bnd
 	[ $((0x$output >> 21 & 1)) -eq 1 ]
-	run rt exec x1 /bin/cv-probe cap_bnd
+	run rt exec $RUNID-x1 /bin/cv-probe cap_bnd
 	[ $((0x$output >> 21 & 1)) -eq 0 ]
 	# --no-new-privs over a process that does not set it
 	echo '{"args": ["/bin/cv-probe", "no_new_privs"], "cwd": "/", "noNewPrivileges": false}' >"$B/nnp.json"
-	[ "$(rt exec --process "$B/nnp.json" x1)" = 0 ]
-	[ "$(rt exec --process "$B/nnp.json" --no-new-privs x1)" = 1 ]
+	[ "$(rt exec --process "$B/nnp.json" $RUNID-x1)" = 0 ]
+	[ "$(rt exec --process "$B/nnp.json" --no-new-privs $RUNID-x1)" = 1 ]
 	# --preserve-fds: fd 3 passes in when asked, and only then
-	run rt exec --preserve-fds 1 x1 /bin/sh -c 'readlink /proc/self/fd/3' 3<"$B/config.json"
+	run rt exec --preserve-fds 1 $RUNID-x1 /bin/sh -c 'readlink /proc/self/fd/3' 3<"$B/config.json"
 	[[ "$output" == *"/config.json" ]]
-	run rt exec x1 /bin/sh -c 'readlink /proc/self/fd/3 || echo none' 3<"$B/config.json"
+	run rt exec $RUNID-x1 /bin/sh -c 'readlink /proc/self/fd/3 || echo none' 3<"$B/config.json"
 	[[ "$output" == *none ]]
 }
 
@@ -71,109 +71,109 @@ count() {
 	{"args": ["/bin/cv-probe", "uid", "cwd"], "cwd": "/dev", "env": ["PATH=/bin"],
 	 "user": {"uid": 33, "gid": 33}, "terminal": false}
 	EOF
-	run rt exec --process "$B/p.json" x1
+	run rt exec --process "$B/p.json" $RUNID-x1
 	[ "$status" -eq 0 ]
 	[ "$output" = "33
 /dev" ]
 	printf '{"args": "sh",\n "cwd": "/"}\n' >"$B/bad.json"
-	run rt exec --process "$B/bad.json" x1
+	run rt exec --process "$B/bad.json" $RUNID-x1
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"bad.json:1: process.args: expected an array, got \"sh\""* ]]
 }
 
 @test "exec -t: a terminal of its own, through the console socket or served by exec" {
 	"$CONSOCK" "$B/ex.sock" 'tty; exit' >"$B/ex.out"
-	rt exec -t --console-socket "$B/ex.sock" -d x1 /bin/sh
+	rt exec -t --console-socket "$B/ex.sock" -d $RUNID-x1 /bin/sh
 	for _ in $(seq 50); do grep -q '^/dev/pts/' "$B/ex.out" && break; sleep 0.1; done
 	grep -q '^/dev/pts/[0-9]' "$B/ex.out"
-	run rt exec -t x1 /bin/sh -c 'tty' </dev/null
+	run rt exec -t $RUNID-x1 /bin/sh -c 'tty' </dev/null
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"/dev/pts/"* ]]
 }
 
 @test "exec -d --pid-file: it runs on, in the container's pid namespace" {
-	rt exec -d --pid-file "$B/pid" x1 /bin/sleep 30
+	rt exec -d --pid-file "$B/pid" $RUNID-x1 /bin/sleep 30
 	pid=$(cat "$B/pid")
 	[ "$(readlink /proc/$pid/ns/pid)" = "$(readlink /proc/$INIT/ns/pid)" ]
 	[ "$(cat /proc/$pid/comm)" = sleep ] || [ "$(cat /proc/$pid/comm)" = busybox ]
-	run rt ps --format json x1
+	run rt ps --format json $RUNID-x1
 	[[ "$output" == *"$pid"* && "$output" == *"$INIT"* ]]
 }
 
 @test "exec refuses what it must: a stopped or unknown container, the runtime's binary" {
-	run rt exec x1 /proc/self/exe
+	run rt exec $RUNID-x1 /proc/self/exe
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"it is the runtime's own binary"* ]]
 	run rt exec nosuch true
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"container \`nosuch\` does not exist"* ]]
-	rt kill x1 KILL
-	for _ in $(seq 50); do [ "$(status_of x1)" = stopped ] && break; sleep 0.1; done
-	run rt exec x1 true
+	rt kill $RUNID-x1 KILL
+	for _ in $(seq 50); do [ "$(status_of $RUNID-x1)" = stopped ] && break; sleep 0.1; done
+	run rt exec $RUNID-x1 true
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"cannot exec in container \`x1\`: it is stopped"* ]]
+	[[ "$output" == *"cannot exec in container \`$RUNID-x1\`: it is stopped"* ]]
 }
 
 @test "ps: the container's processes, as ps prints them" {
-	rt exec -d x1 /bin/sleep 31
-	run rt ps x1
+	rt exec -d $RUNID-x1 /bin/sleep 31
+	run rt ps $RUNID-x1
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == *PID*CMD* ]]
 	[ "${#lines[@]}" -eq 3 ] # the header, the init, the sleep
 	[[ "$output" == *"cv-load count /tmp/count"* && "$output" == *"sleep 31"* ]]
-	run rt ps x1 -o pid,comm
+	run rt ps $RUNID-x1 -o pid,comm
 	[[ "${lines[0]}" == *PID*COMMAND* ]]
 	echo "$output" | grep -Eq "^ *$INIT +"
 }
 
 @test "pause stops progress; resume continues" {
 	sleep 0.3
-	rt pause x1
-	[ "$(status_of x1)" = paused ]
+	rt pause $RUNID-x1
+	[ "$(status_of $RUNID-x1)" = paused ]
 	a=$(cat /proc/$INIT/root/tmp/count)
 	sleep 0.3
 	b=$(cat /proc/$INIT/root/tmp/count)
 	[ "$a" = "$b" ]
-	run rt pause x1
+	run rt pause $RUNID-x1
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"it is paused"* ]]
-	rt resume x1
-	[ "$(status_of x1)" = running ]
+	rt resume $RUNID-x1
+	[ "$(status_of $RUNID-x1)" = running ]
 	sleep 0.3
 	[ "$(count)" -gt "$b" ]
 }
 
 @test "update: a new limit the workload then hits; a bad value changes nothing" {
-	run rt exec x1 /bin/cv-load fork 15
+	run rt exec $RUNID-x1 /bin/cv-load fork 15
 	[ "$output" = "forked 15 of 15" ]
-	rt update --pids-limit 8 x1
-	run rt exec x1 /bin/cv-load fork 15
+	rt update --pids-limit 8 $RUNID-x1
+	run rt exec $RUNID-x1 /bin/cv-load fork 15
 	[[ "$output" =~ ^forked\ [0-9]+\ of\ 15,\ then\ EAGAIN$ ]]
-	run rt update --cpu-shares 1 x1
+	run rt update --cpu-shares 1 $RUNID-x1
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"cpu.shares: 1 is out of range"* ]]
 	echo '{"pids": {"limit": "many"}}' >"$B/r.json"
-	run rt update --resources "$B/r.json" x1
+	run rt update --resources "$B/r.json" $RUNID-x1
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"r.json:1: pids.limit: expected an integer, got \"many\""* ]]
-	run rt exec x1 /bin/cv-load fork 15 # still 8
+	run rt exec $RUNID-x1 /bin/cv-load fork 15 # still 8
 	[[ "$output" == *"then EAGAIN"* ]]
 	# Last: while the killed process is still exiting, the init's next
 	# write to its tmpfs may run into the limit too and be killed second.
-	echo '{"memory": {"limit": 33554432, "swap": 33554432}}' | rt update --resources - x1
-	run rt exec x1 /bin/cv-load mem 64M
+	echo '{"memory": {"limit": 33554432, "swap": 33554432}}' | rt update --resources - $RUNID-x1
+	run rt exec $RUNID-x1 /bin/cv-load mem 64M
 	[ "$status" -eq 137 ]
 }
 
 @test "events: stats as runc prints them; an OOM event when it happens" {
-	run rt events --stats x1
+	run rt events --stats $RUNID-x1
 	[ "$status" -eq 0 ]
-	echo "$output" | jq -e '.type == "stats" and .id == "x1" and .data.pids.current >= 1 and .data.cpu.usage.total > 0'
-	rt update --memory 32M --memory-swap 32M x1
-	rt events --interval 200ms x1 >"$B/events" &
+	echo "$output" | jq -e --arg id "$RUNID-x1" '.type == "stats" and .id == $id and .data.pids.current >= 1 and .data.cpu.usage.total > 0'
+	rt update --memory 32M --memory-swap 32M $RUNID-x1
+	rt events --interval 200ms $RUNID-x1 >"$B/events" &
 	EV=$!
 	sleep 0.5
-	rt exec x1 /bin/cv-load mem 64M || true
+	rt exec $RUNID-x1 /bin/cv-load mem 64M || true
 	sleep 0.5
 	kill "$EV" || true
 	wait "$EV" || true

@@ -14,7 +14,6 @@ CVF="${CV_BUILD:-build}/tests/containerv-faults"
 setup() {
 	[ -x "$CVF" ] || skip "$CVF is not built (make check builds it)"
 	bundle_setup /bin/sleep 1000
-	rmdir /sys/fs/cgroup/*/containerv 2>/dev/null || true
 	MOUNTS=$(host_mounts)
 }
 
@@ -63,59 +62,59 @@ cleaned() {
 }
 
 @test "killed after the state directory: delete --force leaves nothing" {
-	crashed after-state f1
-	[ -f "$R/f1/state.json" ]
-	[ -z "$(any_cgroup_of f1)" ] # not yet made
-	[ "$(status_of f1)" = stopped ]
-	cleaned f1
+	crashed after-state $RUNID-f1
+	[ -f "$R/$RUNID-f1/state.json" ]
+	[ -z "$(any_cgroup_of $RUNID-f1)" ] # not yet made
+	[ "$(status_of $RUNID-f1)" = stopped ]
+	cleaned $RUNID-f1
 }
 
 @test "killed after the cgroup: its limits set, then removed by delete --force" {
 	cfg '.linux.resources.pids = {"limit": 42}'
-	crashed after-cgroup f2
-	cg=$(cgroup_of f2)
+	crashed after-cgroup $RUNID-f2
+	cg=$(cgroup_of $RUNID-f2)
 	[ -n "$cg" ]
 	[ "$(cat "$cg/pids.max")" = 42 ]
 	[ -z "$(cat "$cg/cgroup.procs")" ]
-	[ "$(status_of f2)" = stopped ]
-	cleaned f2
+	[ "$(status_of $RUNID-f2)" = stopped ]
+	cleaned $RUNID-f2
 }
 
 @test "killed after the namespaces: the init goes too, delete --force cleans the rest" {
-	crashed after-namespaces f3
-	[ -n "$(cgroup_of f3)" ]
+	crashed after-namespaces $RUNID-f3
+	[ -n "$(cgroup_of $RUNID-f3)" ]
 	# the init was born in the cgroup; without its runtime it dies (parent-death signal)
-	for _ in $(seq 50); do [ -z "$(cat "$(cgroup_of f3)/cgroup.procs")" ] && break; sleep 0.1; done
-	[ -z "$(cat "$(cgroup_of f3)/cgroup.procs")" ]
-	[ "$(status_of f3)" = stopped ]
-	cleaned f3
+	for _ in $(seq 50); do [ -z "$(cat "$(cgroup_of $RUNID-f3)/cgroup.procs")" ] && break; sleep 0.1; done
+	[ -z "$(cat "$(cgroup_of $RUNID-f3)/cgroup.procs")" ]
+	[ "$(status_of $RUNID-f3)" = stopped ]
+	cleaned $RUNID-f3
 }
 
 @test "killed after the mounts, before pivot_root: delete --force leaves nothing" {
-	crashed after-mounts f4
-	[ -n "$(cgroup_of f4)" ]
-	[ "$(jq .pid "$R/f4/state.json")" -gt 0 ] # the init had been recorded
-	[ "$(status_of f4)" = stopped ]
-	cleaned f4
+	crashed after-mounts $RUNID-f4
+	[ -n "$(cgroup_of $RUNID-f4)" ]
+	[ "$(jq .pid "$R/$RUNID-f4/state.json")" -gt 0 ] # the init had been recorded
+	[ "$(status_of $RUNID-f4)" = stopped ]
+	cleaned $RUNID-f4
 }
 
 @test "killed before exec: the init waits at exec.fifo; delete --force kills it" {
-	crashed before-exec f5
-	pids=$(cat "$(cgroup_of f5)/cgroup.procs")
+	crashed before-exec $RUNID-f5
+	pids=$(cat "$(cgroup_of $RUNID-f5)/cgroup.procs")
 	[ -n "$pids" ] # the init is alive, one exec from its program
-	[ "$(jq -r .status "$R/f5/state.json")" = creating ]
-	[ "$(status_of f5)" = stopped ] # its create is gone: it will never start
-	run rt start f5
+	[ "$(jq -r .status "$R/$RUNID-f5/state.json")" = creating ]
+	[ "$(status_of $RUNID-f5)" = stopped ] # its create is gone: it will never start
+	run rt start $RUNID-f5
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"stopped"* ]]
-	cleaned f5 $pids
+	cleaned $RUNID-f5 $pids
 }
 
 @test "an unknown CV_FAULT point is refused before anything is made; bin/containerv ignores it" {
-	run -2 crash no-such-point f6
+	run -2 crash no-such-point $RUNID-f6
 	grep -q "CV_FAULT=no-such-point: no such point (after-state, after-cgroup" "$B/crash.out"
-	[ ! -e "$R/f6" ]
+	[ ! -e "$R/$RUNID-f6" ]
 	cfg '.process.args = ["/bin/true"]'
-	CV_FAULT=after-state rt run --bundle "$B" f7 </dev/null
-	[ ! -e "$R/f7" ]
+	CV_FAULT=after-state rt run --bundle "$B" $RUNID-f7 </dev/null
+	[ ! -e "$R/$RUNID-f7" ]
 }

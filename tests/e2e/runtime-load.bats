@@ -2,14 +2,15 @@
 # bin/containerv under load: many containers made, asked about, signalled
 # and deleted at once - every command succeeds, and nothing is left.
 # (The first run of this found a race: two creates making the same parent
-# cgroup at once, one joining it before the other had given it cpus.)
+# cgroup at once, one joining it before the other had given it cpus.  The
+# parent, /containerv, is shared with every other user of containerv here:
+# the test leaves it alone, and its ids carry the run's prefix.)
 
 bats_require_minimum_version 1.5.0
 load helpers
 
 setup() {
 	bundle_setup /bin/sleep 1000
-	rmdir /sys/fs/cgroup/*/containerv 2>/dev/null || true # made afresh, concurrently
 }
 
 teardown() {
@@ -33,25 +34,26 @@ all() {
 }
 
 @test "100 containers at once: run -d, state and kill while they run, delete --force" {
-	run all 100 "$CV" --root "$R" run -d --bundle "$B" load-{}
+	run all 100 "$CV" --root "$R" run -d --bundle "$B" $RUNID-load-{}
 	[ -z "$output" ] || { echo "$output" | head; return 1; }
 	[ "$(ls "$R" | wc -l)" -eq 100 ]
 	[ "$(rt list -q | wc -l)" -eq 100 ]
-	run all 100 sh -c "'$CV' --root '$R' state load-{} | grep -q '\"status\": \"running\"'"
+	run all 100 sh -c "'$CV' --root '$R' state $RUNID-load-{} | grep -q '\"status\": \"running\"'"
 	[ -z "$output" ] || { echo "$output" | head; return 1; }
 	# signals and deletes racing on the same ids: each delete still leaves nothing
-	mkdir -p "$B/k" && (B="$B/k" all 100 "$CV" --root "$R" kill load-{} KILL >/dev/null) &
+	mkdir -p "$B/k" && (B="$B/k" all 100 "$CV" --root "$R" kill $RUNID-load-{} KILL >/dev/null) &
 	kills=$!
-	run all 100 "$CV" --root "$R" delete --force load-{}
+	run all 100 "$CV" --root "$R" delete --force $RUNID-load-{}
 	wait "$kills"
 	[ -z "$output" ] || { echo "$output" | head; return 1; }
 	[ -z "$(ls "$R")" ]
-	! pgrep -f "sleep 1000" >/dev/null
+	# no process in any of their cgroups (other users' `sleep 1000` are theirs)
+	[ -z "$(cgroup_pids "/containerv/$RUNID-load-[0-9]+")" ]
 }
 
 @test "100 create/start/delete cycles at once" {
 	cfg '.process.args = ["/bin/true"]'
-	run all 100 sh -c "'$CV' --root '$R' create --bundle '$B' cyc-{} && '$CV' --root '$R' start cyc-{} && '$CV' --root '$R' delete --force cyc-{}"
+	run all 100 sh -c "'$CV' --root '$R' create --bundle '$B' $RUNID-cyc-{} && '$CV' --root '$R' start $RUNID-cyc-{} && '$CV' --root '$R' delete --force $RUNID-cyc-{}"
 	[ -z "$output" ] || { echo "$output" | head; return 1; }
 	[ -z "$(ls "$R")" ]
 }

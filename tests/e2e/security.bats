@@ -9,7 +9,7 @@ load helpers
 CVSEC="$CV_BIN/cv-security"
 
 setup() {
-	TMP=$(mktemp -d /tmp/cvtest-sec-XXXXXX)
+	TMP=$(test_tmpdir sec)
 	chmod 755 "$TMP"
 	# a command that leaves a mark when it runs: bad input must never get that far
 	MARK="$TMP/mark.sh"
