@@ -477,6 +477,13 @@ static int wait_init(struct creation *k, struct cv_err *err)
 	return p[1].revents ? cv_stop_check(err) : 0;
 }
 
+/* Who reads the OCI state in the container: its hooks, a seccomp listener. */
+static bool state_read_inside(const struct cv_spec *s)
+{
+	return s->n_hooks[CV_HOOK_CREATE_CONTAINER] || s->n_hooks[CV_HOOK_START_CONTAINER] ||
+	       (s->has_seccomp && s->seccomp.listener_path[0]);
+}
+
 /* Steps 6 and 7: answer the init until it is created, or reports its error. */
 static int converse(struct creation *k, struct cv_err *err)
 {
@@ -485,6 +492,7 @@ static int converse(struct creation *k, struct cv_err *err)
 	struct iovec iov = {&m, sizeof(m)};
 	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 	char *state;
+	size_t len;
 	ssize_t n;
 	int r;
 
@@ -522,7 +530,16 @@ static int converse(struct creation *k, struct cv_err *err)
 					 k->spec.n_hooks[CV_HOOK_CREATE_RUNTIME],
 					 CV_HOOK_CREATE_RUNTIME, state, false, err);
 		m.type = CV_SYNC_HOOKS_DONE;
-		snprintf(m.state, sizeof(m.state), "%s", state);
+		if (r == 0 && strlen(state) >= sizeof(m.state) && state_read_inside(&k->spec)) {
+			cv_err_set(err, E2BIG,
+				   "the OCI state for the hooks is %zu bytes, more than %zu",
+				   strlen(state), sizeof(m.state) - 1);
+			r = cv_err_hint(err, "fewer or shorter annotations in config.json");
+		}
+		/* cut only when no one in the container reads it */
+		len = strnlen(state, sizeof(m.state) - 1);
+		memcpy(m.state, state, len);
+		m.state[len] = '\0';
 		free(state);
 		if (r < 0)
 			return r;

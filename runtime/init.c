@@ -170,16 +170,23 @@ static int wait_for_start(const struct cv_init *in, struct cv_err *err)
 	return n == 1 ? 0 : cv_err_sys(err, "read(exec.fifo)");
 }
 
-/* Change the status in the OCI state JSON the runtime sent. */
+/* Change the status in the OCI state JSON the runtime sent, in place: the rest moves. */
 static void set_status(char *state, size_t size, const char *from, const char *to)
 {
-	char key[32], *at, rest[4096];
+	char key[32], value[32], *at;
+	size_t key_len, value_len, tail;
 
 	snprintf(key, sizeof(key), "\"status\": \"%s\"", from);
+	snprintf(value, sizeof(value), "\"status\": \"%s\"", to);
 	if (!(at = strstr(state, key)))
 		return;
-	snprintf(rest, sizeof(rest), "%s", at + strlen(key));
-	snprintf(at, size - (size_t)(at - state), "\"status\": \"%s\"%s", to, rest);
+	key_len = strlen(key);
+	value_len = strlen(value);
+	tail = strlen(at + key_len) + 1;
+	if ((size_t)(at - state) + value_len + tail > size)
+		return;
+	memmove(at + value_len, at + key_len, tail);
+	memcpy(at, value, value_len);
 }
 
 /*

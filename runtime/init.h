@@ -40,11 +40,14 @@
 
 enum { CV_SYNC_HOOKS = 1, CV_SYNC_HOOKS_DONE, CV_SYNC_CREATED, CV_SYNC_ERROR, CV_SYNC_PID };
 
+/* The OCI state passed to the container's hooks: annotations and all. */
+#define CV_SYNC_STATE_MAX 65536
+
 /* One message: SOCK_SEQPACKET keeps each whole. */
 struct cv_sync {
 	int type;
 	struct cv_err err;
-	char state[4096]; /* HOOKS_DONE: the OCI state, for the container's hooks */
+	char state[CV_SYNC_STATE_MAX]; /* HOOKS_DONE: the OCI state, for the container's hooks */
 };
 
 /* The program to execute, found and checked (exec.c). */
@@ -66,10 +69,10 @@ struct cv_init {
 	bool new_keyring; /* a session keyring of its own (runc's default) */
 	dev_t self_dev;   /* the runtime's own binary, which the container must never run */
 	ino_t self_ino;
-	const char *ns_mnt_join;  /* a mount namespace to join, or NULL */
-	const char *ns_user_join; /* a user namespace to join, or NULL: see join_late() */
-	const char *ns_pid_join;  /* a pid namespace to join, or NULL: see join_late() */
-	char state[4096];         /* from HOOKS_DONE */
+	const char *ns_mnt_join;       /* a mount namespace to join, or NULL */
+	const char *ns_user_join;      /* a user namespace to join, or NULL: see join_late() */
+	const char *ns_pid_join;       /* a pid namespace to join, or NULL: see join_late() */
+	char state[CV_SYNC_STATE_MAX]; /* from HOOKS_DONE */
 	struct cv_exec exec;
 	bool idle; /* no program: after start, reap children until killed (cv_init_idle) */
 	const struct containerv_policy *policy; /* the C API's, applied after security */

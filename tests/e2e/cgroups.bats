@@ -230,7 +230,7 @@ cgroup_dirs() {
 }
 
 @test "run | head -1: killed by SIGPIPE, it removes its cgroup first" {
-	name=cvtest-pipe-$$
+	name=$RUNID-pipe
 	# head takes the first line and goes; the report written after CMD then hits a
 	# closed pipe: SIGPIPE, whose default would end cv-cgroups before it removes the cgroup
 	run bash -c "'$CVCG' run --name $name --pids 50 -- sh -c 'sleep 0.3; echo done' 2>&1 | head -1; echo \"\${PIPESTATUS[0]}\""
@@ -242,8 +242,8 @@ cgroup_dirs() {
 # stopped_while_blocked SIG - cv-cgroups gets SIG while its cgroup exists and it is
 # stuck writing to stderr (a full pipe); the pipe is drained afterwards.
 stopped_while_blocked() {
-	local name=cvtest-$1-$$ fifo dir
-	dir=$(mktemp -d /tmp/cvtest-fifo-XXXXXX)
+	local name=$RUNID-$1 fifo dir
+	dir=$(test_tmpdir fifo)
 	fifo=$dir/stderr
 	mkfifo "$fifo"
 	exec {fd}<>"$fifo" # (bats keeps fd 3 for itself)

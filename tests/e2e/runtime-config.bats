@@ -154,7 +154,7 @@ containerv" ]
 	for f in memory.limit memory.reservation memory.swap memory.kernel memory.kernelTCP \
 		pids.limit cpu.quota cpu.realtimeRuntime; do
 		cfg ".linux.resources = {} | .linux.resources.${f} = -7"
-		run --separate-stderr rt run --bundle "$B" neg1
+		run --separate-stderr rt run --bundle "$B" "$RUNID-neg1"
 		[ "$status" -eq 1 ] || { echo "$f: status $status"; return 1; }
 		[[ "${stderr_lines[0]}" == "containerv: config.json:"*": linux.resources.$f: -7 is not a limit" ]] ||
 			{ echo "$f: $stderr"; return 1; }
@@ -162,7 +162,7 @@ containerv" ]
 	done
 	[ -z "$(ls "$R")" ] # nothing was made
 	cfg '.linux.resources = {"devices": [{"allow": false, "type": "c", "major": -5, "access": "rwm"}]}'
-	run --separate-stderr rt run --bundle "$B" neg2
+	run --separate-stderr rt run --bundle "$B" "$RUNID-neg2"
 	[ "$status" -eq 1 ]
 	[[ "${stderr_lines[0]}" == *"linux.resources.devices[0]: major -5 is not a device number" ]]
 	# -1: no limit, as runc reads it
