@@ -88,7 +88,7 @@ gone() {
 	id=${lines[2]##*libpod-}
 	gone "$id"
 	run -127 pm run --rm $IMG /nonexistent
-	[[ "$output" == *"exec \`/nonexistent\`: No such file or directory"* ]]
+	[[ "$output" == *"exec \`/nonexistent\`: no such file or directory"* ]]
 }
 
 @test "podman run -d, then exec: the same container, its exit codes, -i, -u, -e, -w" {
