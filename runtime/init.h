@@ -91,10 +91,15 @@ int cv_init_finish(struct cv_init *in, struct cv_err *err);
 
 /*
  * cv_exec_prepare - find the container's program through the container's
- * PATH and open it, refusing the runtime's own binary however it is
- * reached (/proc/self/exe, a symlink, a #! line: CVE-2019-5736).  Done
- * during create, so a program that is missing or refused fails create,
- * as with runc.  cv_exec_run - execute exactly the file checked.
+ * PATH (as execvp) and open it, checking it and a script's interpreters
+ * as execve will (regular, no noexec mount, executable by the process's
+ * uid, groups and capabilities), and refusing the runtime's own binary
+ * however it is reached (/proc/self/exe, a symlink, a #! line:
+ * CVE-2019-5736).  Done during create, before the identity switch, so a
+ * program that is missing or may not be executed fails create, as with
+ * runc, in the errno's lower-case words engines read ("permission
+ * denied", "no such file or directory", "executable file not found in
+ * $PATH").  cv_exec_run - execute exactly the file checked.
  */
 int cv_exec_prepare(const struct cv_init *in, struct cv_exec *x, struct cv_err *err);
 int cv_exec_run(const struct cv_init *in, const struct cv_exec *x, struct cv_err *err);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # bin/containerv on a running container: exec, ps, pause and resume,
-# update, events, features - each seen from inside the container.
+# update, events, features - each seen from inside the container.  And
+# the program itself: found and checked at create as execve will check it.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -23,6 +24,32 @@ teardown() {
 
 count() {
 	rt exec $RUNID-x1 cat /tmp/count
+}
+
+# refused ID WORDS - create of the bundle as it is fails (exit 1, as for any
+# error of create), its message has WORDS, and nothing of ID is left.
+refused() {
+	# into a file: should create succeed, the container's init holds its stdio open
+	status=0
+	rt create --bundle "$B" "$1" >"$B/create.out" 2>&1 </dev/null || status=$?
+	output=$(cat "$B/create.out")
+	[ "$status" -eq 1 ] || { echo "$1: create exited $status: $output"; return 1; }
+	[[ "$output" == *"$2"* ]] || { echo "$1: expected \"$2\" in: $output"; return 1; }
+	[ ! -e "$R/$1" ] || { echo "state of $1 left"; return 1; }
+	[ -z "$(find /sys/fs/cgroup -maxdepth 4 -type d -path "*/containerv/$1")" ] ||
+		{ echo "cgroup of $1 left"; return 1; }
+}
+
+# A directory of programs, seen read-only at /srv in the container.
+programs() {
+	mkdir "$B/srv"
+	printf '#!/bin/sh\necho ran as $(id -u)\n' >"$B/srv/x.sh"
+	cp "$B/srv/x.sh" "$B/srv/owner.sh"
+	cp "$B/srv/x.sh" "$B/srv/nox.sh"
+	chmod 755 "$B/srv/x.sh"
+	chmod 744 "$B/srv/owner.sh"
+	chmod 644 "$B/srv/nox.sh"
+	cfg ".mounts += [{\"destination\": \"/srv\", \"type\": \"bind\", \"source\": \"$B/srv\", \"options\": [\"bind\", \"ro\"]}]"
 }
 
 @test "exec: the container's pid namespace, hostname, mounts, cgroup, capabilities, seccomp" {
@@ -194,4 +221,77 @@ count() {
 	*) echo "$output" | jq -e '.linux.cgroup.v1' ;;
 	esac
 	echo "$output" | jq -e '.linux.seccomp.enabled and (.linux.seccomp.actions | index("SCMP_ACT_NOTIFY"))'
+}
+
+# --- the program: found and checked at create ------------------------------------------
+
+@test "create refuses a program that cannot be executed, in the words runc uses" {
+	# docker and containerd choose their exit code from these words: 126, 127, 127
+	cfg '.process.args = ["/etc/passwd"]'
+	refused xp1 "exec \`/etc/passwd\`: permission denied"
+	[[ "$output" == *"hint: \`/etc/passwd\` (mode 0644) has no execute bit"* ]]
+	cfg '.process.args = ["/etc"]'
+	refused xp2 "exec \`/etc\`: permission denied"
+	cfg '.process.args = ["/bin/nonesuch"]'
+	refused xp3 "exec \`/bin/nonesuch\`: no such file or directory"
+	cfg '.process.args = ["nonesuch"]'
+	refused xp4 "exec \`nonesuch\`: executable file not found in \$PATH"
+	# exec into a running container checks the same, and says it alike
+	run rt exec x1 /etc/passwd
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"exec \`/etc/passwd\`: permission denied"* ]]
+}
+
+@test "a #! script runs only if execve would run it: its x bit, for the process's user" {
+	programs
+	cfg '.process.args = ["/srv/x.sh"]'
+	run rt run --bundle "$B" xs1
+	[ "$status" -eq 0 ] && [ "$output" = "ran as 0" ]
+	# rwxr--r-- root: root runs it (the owner's bit; no CAP_DAC_OVERRIDE in the spec), 1000 may not
+	cfg '.process.args = ["/srv/owner.sh"]'
+	run rt run --bundle "$B" xs2
+	[ "$status" -eq 0 ] && [ "$output" = "ran as 0" ]
+	cfg '.process.user.uid = 1000'
+	refused xs3 "exec \`/srv/owner.sh\`: permission denied"
+	cfg '.process.args = ["/srv/x.sh"]'
+	run rt run --bundle "$B" xs4
+	[ "$status" -eq 0 ] && [ "$output" = "ran as 1000" ]
+	# no x bit at all: refused to root too
+	cfg '.process.user.uid = 0 | .process.args = ["/srv/nox.sh"]'
+	refused xs5 "exec \`/srv/nox.sh\`: permission denied"
+}
+
+@test "a #! script on a noexec tmpfs is refused; the same on an exec one runs" {
+	# the tmpfs is the container's own: a createContainer hook, in its mount
+	# namespace before pivot_root, writes the script there
+	root=$(realpath "$ROOTFS")
+	cfg ".mounts += [{\"destination\": \"/mnt\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"noexec\"]}] |
+	     .process.args = [\"/mnt/s.sh\"] |
+	     .hooks.createContainer = [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\",
+	       \"printf '#!/bin/sh\\\\necho ran\\\\n' >$root/mnt/s.sh && chmod 755 $root/mnt/s.sh\"]}]"
+	refused xn1 "exec \`/mnt/s.sh\`: permission denied"
+	[[ "$output" == *"is on a mount with noexec"* ]]
+	cfg '(.mounts[] | select(.destination == "/mnt") | .options) = []'
+	run rt run --bundle "$B" xn2
+	[ "$status" -eq 0 ] && [ "$output" = ran ]
+	[ -z "$(ls "$root/mnt")" ]
+}
+
+@test "the program's lookup says what went wrong: a symbolic link loop, no x bit on PATH" {
+	programs
+	ln -s loop "$B/srv/loop"
+	cp "$B/srv/nox.sh" "$B/srv/plain"
+	cp "$B/srv/nox.sh" "$B/srv/true"
+	cfg '.process.env = ["PATH=/srv:/bin"] | .process.args = ["loop"]'
+	refused xl1 "exec \`loop\`: too many levels of symbolic links"
+	cfg '.process.args = ["/srv/loop"]'
+	refused xl2 "exec \`/srv/loop\`: too many levels of symbolic links"
+	# as execvp: a file on PATH that may not be executed is the answer if nothing later runs...
+	cfg '.process.args = ["plain"]'
+	refused xl3 "exec \`plain\`: permission denied"
+	[[ "$output" == *"\`/srv/plain\` (mode 0644)"* ]]
+	# ...and only then: /srv/true may not be executed, /bin/true runs
+	cfg '.process.args = ["true"]'
+	run rt run --bundle "$B" xl4
+	[ "$status" -eq 0 ]
 }
