@@ -39,8 +39,8 @@ enum {
 /* clang-format off */
 const struct cv_opt cv_cli_exec_opts[] = {
 	{"process", 'p', "FILE", "the process as an OCI process object (JSON)", O_PROCESS},
-	{"tty", 't', NULL, "with a terminal of its own", O_TTY},
-	{"console-socket", 0, "PATH", "where the terminal's master goes (with -t)", O_CONSOLE},
+	{"tty", 't', NULL, "with a terminal of its own (else --process FILE's \"terminal\")", O_TTY},
+	{"console-socket", 0, "PATH", "where the terminal's master goes (with a terminal)", O_CONSOLE},
 	{"detach", 'd', NULL, "start it and return", O_DETACH},
 	{"pid-file", 0, "FILE", "write the process's pid here", O_PID_FILE},
 	{"env", 'e', "K=V", "set an environment variable (repeatable)", O_ENV},
@@ -167,8 +167,11 @@ int cv_cmd_exec(struct cv_args *a)
 		r = cv_args_usage_error(a, "expected ID [CMD ARGS...]");
 	if (r == 0 && cv_args_rest(a) < 2 && !o->process_file)
 		r = cv_args_usage_error(a, "no command given: what should run in the container?");
-	if (r == 0 && o->console_socket && !o->terminal)
-		r = cv_args_usage_error(a, "--console-socket goes with -t");
+	/* with --process FILE, the file's "terminal" decides (tenant.c checks it) */
+	if (r == 0 && o->console_socket && !o->terminal && !o->process_file)
+		r = cv_args_usage_error(a,
+					"--console-socket goes with -t (or a --process FILE with "
+					"\"terminal\": true)");
 	if (r == 0 && o->terminal && o->detach && !o->console_socket)
 		r = cv_args_usage_error(a, "-t with -d needs --console-socket: who would hold the "
 					   "terminal?");

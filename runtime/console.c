@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -114,23 +116,70 @@ static bool pump(int from, int to)
 	return true;
 }
 
+bool cv_console_our_size(unsigned *rows, unsigned *cols)
+{
+	struct winsize ws;
+
+	if (!isatty(STDIN_FILENO) || ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0 ||
+	    (ws.ws_row == 0 && ws.ws_col == 0))
+		return false;
+	*rows = ws.ws_row;
+	*cols = ws.ws_col;
+	return true;
+}
+
+int cv_console_resize(int master)
+{
+	struct winsize ws = {0};
+	unsigned rows, cols;
+
+	if (!cv_console_our_size(&rows, &cols))
+		return 0;
+	ws.ws_row = (unsigned short)rows;
+	ws.ws_col = (unsigned short)cols;
+	cv_trace("terminal size %ux%u, from ours", rows, cols);
+	/* on the master: the kernel signals the slave's foreground group, if the size changed */
+	return ioctl(master, TIOCSWINSZ, &ws) < 0 ? -errno : 0;
+}
+
+/* A SIGWINCH came (maybe several): read them all, then pass the new size on once. */
+static void follow_size(int sigfd, int master)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		;
+	cv_console_resize(master);
+}
+
 int cv_console_copy(int master, pid_t pid)
 {
 	struct termios saved, raw;
 	bool tty = tcgetattr(STDIN_FILENO, &saved) == 0, in_open = true;
-	int pidfd = sys_pidfd_open(pid, 0), status = 0;
+	int pidfd = sys_pidfd_open(pid, 0), status = 0, sigfd;
+	sigset_t winch, mask;
 
+	/* SIGWINCH blocked, so it waits in the signalfd, before the first size is
+	 * read: a change in between is then not lost */
+	sigemptyset(&winch);
+	sigaddset(&winch, SIGWINCH);
+	sigprocmask(SIG_BLOCK, &winch, &mask);
+	sigfd = signalfd(-1, &winch, SFD_NONBLOCK | SFD_CLOEXEC);
+	cv_console_resize(master);
 	if (tty) {
 		raw = saved;
 		cfmakeraw(&raw);
 		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
 	}
 	for (;;) {
-		struct pollfd p[3] = {{master, POLLIN, 0},
+		struct pollfd p[4] = {{master, POLLIN, 0},
 				      {in_open ? STDIN_FILENO : -1, POLLIN, 0},
-				      {pidfd, POLLIN, 0}};
-		if (poll(p, 3, -1) < 0 && errno != EINTR)
+				      {pidfd, POLLIN, 0},
+				      {sigfd, POLLIN, 0}};
+		if (poll(p, 4, -1) < 0 && errno != EINTR)
 			break;
+		if (p[3].revents & POLLIN)
+			follow_size(sigfd, master);
 		if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) && !pump(master, STDOUT_FILENO) &&
 		    !(p[0].revents & POLLIN))
 			break;
@@ -147,6 +196,9 @@ int cv_console_copy(int master, pid_t pid)
 	}
 	if (tty)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+	if (sigfd >= 0)
+		close(sigfd);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
 	if (pidfd >= 0)
 		close(pidfd);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)

@@ -10,6 +10,16 @@
  * such as conmon expect exactly that.  Without a console socket, `run` in
  * the foreground is that program itself and copies between its own
  * terminal and the master.
+ *
+ * A terminal has a size, rows and columns, which programs in it ask for
+ * (TIOCGWINSZ: `stty size`, an editor, a shell's line editing).  The
+ * master sets it (TIOCSWINSZ) and the kernel then sends SIGWINCH to the
+ * terminal's foreground process group, which asks again.  Whoever holds
+ * the master owns the size: a console socket's client sets it itself
+ * (the config's process.consoleSize is the size to begin with); when the
+ * runtime relays, it passes on its own terminal's size - at the start
+ * and each time its terminal changes size, which the kernel tells it
+ * with a SIGWINCH of its own - as runc does.
  */
 #ifndef CV_RT_CONSOLE_H
 #define CV_RT_CONSOLE_H
@@ -37,9 +47,26 @@ int cv_console_setup(int sock, unsigned rows, unsigned cols, bool bind, struct c
 int cv_console_recv(int sock, bool wait, struct cv_err *err);
 
 /*
+ * cv_console_our_size - the size of our terminal, stdin, into rows and
+ * cols; false (and nothing written) when stdin is no terminal or has no
+ * size (0x0, as a fresh pty does).
+ */
+bool cv_console_our_size(unsigned *rows, unsigned *cols);
+
+/*
+ * cv_console_resize - give the master our terminal's size (see
+ * cv_console_our_size); the kernel sends SIGWINCH to the container's
+ * foreground process group when it changes.  Nothing done when we have no
+ * terminal.  0, or -errno.
+ */
+int cv_console_resize(int master);
+
+/*
  * cv_console_copy - until pid exits: copy our stdin to the master and the
  * master to our stdout, with our terminal (if stdin is one) in raw mode
- * and restored after.  Returns pid's status as waitpid gives it.
+ * and restored after; the master takes our terminal's size at the start
+ * and again at each SIGWINCH we receive (blocked meanwhile, and read from
+ * a signalfd).  Returns pid's status as waitpid gives it.
  */
 int cv_console_copy(int master, pid_t pid);
 

@@ -261,16 +261,20 @@ static int run_foreground(struct cv_args *a, struct run_args *r)
 			close(sv[0]), close(sv[1]);
 		return 1;
 	}
-	if (sv[0] >= 0)
-		close(sv[1]);
-	if (cv_container_start(cv_cli.root, r->c.id, a->err) < 0) {
-		cv_container_delete(cv_cli.root, r->c.id, true, a->err);
-		return 1;
-	}
 	if (sv[0] >= 0) { /* sent during create, if the container has a terminal */
 		struct cv_err none;
+		close(sv[1]);
 		master = cv_console_recv(sv[0], false, &none);
 		close(sv[0]);
+	}
+	/* our terminal's size before the program starts: its first look sees it */
+	if (master >= 0)
+		cv_console_resize(master);
+	if (cv_container_start(cv_cli.root, r->c.id, a->err) < 0) {
+		if (master >= 0)
+			close(master);
+		cv_container_delete(cv_cli.root, r->c.id, true, a->err);
+		return 1;
 	}
 	if (master >= 0) {
 		status = cv_console_copy(master, pid);

@@ -269,6 +269,34 @@ static void __attribute__((noreturn)) child_main(struct tenant *t)
 	_exit(0);
 }
 
+/*
+ * The terminal is -t's, or the process file's "terminal" (-t can only turn
+ * it on, as runc's --tty).  A console socket waits for one; a detached
+ * process's needs a console socket to go to.  Checked before anything is made.
+ */
+static int check_terminal(const struct tenant *t, struct cv_err *err)
+{
+	const struct cv_exec_opts *o = t->o;
+	const char *file = o->process_file ? o->process_file : "exec";
+
+	if (o->console_socket && !t->proc.terminal) {
+		cv_err_set(err, EINVAL,
+			   "%s: process.terminal is false, but --console-socket `%s` "
+			   "waits for a terminal",
+			   file, o->console_socket);
+		return cv_err_hint(err, "set \"terminal\": true in the process file, or add -t");
+	}
+	if (t->proc.terminal && o->detach && !o->console_socket) {
+		cv_err_set(err, EINVAL,
+			   "%s: process.terminal is true with --detach, but there is "
+			   "no --console-socket",
+			   file);
+		return cv_err_hint(err, "who would hold the terminal? give --console-socket, or "
+					"set \"terminal\": false");
+	}
+	return 0;
+}
+
 static int pipes(struct tenant *t, struct cv_err *err)
 {
 	int r = 0;
@@ -282,8 +310,11 @@ static int pipes(struct tenant *t, struct cv_err *err)
 	if (t->o->console_socket) {
 		r = cv_console_connect(t->o->console_socket, err);
 		t->console[1] = r;
-	} else if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, t->console) < 0) {
-		r = cv_err_sys(err, "socketpair() for the terminal");
+	} else {
+		/* we relay: the terminal starts at our own terminal's size, before the process runs */
+		cv_console_our_size(&t->proc.console_height, &t->proc.console_width);
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, t->console) < 0)
+			r = cv_err_sys(err, "socketpair() for the terminal");
 	}
 	return r < 0 ? r : 0;
 }
@@ -389,7 +420,7 @@ int cv_container_exec(const struct cv_exec_opts *o, struct cv_err *err)
 		cv_err_hint(err, "exec needs a running container");
 		goto out_state;
 	}
-	if ((r = load(t, err)) < 0 || (r = pipes(t, err)) < 0)
+	if ((r = load(t, err)) < 0 || (r = check_terminal(t, err)) < 0 || (r = pipes(t, err)) < 0)
 		goto out_state;
 	if (t->proc.apparmor && !cv_apparmor_enabled() &&
 	    (r = cv_apparmor_exec(t->proc.apparmor, err)) < 0)
