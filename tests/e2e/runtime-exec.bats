@@ -29,14 +29,15 @@ count() {
 # refused ID WORDS - create of the bundle as it is fails (exit 1, as for any
 # error of create), its message has WORDS, and nothing of ID is left.
 refused() {
+	local id=$RUNID-$1
 	# into a file: should create succeed, the container's init holds its stdio open
 	status=0
-	rt create --bundle "$B" "$1" >"$B/create.out" 2>&1 </dev/null || status=$?
+	rt create --bundle "$B" "$id" >"$B/create.out" 2>&1 </dev/null || status=$?
 	output=$(cat "$B/create.out")
 	[ "$status" -eq 1 ] || { echo "$1: create exited $status: $output"; return 1; }
 	[[ "$output" == *"$2"* ]] || { echo "$1: expected \"$2\" in: $output"; return 1; }
-	[ ! -e "$R/$1" ] || { echo "state of $1 left"; return 1; }
-	[ -z "$(find /sys/fs/cgroup -maxdepth 4 -type d -path "*/containerv/$1")" ] ||
+	[ ! -e "$R/$id" ] || { echo "state of $1 left"; return 1; }
+	[ -z "$(find /sys/fs/cgroup -maxdepth 4 -type d -path "*/containerv/$id")" ] ||
 		{ echo "cgroup of $1 left"; return 1; }
 }
 
@@ -237,7 +238,7 @@ programs() {
 	cfg '.process.args = ["nonesuch"]'
 	refused xp4 "exec \`nonesuch\`: executable file not found in \$PATH"
 	# exec into a running container checks the same, and says it alike
-	run rt exec x1 /etc/passwd
+	run rt exec $RUNID-x1 /etc/passwd
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"exec \`/etc/passwd\`: permission denied"* ]]
 }
@@ -245,16 +246,16 @@ programs() {
 @test "a #! script runs only if execve would run it: its x bit, for the process's user" {
 	programs
 	cfg '.process.args = ["/srv/x.sh"]'
-	run rt run --bundle "$B" xs1
+	run rt run --bundle "$B" "$RUNID-xs1"
 	[ "$status" -eq 0 ] && [ "$output" = "ran as 0" ]
 	# rwxr--r-- root: root runs it (the owner's bit; no CAP_DAC_OVERRIDE in the spec), 1000 may not
 	cfg '.process.args = ["/srv/owner.sh"]'
-	run rt run --bundle "$B" xs2
+	run rt run --bundle "$B" "$RUNID-xs2"
 	[ "$status" -eq 0 ] && [ "$output" = "ran as 0" ]
 	cfg '.process.user.uid = 1000'
 	refused xs3 "exec \`/srv/owner.sh\`: permission denied"
 	cfg '.process.args = ["/srv/x.sh"]'
-	run rt run --bundle "$B" xs4
+	run rt run --bundle "$B" "$RUNID-xs4"
 	[ "$status" -eq 0 ] && [ "$output" = "ran as 1000" ]
 	# no x bit at all: refused to root too
 	cfg '.process.user.uid = 0 | .process.args = ["/srv/nox.sh"]'
@@ -272,7 +273,7 @@ programs() {
 	refused xn1 "exec \`/mnt/s.sh\`: permission denied"
 	[[ "$output" == *"is on a mount with noexec"* ]]
 	cfg '(.mounts[] | select(.destination == "/mnt") | .options) = []'
-	run rt run --bundle "$B" xn2
+	run rt run --bundle "$B" "$RUNID-xn2"
 	[ "$status" -eq 0 ] && [ "$output" = ran ]
 	[ -z "$(ls "$root/mnt")" ]
 }
@@ -292,6 +293,6 @@ programs() {
 	[[ "$output" == *"\`/srv/plain\` (mode 0644)"* ]]
 	# ...and only then: /srv/true may not be executed, /bin/true runs
 	cfg '.process.args = ["true"]'
-	run rt run --bundle "$B" xl4
+	run rt run --bundle "$B" "$RUNID-xl4"
 	[ "$status" -eq 0 ]
 }

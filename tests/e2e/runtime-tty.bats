@@ -15,7 +15,7 @@ load helpers
 setup() {
 	bundle_setup /bin/sleep 300
 	# a cgroup named after our state root: others' containers may have our ids
-	cfg ".linux.cgroupsPath = \"/cvtest-tty-${R##*-}\""
+	cfg ".linux.cgroupsPath = \"/cvtest-$RUNID-tty-${R##*-}\""
 	BG=""
 }
 
