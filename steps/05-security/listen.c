@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "05-security/show.h"
+#include "common/child.h"
 #include "common/cleanup.h"
 #include "common/fdpass.h"
 #include "common/trace.h"
@@ -35,13 +36,23 @@ static int receive_fd(const char *path, char *msg, size_t size, struct cv_err *e
 		return cv_err_set(err, ENAMETOOLONG, "socket path `%s`: longer than %zu bytes",
 				  path, sizeof(addr.sun_path) - 1);
 	strcpy(addr.sun_path, path);
+	/* the socket file is ours to remove, whatever ends us while we wait (common/child.h) */
+	cv_defer_signals();
 	if (sock < 0 || bind(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
-	    listen(sock, 1) < 0)
+	    listen(sock, 1) < 0) {
+		cv_undefer_signals();
 		return cv_err_sys(err, "bind(`%s`)", path);
+	}
 	printf("listening on %s\n", path);
 	fflush(stdout);
-	conn = accept4(sock, NULL, NULL, SOCK_CLOEXEC);
+	/* poll, unlike accept, is never restarted after a signal: ^C ends the wait */
+	while (poll(&(struct pollfd){sock, POLLIN, 0}, 1, -1) < 0 && errno == EINTR &&
+	       !cv_signal_pending())
+		;
+	if (!cv_signal_pending())
+		conn = accept4(sock, NULL, NULL, SOCK_CLOEXEC);
 	unlink(path); /* one container per listener: the name is no longer needed */
+	cv_undefer_signals();
 	if (conn < 0)
 		return cv_err_sys(err, "accept(`%s`)", path);
 	if ((fd = cv_recv_fd(conn, msg, size, NULL, 0)) < 0)

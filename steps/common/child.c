@@ -73,6 +73,16 @@ int cv_signal_pending(void)
 	return deferred;
 }
 
+void cv_undefer_signals(void)
+{
+	struct sigaction old;
+
+	for (size_t i = 0; i < sizeof(deferrable) / sizeof(deferrable[0]); i++)
+		if (sigaction(deferrable[i], NULL, &old) == 0 && old.sa_handler == note)
+			signal(deferrable[i], SIG_DFL);
+	cv_raise_deferred();
+}
+
 void cv_raise_deferred(void)
 {
 	int sig = deferred;

@@ -33,5 +33,7 @@ int cv_wait_forwarding(pid_t pid, int *signo);
 void cv_defer_signals(void);
 int cv_signal_pending(void);
 void cv_raise_deferred(void);
+/* cv_undefer_signals - what is made is gone early: signals act at once again. */
+void cv_undefer_signals(void);
 
 #endif

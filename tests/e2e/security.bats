@@ -153,6 +153,22 @@ OK" ]
 	[ ! -e "$TMP/agent.sock" ] # the listener removed its socket
 }
 
+@test "cv-security listen, stopped by SIGTERM or SIGINT while it waits, removes its socket and dies of the signal" {
+	for sig in TERM INT; do
+		# a background job of a script ignores SIGINT: give the demo the default back
+		env --default-signal=INT "$CVSEC" listen "$TMP/$sig.sock" >/dev/null 2>&1 3>&- &
+		LISTENER=$!
+		for _ in $(seq 50); do [ -S "$TMP/$sig.sock" ] && break; sleep 0.1; done
+		[ -S "$TMP/$sig.sock" ]
+		kill -"$sig" "$LISTENER"
+		status=0
+		wait "$LISTENER" || status=$?
+		LISTENER=""
+		[ "$status" -eq $((128 + $(kill -l "$sig"))) ]
+		[ ! -e "$TMP/$sig.sock" ] || { echo "$sig: the socket was left"; return 1; }
+	done
+}
+
 @test "seccomp-export prints the filter the kernel will run" {
 	run "$CVSEC" seccomp-export default
 	[ "$status" -eq 0 ]
