@@ -120,12 +120,15 @@ bool cv_console_our_size(unsigned *rows, unsigned *cols)
 {
 	struct winsize ws;
 
-	if (!isatty(STDIN_FILENO) || ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0 ||
-	    (ws.ws_row == 0 && ws.ws_col == 0))
-		return false;
-	*rows = ws.ws_row;
-	*cols = ws.ws_col;
-	return true;
+	/* the first of stdin, stdout, stderr that is a terminal (`run </dev/null` still has one) */
+	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+		if (!isatty(fd) || ioctl(fd, TIOCGWINSZ, &ws) < 0 || (!ws.ws_row && !ws.ws_col))
+			continue;
+		*rows = ws.ws_row;
+		*cols = ws.ws_col;
+		return true;
+	}
+	return false;
 }
 
 int cv_console_resize(int master)

@@ -47,9 +47,9 @@ int cv_console_setup(int sock, unsigned rows, unsigned cols, bool bind, struct c
 int cv_console_recv(int sock, bool wait, struct cv_err *err);
 
 /*
- * cv_console_our_size - the size of our terminal, stdin, into rows and
- * cols; false (and nothing written) when stdin is no terminal or has no
- * size (0x0, as a fresh pty does).
+ * cv_console_our_size - the size of our terminal (stdin's, else stdout's,
+ * else stderr's) into rows and cols; false (and nothing written) when none
+ * is a terminal with a size (0x0, as a fresh pty has, is none).
  */
 bool cv_console_our_size(unsigned *rows, unsigned *cols);
 

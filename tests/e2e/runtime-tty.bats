@@ -61,6 +61,13 @@ resized() {
 	[[ "$output" == *"inside 30 90"* ]]
 }
 
+@test "run with stdin not a terminal: the size comes from stdout's, as runc takes it" {
+	cfg '.process.args = ["/bin/sh", "-c", "echo inside $(stty size)"] | .process.terminal = true'
+	run under_pty "$CV --root $R run --bundle $B $RUNID-t4 </dev/null"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"inside 30 90"* ]]
+}
+
 @test "run: a resize of the runtime's terminal reaches the container (SIGWINCH)" {
 	cfg ".process.args = [\"/bin/sh\", \"-c\", \"$WINCH_LOOP\"] | .process.terminal = true"
 	under_pty "$CV --root $R run --bundle $B t2" >"$B/out" 2>&1 3>&- &
