@@ -10,7 +10,10 @@
 #   cgroups     directories, in every hierarchy, whose name has the run's
 #               prefix ($CV_TEST_RUN: container ids and cgroup parents
 #               carry it), and /containerv/run-PID of each cv-cgroups the
-#               run started (its pid noted in $CV_TEST_TMP/.cv-cgroups.pids)
+#               run started (its pid noted in $CV_TEST_TMP/.cv-cgroups.pids),
+#               and the cgroups noted in $CV_TEST_TMP/.cv-cgroups.paths, one
+#               path a line (the C API's /containerv/ID: test_api cannot
+#               choose the name)
 #   mounts      mount points on the run's directory ($CV_TEST_TMP) or on
 #               the rootfs the tests share ($CV_ROOTFS)
 #   network     named network namespaces with the run's prefix
@@ -35,6 +38,11 @@ cgroups() {
 	for pid in $(cat "$tmp/.cv-cgroups.pids" 2>/dev/null); do
 		find /sys/fs/cgroup -maxdepth 3 -type d -path "*/containerv/run-$pid" 2>/dev/null
 	done
+	for p in $(cat "$tmp/.cv-cgroups.paths" 2>/dev/null); do
+		for t in /sys/fs/cgroup /sys/fs/cgroup/*; do
+			[ -d "$t$p" ] && echo "$t$p"
+		done
+	done
 }
 mounts() {
 	awk -v t="$tmp/" -v r="$rootfs" \
@@ -56,7 +64,9 @@ ours() {
 	grep -qxzF "CV_TEST_RUN=$run" "$1/environ" 2>/dev/null && return 0
 	grep -qF -- "$run" "$1/cgroup" 2>/dev/null && return 0
 	cg=$(sed -n 's#.*:/containerv/run-\([0-9]*\)$#\1#p' "$1/cgroup" 2>/dev/null | head -n 1)
-	[ -n "$cg" ] && grep -qx "$cg" "$tmp/.cv-cgroups.pids" 2>/dev/null
+	[ -n "$cg" ] && grep -qx "$cg" "$tmp/.cv-cgroups.pids" 2>/dev/null && return 0
+	[ -s "$tmp/.cv-cgroups.paths" ] &&
+		sed 's/^[^:]*:[^:]*://' "$1/cgroup" 2>/dev/null | grep -qxFf "$tmp/.cv-cgroups.paths"
 }
 
 # The processes, as "PID COMMAND LINE"; the checker and the shells that

@@ -18,7 +18,7 @@ struct cv_cg_host host;
 struct cv_cgroup cg;
 struct cv_cg_limits lim;
 struct cv_err err;
-char path[128];
+char path[160];
 
 const char *load(void)
 {
@@ -45,7 +45,7 @@ void make(const char *name)
 	tap_need_root();
 	atexit(unmake_quietly);
 	CHECK(cv_cg_detect(NULL, &host, &err) == 0, "%s", err.msg);
-	snprintf(path, sizeof(path), "/cvtest-cg-%d-%s", getpid(), name);
+	snprintf(path, sizeof(path), "/cvtest-cg-%s-%d-%s", tap_run(), getpid(), name);
 	CHECK(cv_cg_create(&host, path, &cg, &err) == 0, "%s (%s)", err.msg, err.hint);
 	made = true;
 	if (cv_cg_set(&cg, &lim, &err) < 0) {

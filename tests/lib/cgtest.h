@@ -1,6 +1,6 @@
 /*
  * cgtest.h - the privileged cgroup tests' common ground: one cgroup per
- * test, /cvtest-cg-PID-NAME, made with the limits in `lim` and removed
+ * test, /cvtest-cg-RUN-PID-NAME (RUN the run's token, tap_run()), made with the limits in `lim` and removed
  * at the end (or at exit, should a CHECK end the test early); workloads
  * started inside it.
  */
@@ -18,7 +18,7 @@ extern struct cv_cg_host host;
 extern struct cv_cgroup cg;
 extern struct cv_cg_limits lim; /* set by the test before make() */
 extern struct cv_err err;
-extern char path[128]; /* the cgroup's path: /cvtest-cg-PID-NAME */
+extern char path[160]; /* the cgroup's path: /cvtest-cg-RUN-PID-NAME */
 
 /* The workload program: $CV_LOAD, or build/tests/load. */
 const char *load(void);

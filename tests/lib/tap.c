@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,6 +69,54 @@ void tap_need_root(void)
 {
 	if (geteuid() != 0)
 		tap_skip("needs root");
+}
+
+const char *tap_run(void)
+{
+	static char token[32];
+	const char *run = getenv("CV_TEST_RUN");
+
+	if (run && *run)
+		return run;
+	/* the first call is tap_main's, in the parent: one token for every test */
+	snprintf(token, sizeof(token), "cvt-p%d", (int)getpid());
+	setenv("CV_TEST_RUN", token, 1);
+	return token;
+}
+
+const char *tap_tmp(void)
+{
+	const char *dir = getenv("CV_TEST_TMP");
+
+	if (!dir || !*dir)
+		dir = getenv("TMPDIR");
+	return dir && *dir ? dir : "/tmp";
+}
+
+char *tap_tmp_path(char *buf, size_t size, const char *fmt, ...)
+{
+	char name[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(name, sizeof(name), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(name) ||
+	    (size_t)snprintf(buf, size, "%s/%s", tap_tmp(), name) >= size)
+		tap_fail("%s/%s is too long (%zu bytes at most): a shorter TMPDIR?", tap_tmp(),
+			 name, size - 1);
+	return buf;
+}
+
+void tap_tmp_for_others(void)
+{
+	struct stat st;
+
+	if (stat(tap_tmp(), &st) < 0 || !(st.st_mode & S_IXOTH))
+		tap_fail("%s: not searchable by others, and this test's files are reached by a "
+			 "non-root uid: chmod o+x it, as tests/run.sh does",
+			 tap_tmp());
 }
 
 static bool must_work(void)
@@ -144,6 +193,7 @@ int tap_main(const struct tap_test *tests, size_t n)
 	size_t run = 0, num = 0;
 	int failed = 0;
 
+	tap_run();
 	for (size_t i = 0; i < n; i++)
 		run += !excluded(tests[i].name);
 	printf("1..%zu\n", run);

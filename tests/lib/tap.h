@@ -37,4 +37,28 @@ void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The test needs root: skip (or, under CV_MUST_WORK, fail) without it. */
 void tap_need_root(void);
 
+/*
+ * What is this run's (docs/testing.md, "Tests share the machine").  Other
+ * people run containers on this machine meanwhile; tests/leftovers.sh
+ * finds what a run left by its marks, so everything a test makes carries
+ * one:
+ *
+ * tap_run()  the run's token: $CV_TEST_RUN (tests/run.sh exports one), or
+ *            "cvt-pPID" for a test program run by hand (then exported, so
+ *            that the processes the tests start carry it too).  Every
+ *            cgroup a test makes has it in its name.
+ * tap_tmp()  the run's directory: $CV_TEST_TMP, else $TMPDIR, else /tmp.
+ *            Every file a test makes is in it.
+ * tap_tmp_path(buf, size, fmt, ...)  "DIR/" and fmt in buf, e.g. a
+ *            mkdtemp() template; a path that does not fit fails the test.
+ * tap_tmp_for_others()  for a test whose files a non-root uid reaches:
+ *            fails, saying so, unless the directory is searchable by all
+ *            (tests/run.sh makes it so; `mktemp -d` does not).
+ */
+const char *tap_run(void);
+const char *tap_tmp(void);
+char *tap_tmp_path(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void tap_tmp_for_others(void);
+
 #endif

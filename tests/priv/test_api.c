@@ -4,11 +4,14 @@
  * and links libcontainerv.a (whose only global symbols are containerv_*).
  * What each container did is read back from inside it, through download.
  * Every container is destroyed and the state root (a temporary
- * directory) checked empty.
+ * directory, in the run's own: lib/tap.h) checked empty, and its cgroup
+ * gone.  The API names that cgroup /containerv/ID, ID random: no run's
+ * token in it, so each one is noted for tests/leftovers.sh (noted()).
  */
 #include <containerv.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,9 +22,10 @@
 
 #include "lib/tap.h"
 
-static char rootfs[PATH_MAX], root[64] = "/tmp/cvtest-api-XXXXXX", scratch[PATH_MAX];
+static char rootfs[PATH_MAX], root[PATH_MAX - 8], scratch[PATH_MAX];
 static struct containerv_options *opts;
 static struct containerv_container *live[4]; /* destroyed at exit, should a CHECK fail */
+static char ids[8][32];                      /* the ids of the test's containers */
 static const struct containerv_mount tmp_mount = {"tmpfs", "/tmp", "tmpfs", 0};
 
 static void cleanup(void)
@@ -52,8 +56,9 @@ static void setup(void)
 	tap_need_root();
 	if (!realpath(r ? r : "build/rootfs", rootfs) || access(rootfs, X_OK) != 0)
 		tap_skip("no rootfs: run `make rootfs` (or set CV_ROOTFS)");
+	tap_tmp_path(root, sizeof(root), "cvtest-api-XXXXXX");
 	if (!mkdtemp(root))
-		tap_fail("mkdtemp: %s", strerror(errno));
+		tap_fail("mkdtemp %s: %s", root, strerror(errno));
 	snprintf(scratch, sizeof(scratch), "%s.files", root);
 	mkdir(scratch, 0700);
 	atexit(cleanup);
@@ -62,19 +67,48 @@ static void setup(void)
 	containerv_options_set_mounts(opts, &tmp_mount, 1);
 }
 
-/* Nothing left: the state root empty (then removed), no cgroup of ours. */
+/*
+ * A container's cgroup, /containerv/ID, noted in $CV_TEST_TMP/.cv-cgroups.paths:
+ * tests/leftovers.sh reports it (and processes in it) should it stay.
+ */
+static void noted(const char *id)
+{
+	const char *tmp = getenv("CV_TEST_TMP");
+	char file[PATH_MAX];
+	FILE *f;
+
+	for (int i = 0; i < 8; i++)
+		if (!ids[i][0]) {
+			snprintf(ids[i], sizeof(ids[i]), "%s", id);
+			break;
+		}
+	if (!tmp || !*tmp)
+		return;
+	snprintf(file, sizeof(file), "%s/.cv-cgroups.paths", tmp);
+	f = fopen(file, "ae");
+	CHECK(f && fprintf(f, "/containerv/%s\n", id) > 0 && fclose(f) == 0, "noting in %s: %s",
+	      file, strerror(errno));
+}
+
+/* Nothing left: the state root empty (then removed), no cgroup of the test's containers. */
 static void done(void)
 {
-	char cmd[PATH_MAX + 64];
+	char cmd[PATH_MAX + 64], pattern[PATH_MAX];
+	glob_t g;
 
 	containerv_options_delete(opts);
 	CHECK(rmdir(root) == 0, "the state root %s is not empty: %s", root, strerror(errno));
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", scratch);
 	CHECK(system(cmd) == 0, "rm");
-	CHECK(
-	    system("find /sys/fs/cgroup -maxdepth 3 -name 'cv-*' | grep -q . && exit 1; exit 0") ==
-		0,
-	    "a cgroup named cv-* was left behind");
+	for (int i = 0; i < 8 && ids[i][0]; i++) {
+		/* in every tree: /sys/fs/cgroup (v2) or /sys/fs/cgroup/CONTROLLER (v1) */
+		snprintf(pattern, sizeof(pattern), "/sys/fs/cgroup{,/*}/containerv/%s", ids[i]);
+		if (glob(pattern, GLOB_BRACE, NULL, &g) == 0) {
+			tap_diag("left behind: %s", g.gl_pathv[0]);
+			globfree(&g);
+			tap_fail("the cgroup of container %s is still there", ids[i]);
+		}
+	}
 }
 
 static struct containerv_container *create(void)
@@ -83,6 +117,7 @@ static struct containerv_container *create(void)
 	int r = containerv_create(rootfs, opts, &c);
 
 	CHECK(r == 0 && c, "containerv_create: %d: %s", r, containerv_error());
+	noted(containerv_id(c));
 	for (int i = 0; i < 4; i++)
 		if (!live[i]) {
 			live[i] = c;

@@ -2,10 +2,12 @@
  * test_cgroups.c - step 02 as root, on this host's real cgroups: each test
  * runs a workload under a limit and checks what the limit did to it, from
  * the workload's own output and the cgroup's own counters.  Every cgroup
- * is /cvtest-cg-PID-NAME and is removed by the test that made it.
+ * is /cvtest-cg-RUN-PID-NAME (RUN the run's token) and is removed by the
+ * test that made it; every file is in the run's directory (lib/tap.h).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,12 +105,12 @@ static unsigned long counter(const char *file)
 
 static void freeze_stops_progress(const char *how)
 {
-	char file[64], *argv[] = {(char *)load(), "count", file, NULL};
+	char file[PATH_MAX], *argv[] = {(char *)load(), "count", file, NULL};
 	struct timespec pause = {0, 300 * 1000 * 1000};
 	unsigned long a, b, c;
 	pid_t pid;
 
-	snprintf(file, sizeof(file), "/tmp/cvtest-count-%d", getpid());
+	tap_tmp_path(file, sizeof(file) - 4, "cvtest-count-%d", getpid()); /* and ".tmp" */
 	cv_cg_limits_init(&lim);
 	make(how);
 	pid = start(argv, NULL);
@@ -300,7 +302,7 @@ static int child_sees_its_cgroup_v2(void *arg)
 static void born_in_the_cgroup(void)
 {
 	struct cv_ns_spec *spec = calloc(1, sizeof(*spec));
-	char want[160];
+	char want[200];
 	int status;
 	pid_t pid;
 
@@ -329,7 +331,7 @@ static void nested_with_subtree_control(void)
 
 	tap_need_root();
 	CHECK(cv_cg_detect(NULL, &host, &err) == 0, "%s", err.msg);
-	snprintf(parent, sizeof(parent), "/cvtest-cg-%d-nest", getpid());
+	snprintf(parent, sizeof(parent), "/cvtest-cg-%s-%d-nest", tap_run(), getpid());
 	snprintf(leaf, sizeof(leaf), "%s/a/b", parent);
 	CHECK(cv_cg_create(&host, leaf, &cg, &err) == 0, "%s", err.msg);
 	for (unsigned i = 0; i < cg.n; i++) {
@@ -378,12 +380,13 @@ static void limit_below_usage(void)
 
 static void failed_set_leaves_nothing(void)
 {
-	char leaf[160], file[1024];
+	char leaf[200], parent[160], file[1024];
 	struct stat st;
 
 	tap_need_root();
 	CHECK(cv_cg_detect(NULL, &host, &err) == 0, "%s", err.msg);
-	snprintf(leaf, sizeof(leaf), "/cvtest-cg-%d-fail/x", getpid());
+	snprintf(parent, sizeof(parent), "/cvtest-cg-%s-%d-fail", tap_run(), getpid());
+	snprintf(leaf, sizeof(leaf), "%s/x", parent);
 	CHECK(cv_cg_create(&host, leaf, &cg, &err) == 0, "%s", err.msg);
 	cv_cg_limits_init(&lim);
 	snprintf(lim.cpuset_cpus, sizeof(lim.cpuset_cpus), "4000"); /* no such CPU */
@@ -391,8 +394,7 @@ static void failed_set_leaves_nothing(void)
 	CHECK(strstr(err.msg, "cpuset.cpus") != NULL, "%s", err.msg);
 	CHECK(cv_cg_destroy(&cg, &err) == 0, "%s", err.msg);
 	for (unsigned i = 0; i < cg.n; i++) {
-		snprintf(file, sizeof(file), "%s/cvtest-cg-%d-fail", cg.dir[i].tree->mount,
-			 getpid());
+		snprintf(file, sizeof(file), "%s%s", cg.dir[i].tree->mount, parent);
 		CHECK(stat(file, &st) < 0, "%s is left behind", file);
 	}
 }
@@ -419,7 +421,7 @@ static void realtime_limits(void)
 			CHECK(cg_read_u64(&cg.dir[i], "cpu.rt_runtime_us", &v, &err) == 0 && v == 0,
 			      "cpu.rt_runtime_us reads %llu", (unsigned long long)v);
 	cv_cg_limits_init(&lim);
-	lim.cpu_rt_runtime = 10000; /* more than its parent, /cvtest-...-rt, has */
+	lim.cpu_rt_runtime = 10000; /* more than its parent, /cvtest-cg-...-rt, has */
 	r = cv_cg_set(&cg, &lim, &err);
 	unmake();
 	CHECK(r == -EINVAL, "a runtime beyond the parent's was accepted: %d", r);

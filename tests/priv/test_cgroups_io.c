@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/loop.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,7 +34,7 @@ static void get_disk(uint32_t *major, uint32_t *minor)
 {
 	const char *given = getenv("CV_TEST_DISK");
 	struct loop_info64 info = {.lo_flags = LO_FLAGS_AUTOCLEAR};
-	char file[64];
+	char file[PATH_MAX];
 	struct stat st;
 	int ctl, back, n;
 
@@ -41,7 +42,7 @@ static void get_disk(uint32_t *major, uint32_t *minor)
 		snprintf(disk, sizeof(disk), "%s", given);
 		disk_fd = open(disk, O_RDONLY);
 	} else {
-		snprintf(file, sizeof(file), "/tmp/cvtest-disk-%d", getpid());
+		tap_tmp_path(file, sizeof(file), "cvtest-disk-%d", getpid());
 		back = open(file, O_RDWR | O_CREAT | O_EXCL, 0600);
 		CHECK(back >= 0 && ftruncate(back, 16 << 20) == 0, "%s: %s", file, strerror(errno));
 		unlink(file);

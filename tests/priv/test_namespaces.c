@@ -1,11 +1,14 @@
 /*
  * test_namespaces.c - step 01 as root: what a process in new namespaces
  * actually observes.  One fork per test (lib/tap.h); each test cleans up
- * what it made (a message queue, a cgroup directory, a temp dir).
+ * what it made (a message queue, a cgroup directory, a temp dir), each
+ * named with the run's marks (lib/tap.h): the cgroup /cvtest-cgns-RUN-PID,
+ * the directories in the run's temporary directory.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
@@ -264,12 +267,14 @@ static void rootless_spawn(void *path)
 
 static void root_inside_is_caller_outside(void)
 {
-	char dir[] = "/tmp/cvtest-userns-XXXXXX", path[64];
+	char dir[PATH_MAX], path[PATH_MAX + 32];
 	struct stat st;
 	int r;
 
 	tap_need_root();
-	CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+	tap_tmp_for_others(); /* nobody writes in dir */
+	tap_tmp_path(dir, sizeof(dir), "cvtest-userns-XXXXXX");
+	CHECK(mkdtemp(dir) != NULL, "mkdtemp %s: %s", dir, strerror(errno));
 	chown(dir, 65534, 65534);
 	snprintf(path, sizeof(path), "%s/made-by-root-inside", dir);
 	r = in_child(rootless_spawn, path);
@@ -292,7 +297,7 @@ static void write_db(const char *path)
 
 static void private_subid(const char *dir)
 {
-	char uid_db[128], gid_db[128];
+	char uid_db[PATH_MAX + 16], gid_db[PATH_MAX + 16];
 
 	snprintf(uid_db, sizeof(uid_db), "%s/subuid", dir);
 	snprintf(gid_db, sizeof(gid_db), "%s/subgid", dir);
@@ -328,13 +333,14 @@ static void subid_spawn(void *dir)
 
 static void unprivileged_ranges_use_newuidmap(void)
 {
-	char dir[] = "/tmp/cvtest-subid-XXXXXX", path[64];
+	char dir[PATH_MAX], path[PATH_MAX + 16];
 	int r;
 
 	tap_need_root();
 	if (!cv_have_newidmap())
 		tap_skip("newuidmap/newgidmap not installed (package uidmap)");
-	CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+	tap_tmp_path(dir, sizeof(dir), "cvtest-subid-XXXXXX");
+	CHECK(mkdtemp(dir) != NULL, "mkdtemp %s: %s", dir, strerror(errno));
 	r = in_child(subid_spawn, dir);
 	snprintf(path, sizeof(path), "%s/subuid", dir);
 	unlink(path);
@@ -402,7 +408,7 @@ static void cgroup_spawn(void *dir)
 	snprintf(pid, sizeof(pid), "%d", getpid());
 	CHECK(cv_write_file(procs, pid, strlen(pid), &err) == 0, "%s", err.msg);
 	cv_read_file("/proc/self/cgroup", self, sizeof(self), &err);
-	CHECK(strstr(self, "/cvtest-cgns-") != NULL, "not moved: %s", self);
+	CHECK(strstr(self, "/cvtest-cgns-") && strstr(self, tap_run()), "not moved: %s", self);
 	cv_ns_spec_init(&spec);
 	spec.flags = CLONE_NEWCGROUP;
 	CHECK(spawn_wait(child_cgroup_root, NULL) == 0, "cgroup paths inside are not /");
@@ -416,7 +422,7 @@ static void cgroup_ns_root_is_slash(void)
 	tap_need_root();
 	if (my_cgroup2_dir(base, sizeof(base)) < 0)
 		tap_skip("no cgroup2 mount to make a test cgroup in");
-	snprintf(dir, sizeof(dir), "%s/cvtest-cgns-%d", base, getpid());
+	snprintf(dir, sizeof(dir), "%s/cvtest-cgns-%s-%d", base, tap_run(), getpid());
 	CHECK(mkdir(dir, 0755) == 0, "mkdir %s: %s", dir, strerror(errno));
 	r = in_child(cgroup_spawn, dir); /* the child leaves it when it exits */
 	CHECK(rmdir(dir) == 0, "rmdir %s: %s", dir, strerror(errno));

@@ -2,8 +2,8 @@
  * test_rootfs.c - step 03 as root: a process in the busybox rootfs
  * (CV_ROOTFS, default build/rootfs) after cv_rootfs_enter(), observed
  * from inside with cv-probe, cv-load and busybox.  Everything mounted is
- * in the child's mount namespace and goes with it; temporary directories
- * are removed by the test that made them.
+ * in the child's mount namespace and goes with it; temporary directories,
+ * in the run's own (lib/tap.h), are removed by the test that made them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -107,11 +107,11 @@ static void expect(const char *script, const char *want)
 
 static void root_is_the_rootfs(void)
 {
-	char marker[64], script[PATH_MAX + 256];
+	char marker[PATH_MAX], script[2 * PATH_MAX + 128];
 	FILE *f;
 
 	setup();
-	snprintf(marker, sizeof(marker), "/tmp/cvtest-marker-%d", getpid());
+	tap_tmp_path(marker, sizeof(marker), "cvtest-marker-%d", getpid());
 	f = fopen(marker, "w");
 	CHECK(f && fclose(f) == 0, "marker");
 	snprintf(script, sizeof(script),
@@ -195,15 +195,16 @@ static void devices_behave(void)
 
 static void overlay_copy_on_write(void)
 {
-	char base[] = "/tmp/cvtest-ovl-XXXXXX", upper[64], work[64], target[64],
-	     file[PATH_MAX + 32];
+	char base[PATH_MAX], upper[PATH_MAX + 8], work[PATH_MAX + 8], target[PATH_MAX + 8],
+	    file[PATH_MAX + 32];
 	const char *lowers[1];
 	struct cv_overlay o;
 	struct stat st;
 	char text[64];
 
 	setup();
-	CHECK(mkdtemp(base), "mkdtemp");
+	tap_tmp_path(base, sizeof(base), "cvtest-ovl-XXXXXX");
+	CHECK(mkdtemp(base), "mkdtemp %s: %s", base, strerror(errno));
 	snprintf(upper, sizeof(upper), "%s/upper", base);
 	snprintf(work, sizeof(work), "%s/work", base);
 	snprintf(target, sizeof(target), "%s/root", base);
@@ -237,12 +238,13 @@ static int tmpfs_at_evil(void)
 
 static void symlink_cannot_redirect_a_mount(void)
 {
-	char root[] = "/tmp/cvtest-evilroot-XXXXXX", hostdir[64], link[96], inside[256];
+	char root[PATH_MAX], hostdir[PATH_MAX + 8], link[PATH_MAX + 16], inside[2 * PATH_MAX + 32];
 	struct cv_mount m;
 	struct stat st;
 
 	tap_need_root();
-	CHECK(mkdtemp(root), "mkdtemp");
+	tap_tmp_path(root, sizeof(root), "cvtest-evilroot-XXXXXX");
+	CHECK(mkdtemp(root), "mkdtemp %s: %s", root, strerror(errno));
 	snprintf(hostdir, sizeof(hostdir), "%s-host", root);
 	CHECK(mkdir(hostdir, 0755) == 0, "mkdir");
 	snprintf(link, sizeof(link), "%s/evil", root);
@@ -266,22 +268,22 @@ static void symlink_cannot_redirect_a_mount(void)
 /* A host directory with a tmpfs mounted below it, in this test's own mount namespace. */
 static void dir_with_submount(char *dir)
 {
-	char sub[96];
+	char sub[PATH_MAX + 8];
 
 	CHECK(unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0,
 	      "private mount namespace");
-	CHECK(mkdtemp(dir), "mkdtemp");
+	CHECK(mkdtemp(dir), "mkdtemp %s: %s", dir, strerror(errno));
 	snprintf(sub, sizeof(sub), "%s/sub", dir);
 	CHECK(mkdir(sub, 0755) == 0 && mount("tmpfs", sub, "tmpfs", 0, NULL) == 0, "tmpfs");
 }
 
 static void bind_mounts_ro_and_rro(void)
 {
-	char dir[] = "/tmp/cvtest-bind-XXXXXX", sub[96];
+	char dir[PATH_MAX], sub[PATH_MAX + 8];
 	struct cv_mount m;
 
 	setup();
-	dir_with_submount(dir);
+	dir_with_submount(tap_tmp_path(dir, sizeof(dir), "cvtest-bind-XXXXXX"));
 	spec.mounts = &m;
 	spec.n_mounts = 1;
 	spec.populate_dev = false;

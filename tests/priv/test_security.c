@@ -3,7 +3,8 @@
  * cv_security_apply() and execve(), read by the probe (cv-probe) and by
  * cv-load, which makes a system call and prints what it returned.  Each
  * test runs in its own fork (lib/tap.h), which applies the settings to a
- * child of its own; temporary files and sockets are removed.
+ * child of its own; temporary files and sockets, in the run's own
+ * directory (lib/tap.h), are removed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -223,12 +224,14 @@ static int copy_file(const char *from, const char *to)
 /* The setuid story: with no_new_privs, a setuid-root program stays uid 1000. */
 static void setuid_cannot_regain_with_no_new_privs(void)
 {
-	char dir[] = "/tmp/cvtest-suid-XXXXXX", copy[64], out[256];
+	char dir[PATH_MAX], copy[PATH_MAX + 8], out[256];
 	char *argv[] = {copy, "uid", "euid", "cap_eff", NULL};
 	int status;
 
 	setup();
-	CHECK(mkdtemp(dir), "mkdtemp");
+	tap_tmp_for_others(); /* uid 1000 runs the copy */
+	tap_tmp_path(dir, sizeof(dir), "cvtest-suid-XXXXXX");
+	CHECK(mkdtemp(dir), "mkdtemp %s: %s", dir, strerror(errno));
 	chmod(dir, 0755);
 	snprintf(copy, sizeof(copy), "%s/probe", dir);
 	CHECK(copy_file(probe, copy) == 0 && chmod(copy, 04755) == 0, "copying the probe");
@@ -445,7 +448,7 @@ static void notify_asks_the_listener(void)
 	pid_t pid;
 
 	setup();
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "/tmp/cvtest-notify-%d.sock", (int)getpid());
+	tap_tmp_path(addr.sun_path, sizeof(addr.sun_path), "cvtest-notify-%d.sock", (int)getpid());
 	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	CHECK(sock >= 0 && bind(sock, (struct sockaddr *)&addr, sizeof(addr)) == 0 &&
 		  listen(sock, 1) == 0,
@@ -485,14 +488,15 @@ static void notify_asks_the_listener(void)
 
 /* --- Landlock and the policy API ------------------------------------------------ */
 
-static char dir[] = "/tmp/cvtest-landlock-XXXXXX";
+static char dir[PATH_MAX - 64];
 
 static void make_dirs(void)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX + 8];
 	int fd;
 
-	CHECK(mkdtemp(dir), "mkdtemp");
+	tap_tmp_path(dir, sizeof(dir), "cvtest-landlock-XXXXXX");
+	CHECK(mkdtemp(dir), "mkdtemp %s: %s", dir, strerror(errno));
 	snprintf(path, sizeof(path), "%s/in", dir);
 	CHECK(mkdir(path, 0777) == 0, "mkdir in");
 	snprintf(path, sizeof(path), "%s/out", dir);
@@ -602,15 +606,21 @@ static void policy_enforces_syscalls_and_paths(void)
  */
 static void apparmor_enforces_a_profile(void)
 {
-	static const char profile[] = "profile cvtest-aa flags=(attach_disconnected) {\n"
-				      "  file,\n  capability,\n  signal,\n"
-				      "  deny /tmp/cvtest-aa/** w,\n}\n";
-	char script[] = "cat /proc/self/attr/current; echo x > /tmp/cvtest-aa/f 2>/dev/null && "
-			"echo written || echo denied";
+	char aa[PATH_MAX], file[PATH_MAX + 8], profile[PATH_MAX + 128], script[PATH_MAX + 128];
 	char *argv[] = {busybox, "sh", "-c", script, NULL}, out[512];
 	const char *dflt;
 
 	setup();
+	tap_tmp_path(aa, sizeof(aa), "cvtest-aa-%d", getpid());
+	snprintf(file, sizeof(file), "%s/f", aa);
+	snprintf(profile, sizeof(profile),
+		 "profile cvtest-aa flags=(attach_disconnected) {\n"
+		 "  file,\n  capability,\n  signal,\n  deny %s/** w,\n}\n",
+		 aa);
+	snprintf(
+	    script, sizeof(script),
+	    "cat /proc/self/attr/current; echo x > %s 2>/dev/null && echo written || echo denied",
+	    file);
 	if (!cv_apparmor_enabled()) {
 		CHECK(cv_apparmor_exec("cvtest-aa", &err) < 0 && strstr(err.msg, "not enabled"),
 		      "AppArmor off: `%s`", err.msg);
@@ -620,16 +630,16 @@ static void apparmor_enforces_a_profile(void)
 		return;
 	}
 	CHECK(cv_apparmor_load(profile, &err) == 0, "apparmor_parser: %s (%s)", err.msg, err.hint);
-	CHECK(mkdir("/tmp/cvtest-aa", 0755) == 0 || errno == EEXIST, "mkdir");
+	CHECK(mkdir(aa, 0755) == 0 || errno == EEXIST, "mkdir %s: %s", aa, strerror(errno));
 	sec.apparmor = "cvtest-aa";
 	CHECK(run(NULL, argv, out, sizeof(out)) == 0, "sh: %s", out);
 	CHECK(!strcmp(out, "cvtest-aa (enforce)\ndenied\n"), "confined: `%s`", out);
-	CHECK(access("/tmp/cvtest-aa/f", F_OK) < 0, "the denied write made the file");
+	CHECK(access(file, F_OK) < 0, "the denied write made the file");
 	sec.apparmor = NULL; /* the control: the same write, unconfined */
 	CHECK(run(NULL, argv, out, sizeof(out)) == 0, "sh");
 	CHECK(!strcmp(out, "unconfined\nwritten\n"), "unconfined: `%s`", out);
-	unlink("/tmp/cvtest-aa/f");
-	rmdir("/tmp/cvtest-aa");
+	unlink(file);
+	rmdir(aa);
 	dflt = cv_apparmor_default(&err);
 	CHECK(dflt && !strcmp(dflt, CV_APPARMOR_DEFAULT), "the default profile: %s", err.msg);
 	sec.apparmor = dflt;
