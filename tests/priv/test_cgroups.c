@@ -227,7 +227,8 @@ static void bpf_device_program_on_cgroup2(void)
 static void stats_match_the_workload(void)
 {
 	char *mem[] = {(char *)load(), "mem", "16M", NULL};
-	char *spin[] = {(char *)load(), "spin", "0.3", NULL};
+	/* CPU time, not wall-clock: on a busy machine 0.3 s of spinning may get less */
+	char *spin[] = {(char *)load(), "burn", "0.3", NULL};
 	struct cv_cg_stats st;
 
 	cv_cg_limits_init(&lim);
@@ -239,7 +240,7 @@ static void stats_match_the_workload(void)
 	unmake();
 	CHECK(st.memory.peak >= (16u << 20), "peak %llu below the 16 MiB it touched",
 	      (unsigned long long)st.memory.peak);
-	CHECK(st.cpu.usage_ns >= 250000000ULL, "cpu %llu ns for 0.3 s of spinning",
+	CHECK(st.cpu.usage_ns >= 250000000ULL, "cpu %llu ns for 0.3 s of CPU burnt",
 	      (unsigned long long)st.cpu.usage_ns);
 	CHECK(st.pids.limit == 7 && st.pids.current == 0, "pids %llu of %llu",
 	      (unsigned long long)st.pids.current, (unsigned long long)st.pids.limit);

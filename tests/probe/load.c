@@ -7,6 +7,8 @@
  *   cv-load fork N          fork N children that wait; report how many forks
  *                           succeeded and the error that stopped the rest
  *   cv-load spin SECS       burn CPU for SECS seconds of wall-clock time
+ *   cv-load burn SECS       burn SECS seconds of CPU time (however long that takes
+ *                           on a busy machine)
  *   cv-load count FILE      forever: 1, 2, 3, ... into FILE (and FILE.tmp) every 10 ms
  *   cv-load open PATH       open PATH read-only; print "ok" or the error name
  *   cv-load write PATH      create or truncate PATH and write to it; the same
@@ -33,12 +35,17 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now(void)
+static double clock_now(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double now(void)
+{
+	return clock_now(CLOCK_MONOTONIC);
 }
 
 static unsigned long long parse_size(const char *s)
@@ -109,12 +116,13 @@ static int forks(const char *count)
 	return error ? 1 : 0;
 }
 
-static int spin(const char *secs)
+/* Until SECS of `clock` have passed: wall-clock (spin) or this process's CPU time (burn). */
+static int spin(const char *secs, clockid_t clock)
 {
-	double end = now() + atof(secs);
+	double end = clock_now(clock) + atof(secs);
 	unsigned long long loops = 0;
 
-	while (now() < end)
+	while (clock_now(clock) < end)
 		loops++;
 	printf("spun %llu loops\n", loops);
 	return 0;
@@ -268,7 +276,9 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "fork"))
 		return forks(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "spin"))
-		return spin(argv[2]);
+		return spin(argv[2], CLOCK_MONOTONIC);
+	if (argc == 3 && !strcmp(argv[1], "burn"))
+		return spin(argv[2], CLOCK_PROCESS_CPUTIME_ID);
 	if (argc == 3 && !strcmp(argv[1], "count"))
 		return count(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "open"))
@@ -281,7 +291,8 @@ int main(int argc, char **argv)
 		return read_device(argv[2], argv[3]);
 	if (argc == 2 && !strcmp(argv[1], "cpus"))
 		return cpus();
-	fprintf(stderr, "usage: cv-load mem SIZE | hold SIZE | fork N | spin SECS | count FILE | "
+	fprintf(stderr, "usage: cv-load mem SIZE | hold SIZE | fork N | spin SECS | burn SECS | "
+			"count FILE | "
 			"open PATH | write PATH | read DEV SIZE | cpus | sys NAME [ARG...]\n");
 	return 2;
 }
