@@ -53,11 +53,17 @@ tally() {
 	fi
 	cat "$log"
 	echo "# $name: $(($(date +%s) - t0)) s"
+	# a test that never reported (its program killed half-way: the plan
+	# "1..N" promised more results than came) is a failure too
 	counts=$(awk -v must="${CV_MUST_WORK:-0}" '
+		/^1\.\.[0-9]+/ { split($0, n, /\.\./); plan += n[2] }
 		/^not ok/ { f++; next }
 		/^ok/ { if (tolower($0) ~ /# skip/) { if (must == "1") f++; else s++ } else p++ }
-		END { printf "%d %d %d\n", p, f, s }' "$log")
+		END { missing = plan - p - f - s; printf "%d %d %d %d\n", p, f + (missing > 0 ? missing : 0), s, missing }' "$log")
 	set -- $counts
+	if [ "$4" -gt 0 ]; then
+		echo "not ok - $name: $4 of the tests its plans announce never reported (killed, or hung up)"
+	fi
 	if [ "${CV_MUST_WORK:-0}" = 1 ] && grep -qi '^ok.*# skip' "$log"; then
 		echo "# $name: skips count as failures under CV_MUST_WORK=1"
 	fi

@@ -249,10 +249,15 @@ stopped_while_blocked() {
 	exec {fd}<>"$fifo" # (bats keeps fd 3 for itself)
 	head -c 65536 /dev/zero >&"$fd" # a pipe holds 64 KiB: the next write blocks
 	# a background job of a script ignores SIGINT: give the demo the default back
-	env --default-signal=INT "$CVCG" run --name "$name" -- true 2>&"$fd" &
+	"$LOAD" sigdfl "$CVCG" run --name "$name" -- true 2>&"$fd" &
 	RUN_PID=$!
 	for _ in $(seq 50); do [ -n "$(cgroup_dirs "$name")" ] && break; sleep 0.1; done
-	[ -n "$(cgroup_dirs "$name")" ]
+	[ -n "$(cgroup_dirs "$name")" ] || {
+		kill -KILL "$RUN_PID"
+		echo "no cgroup $name; what it said:"
+		timeout 1 cat <&"$fd" | tr -d '\0'
+		return 1
+	}
 	sleep 0.2 # now in write(2), after the cgroup was made
 	kill -"$1" "$RUN_PID"
 	sleep 0.2

@@ -156,7 +156,7 @@ OK" ]
 @test "cv-security listen, stopped by SIGTERM or SIGINT while it waits, removes its socket and dies of the signal" {
 	for sig in TERM INT; do
 		# a background job of a script ignores SIGINT: give the demo the default back
-		env --default-signal=INT "$CVSEC" listen "$TMP/$sig.sock" >/dev/null 2>&1 3>&- &
+		"$LOAD" sigdfl "$CVSEC" listen "$TMP/$sig.sock" >/dev/null 2>&1 3>&- &
 		LISTENER=$!
 		for _ in $(seq 50); do [ -S "$TMP/$sig.sock" ] && break; sleep 0.1; done
 		[ -S "$TMP/$sig.sock" ]

@@ -9,6 +9,9 @@
  *   cv-load spin SECS       burn CPU for SECS seconds of wall-clock time
  *   cv-load burn SECS       burn SECS seconds of CPU time (however long that takes
  *                           on a busy machine)
+ *   cv-load sigdfl CMD...   run CMD with every signal's default action back (a
+ *                           script's background job ignores SIGINT; busybox's env
+ *                           has no --default-signal)
  *   cv-load count FILE      forever: 1, 2, 3, ... into FILE (and FILE.tmp) every 10 ms
  *   cv-load open PATH       open PATH read-only; print "ok" or the error name
  *   cv-load write PATH      create or truncate PATH and write to it; the same
@@ -126,6 +129,15 @@ static int spin(const char *secs, clockid_t clock)
 		loops++;
 	printf("spun %llu loops\n", loops);
 	return 0;
+}
+
+static int sigdfl(char **cmd)
+{
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	execvp(cmd[0], cmd);
+	perror(cmd[0]);
+	return 127;
 }
 
 static int count(const char *file)
@@ -277,6 +289,8 @@ int main(int argc, char **argv)
 		return forks(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "spin"))
 		return spin(argv[2], CLOCK_MONOTONIC);
+	if (argc >= 3 && !strcmp(argv[1], "sigdfl"))
+		return sigdfl(argv + 2);
 	if (argc == 3 && !strcmp(argv[1], "burn"))
 		return spin(argv[2], CLOCK_PROCESS_CPUTIME_ID);
 	if (argc == 3 && !strcmp(argv[1], "count"))
@@ -292,6 +306,7 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[1], "cpus"))
 		return cpus();
 	fprintf(stderr, "usage: cv-load mem SIZE | hold SIZE | fork N | spin SECS | burn SECS | "
+			"sigdfl CMD... | "
 			"count FILE | "
 			"open PATH | write PATH | read DEV SIZE | cpus | sys NAME [ARG...]\n");
 	return 2;
