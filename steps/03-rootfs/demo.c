@@ -292,7 +292,7 @@ static int cmd_run(struct cv_args *a)
 	if (rc == 0 && cv_rootfs_check(&r->root, a->err) < 0)
 		rc = 1;
 	/* From here a signal (^C, kill, `| head -1`) waits until the layer
-	 * directories below /tmp are removed, or they would stay. */
+	 * directories in $TMPDIR are removed, or they would stay. */
 	cv_defer_signals();
 	if (rc == 0 && (r->layers[0] || r->upper))
 		rc = setup_overlay(a, r);

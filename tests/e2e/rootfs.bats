@@ -182,3 +182,22 @@ teardown() {
 	[ "$status" -eq 125 ]
 	[[ "${stderr_lines[0]}" == *"mount(\`/dev/full\` on \`/bin\`"* ]]
 }
+
+@test "run stopped by SIGTERM while it sets up its layers removes their directories, then dies of SIGTERM" {
+	mkdir "$T/layer"
+	mkfifo "$T/stderr"
+	exec {fd}<>"$T/stderr" # (bats keeps fd 3 for itself)
+	head -c 65536 /dev/zero >&"$fd" # a pipe holds 64 KiB: its next line (--explain) blocks
+	"$CVRF" --explain run --rootfs "$ROOTFS" --overlay "$T/layer" -- /bin/true 2>&"$fd" 3>&- &
+	pid=$!
+	for _ in $(seq 50); do ls -d "$CV_TEST_TMP"/cv-rootfs-* >/dev/null 2>&1 && break; sleep 0.1; done
+	ls -d "$CV_TEST_TMP"/cv-rootfs-* >/dev/null || { kill -KILL "$pid"; echo "no layer directory"; return 1; }
+	sleep 0.2 # blocked in write(2), its directories made
+	kill -TERM "$pid"
+	timeout 10 cat <&"$fd" >/dev/null &
+	status=0
+	wait "$pid" || status=$?
+	exec {fd}>&-
+	[ "$status" -eq 143 ]
+	no_rootfs_temps
+}
