@@ -122,10 +122,14 @@ descendants() {
 # no_process MARKER - no process of this run has MARKER in its command
 # line (other users' processes may well have it).
 no_process() {
-	local pid
-	for pid in $(pgrep -f -- "$1"); do
-		grep -qxzF "CV_TEST_RUN=$CV_TEST_RUN" "/proc/$pid/environ" 2>/dev/null || continue
-		echo "a process of this run left: $pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
+	local p cmd
+	for p in /proc/[0-9]*; do
+		[ "${p#/proc/}" != "$BASHPID" ] || continue
+		# the run's own first: its token in the environment
+		grep -qxzF "CV_TEST_RUN=$CV_TEST_RUN" "$p/environ" 2>/dev/null || continue
+		cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+		case $cmd in *"$1"*) ;; *) continue ;; esac
+		echo "a process of this run left: ${p#/proc/} $cmd"
 		return 1
 	done
 }

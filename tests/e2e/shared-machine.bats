@@ -49,13 +49,13 @@ setup_file() {
 	# a process on the host with a name the tests use
 	other_detached sleep 7771
 	echo $! >"$O/sleep.pid"
-	# what podman makes outside $O, removed after only if it was not there before
-	echo "$(ls -d /var/lib/containers /sys/fs/cgroup/*/libpod_parent 2>/dev/null | tr '\n' ' ')" >"$O/had"
 	if command -v podman >/dev/null && command -v conmon >/dev/null; then
 		mkdir "$O/pm" && cp -a "$ROOTFS" "$O/pm/rootfs"
 		printf '[containers]\ndefault_ulimits = []\nnetns = "none"\nlog_driver = "k8s-file"\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' \
 			>"$O/containers.conf"
-		opm run -d --network none --name "$OTHER_ID" --rootfs "$O/pm/rootfs" /bin/sleep 10000 \
+		# a cgroup parent of its own, not podman's shared libpod_parent: removed after
+		opm run -d --network none --name "$OTHER_ID" --cgroup-parent "/$OTHER_ID" \
+			--rootfs "$O/pm/rootfs" /bin/sleep 10000 \
 			</dev/null >"$O/pm/id" 2>"$O/pm/err" 3>&- || rm -f "$O/pm/id"
 	fi
 }
@@ -66,9 +66,8 @@ teardown_file() {
 	[ ! -d "$O/pm" ] || for m in $(findmnt -rn -o TARGET | grep "^$O/" | sort -r); do umount "$m"; done
 	other "$CV" --root "$O/root" delete --force "$OTHER_ID" || true
 	kill "$(cat "$O/sleep.pid")" 2>/dev/null || true
-	case " $(cat "$O/had") " in *" /var/lib/containers "*) ;; *) rm -rf /var/lib/containers ;; esac
-	for d in /sys/fs/cgroup/*/libpod_parent; do # empty ones only: never another user's in use
-		case " $(cat "$O/had") " in *" $d "*) ;; *) find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null ;; esac
+	for d in /sys/fs/cgroup/*/"$OTHER_ID"; do # the other podman container's parent
+		[ ! -d "$d" ] || find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
 	done
 	rm -rf --one-file-system "$O"
 }
@@ -77,8 +76,9 @@ teardown_file() {
 	cg=$(find /sys/fs/cgroup -maxdepth 3 -type d -path "*/containerv/$OTHER_ID" | head -n 1)
 	[ -n "$cg" ]
 	[ -n "$(cat "$cg/cgroup.procs")" ]
-	pgrep -f "sleep 1000" >/dev/null # what runtime-load.bats used to look for
-	pgrep -f "sleep 7771" >/dev/null # what namespaces.bats looks for
+	# names the tests use: the old `pgrep -f "sleep 1000"` matched it, namespaces.bats' the other
+	tr '\0' ' ' <"/proc/$(head -n 1 "$cg/cgroup.procs")/cmdline" | grep -q "sleep 10000"
+	tr '\0' ' ' <"/proc/$(cat "$O/sleep.pid")/cmdline" | grep -q "sleep 7771"
 	if command -v podman >/dev/null; then
 		[ -s "$O/pm/id" ] || { cat "$O/pm/err"; return 1; }
 		[ "$(opm inspect -f '{{.State.Running}}' "$OTHER_ID")" = true ]
