@@ -213,14 +213,11 @@ static int hide_host_fds(const struct tenant *t, struct cv_err *err)
 static int shared_root(pid_t init, int *root, struct cv_err *err)
 {
 	char path[64];
-	struct stat ours, its;
+	int shared = cv_ns_shared(init, CLONE_NEWNS, err);
 
 	*root = -1;
-	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)init);
-	if (stat("/proc/self/ns/mnt", &ours) < 0 || stat(path, &its) < 0)
-		return cv_err_sys(err, "stat(`%s`)", path);
-	if (ours.st_ino != its.st_ino || ours.st_dev != its.st_dev)
-		return 0;
+	if (shared <= 0)
+		return shared;
 	snprintf(path, sizeof(path), "/proc/%d/root", (int)init);
 	*root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	return *root < 0 ? cv_err_sys(err, "open(`%s`)", path) : 0;
