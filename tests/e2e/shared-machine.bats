@@ -66,9 +66,17 @@ teardown_file() {
 	[ ! -d "$O/pm" ] || for m in $(findmnt -rn -o TARGET | grep "^$O/" | sort -r); do umount "$m"; done
 	other "$CV" --root "$O/root" delete --force "$OTHER_ID" || true
 	kill "$(cat "$O/sleep.pid")" 2>/dev/null || true
-	for d in /sys/fs/cgroup/*/"$OTHER_ID"; do # the other podman container's parent
-		[ ! -d "$d" ] || find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
+	# the other podman container's cgroup parent: its last process (conmon) may
+	# still be leaving it after `rm`, so a few tries
+	for _ in $(seq 50); do
+		left=""
+		for d in /sys/fs/cgroup/*/"$OTHER_ID"; do
+			[ ! -d "$d" ] || find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || left="$left $d"
+		done
+		[ -n "$left" ] || break
+		sleep 0.1
 	done
+	[ -z "$left" ] || { echo "# the other podman container's cgroups are still here:$left" >&3; return 1; }
 	rm -rf --one-file-system "$O"
 }
 
