@@ -53,16 +53,19 @@ cgroups_STEPS    := 02-cgroups 01-namespaces common
 rootfs_STEPS     := 03-rootfs 02-cgroups 01-namespaces common
 security_STEPS   := 05-security common
 
-# The runtime: one library of its modules, and the binaries built on it.
-RUNTIME_SRCS := json.c spec.c spec_process.c spec_linux.c spec_resources.c spec_default.c \
-                state.c hooks.c console.c init.c exec.c create.c container.c tenant.c \
+# The runtime, in rooms (runtime/README.md), arrows only downward: the front
+# ends (cli/, api/) -> core/ -> spec/ -> the steps.  spec/ and core/ are one
+# library every front end links; each front end adds its own files.
+RUNTIME_SPEC := json.c spec.c process.c linux.c resources.c defaults.c
+RUNTIME_CORE := state.c hooks.c console.c init.c execve.c create.c lifecycle.c join.c \
                 manage.c events.c fault.c seal.c stop.c
+RUNTIME_SRCS := $(addprefix spec/,$(RUNTIME_SPEC)) $(addprefix core/,$(RUNTIME_CORE))
 RUNTIME_LIB  := $(BUILD)/lib/libcv-runtime.a
 RUNTIME_OBJS  = $(patsubst %.c,$(BUILD)/obj/runtime/%.o,$(RUNTIME_SRCS))
+CLI_SRCS     := main.c lifecycle.c running.c
+CLI_OBJS      = $(patsubst %.c,$(BUILD)/obj/runtime/cli/%.o,$(CLI_SRCS))
 
-# The C API, <containerv.h>: every step, the runtime and api*.c in one
-# library, static and shared, exporting containerv_* and nothing else.
-API_SRCS   := runtime/api.c runtime/api_config.c runtime/api_run.c
+API_SRCS   := runtime/api/api.c runtime/api/config.c runtime/api/run.c
 LIB_SRCS    = $(foreach s,$(STEPS),$(addprefix steps/$(s)/,$($(s)_SRCS))) \
               $(addprefix runtime/,$(RUNTIME_SRCS)) $(API_SRCS)
 API_A      := $(BUILD)/lib/libcontainerv.a
@@ -134,19 +137,17 @@ $(RUNTIME_LIB): $(RUNTIME_OBJS)
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
 
-$(BIN)/containerv: $(BUILD)/obj/runtime/main.o $(BUILD)/obj/runtime/cli_running.o \
-		$(STEP_LIBS)
+$(BIN)/containerv: $(CLI_OBJS) $(STEP_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS_ALL)
 
-# The same runtime, with fault.c built to die at CV_FAULT's point (runtime/fault.h):
+# The same runtime, with fault.c built to die at CV_FAULT's point (runtime/core/fault.h):
 # a test instrument only.  Its cv_fault() comes first, so the library's is not linked.
 FAULTS := $(BUILD)/tests/containerv-faults
-$(BUILD)/obj/tests/fault-on.o: runtime/fault.c
+$(BUILD)/obj/tests/fault-on.o: runtime/core/fault.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -DCV_FAULTS -MMD -MP -c -o $@ $<
-$(FAULTS): $(BUILD)/obj/runtime/main.o $(BUILD)/obj/runtime/cli_running.o \
-		$(BUILD)/obj/tests/fault-on.o $(STEP_LIBS)
+$(FAULTS): $(CLI_OBJS) $(BUILD)/obj/tests/fault-on.o $(STEP_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS_ALL)
 
@@ -162,10 +163,10 @@ $(BUILD)/pic/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -fPIC -MMD -MP -c -o $@ $<
 
-$(API_SO): $(patsubst %.c,$(BUILD)/pic/%.o,$(LIB_SRCS)) runtime/containerv.map
+$(API_SO): $(patsubst %.c,$(BUILD)/pic/%.o,$(LIB_SRCS)) runtime/api/containerv.map
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libcontainerv.so.0 \
-	  -Wl,--version-script=runtime/containerv.map -o $@.0 $(filter %.o,$^) $(LIBS_ALL)
+	  -Wl,--version-script=runtime/api/containerv.map -o $@.0 $(filter %.o,$^) $(LIBS_ALL)
 	ln -sf libcontainerv.so.0 $@
 
 # containerv.pc for this build tree (make install writes one for PREFIX)

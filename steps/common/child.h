@@ -26,7 +26,7 @@ int cv_wait_forwarding(pid_t pid, int *signo);
  * default action, so the demo dies of it after all, with the status a
  * shell expects (130, 141, 143) - only later, and with nothing left
  * behind.  A signal ignored when the demo started stays ignored; a child
- * not yet executed dies of it as it would have (runtime/stop.c does the
+ * not yet executed dies of it as it would have (runtime/core/stop.c does the
  * same for `containerv create`).  cv_wait_forwarding() passes one that
  * came before the wait on to the child.
  */

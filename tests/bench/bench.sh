@@ -37,7 +37,7 @@ echo "# /sys/fs/cgroup has the v1 hierarchies only (cgroup2 at unified/ unmounte
 "$driver" -n "$n" --concurrent "$conc" --private-cgroups --bundle "$work/true" \
 	--bundle-sleep "$work/sleep" --rootfs "$rootfs" $runtimes >"$work/shared.jsonl"
 echo "# and containerv alone on the real (hybrid) layout; beside it containerv-ro, the same"
-echo "# binary on a read-only mount, which it need not execute again sealed (runtime/seal.h)"
+echo "# binary on a read-only mount, which it need not execute again sealed (runtime/core/seal.h)"
 mkdir "$work/ro" && cp "$cv" "$work/ro/containerv-ro"
 # shellcheck disable=SC2016
 unshare -m --propagation private sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" &&

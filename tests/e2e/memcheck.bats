@@ -27,7 +27,7 @@ teardown() {
 # valgrind 3.19 cannot follow the runtime's re-execution from a sealed
 # binary (it knows neither open_tree nor execveat), so the binary is run
 # from a read-only bind, in a mount namespace of the call's own: sealed
-# already, it is not executed again (runtime/seal.h, way 1).
+# already, it is not executed again (runtime/core/seal.h, way 1).
 vg() {
 	local name=$1
 	shift

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # A runtime that dies in the middle of create: the test build of
-# bin/containerv (build/tests/containerv-faults, runtime/fault.h) SIGKILLs
+# bin/containerv (build/tests/containerv-faults, runtime/core/fault.h) SIGKILLs
 # itself at a named point when CV_FAULT names it.  For each point: what the
 # crash left is there (so the point was reached), `state` says "stopped",
 # and the real bin/containerv's `delete --force` then leaves nothing: no

@@ -1,13 +1,13 @@
 /*
  * fuzz_spec.c - config.json text -> struct cv_spec, as `create` reads a
- * bundle: the JSON with its line table (runtime/json.c), then every part
+ * bundle: the JSON with its line table (runtime/spec/json.c), then every part
  * of the spec (runtime/spec*.c), then freed.
  */
 #include <stdio.h>
 
 #include "fuzz/fuzz.h"
-#include "runtime/json.h"
-#include "runtime/spec.h"
+#include "runtime/spec/json.h"
+#include "runtime/spec/spec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -18,9 +18,9 @@
 #include <sys/resource.h>
 #include <cmocka.h>
 
-#include "runtime/container.h"
-#include "runtime/spec.h"
-#include "runtime/state.h"
+#include "runtime/core/container.h"
+#include "runtime/spec/spec.h"
+#include "runtime/core/state.h"
 
 static struct cv_err err;
 

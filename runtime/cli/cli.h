@@ -1,0 +1,55 @@
+/*
+ * cli.h - what bin/containerv's command files share: the global options
+ * (main.c) and the commands, one file per group: a container's life
+ * (lifecycle.c) and what acts on a running one (running.c).  main.c's
+ * table names each command with its options and its function.
+ */
+#ifndef CV_RUNTIME_CLI_H
+#define CV_RUNTIME_CLI_H
+
+#include <stdbool.h>
+
+#include "common/args.h"
+
+/* containerv [--root DIR] [--log FILE] [--log-format F] [--debug] [--systemd-cgroup] */
+struct cv_cli_globals {
+	const char *root, *log;
+	bool log_json, debug, systemd;
+	char **argv; /* main's, to run again from a sealed binary (seal.h) */
+};
+extern struct cv_cli_globals cv_cli;
+
+/* Before any command that touches a container: 1 when it must stop. */
+int cv_cli_preflight(struct cv_args *a);
+
+/*
+ * Before a command that makes a process in a container (create, run,
+ * exec): from here on, run from a binary no container can write
+ * (seal.h).  May execute the runtime again; 1 when it must stop.
+ */
+int cv_cli_seal(struct cv_args *a);
+
+/* lifecycle.c: create, run, start, state, kill, delete, list, spec. */
+extern const struct cv_opt cv_cli_create_opts[], cv_cli_run_opts[], cv_cli_delete_opts[],
+    cv_cli_kill_opts[], cv_cli_spec_opts[], cv_cli_list_opts[], cv_cli_no_opts[];
+int cv_cmd_create(struct cv_args *a);
+int cv_cmd_run(struct cv_args *a);
+int cv_cmd_start(struct cv_args *a);
+int cv_cmd_state(struct cv_args *a);
+int cv_cmd_kill(struct cv_args *a);
+int cv_cmd_delete(struct cv_args *a);
+int cv_cmd_list(struct cv_args *a);
+int cv_cmd_spec(struct cv_args *a);
+
+/* running.c: exec, pause, resume, ps, update, events, features. */
+extern const struct cv_opt cv_cli_exec_opts[], cv_cli_update_opts[], cv_cli_events_opts[],
+    cv_cli_ps_opts[];
+int cv_cmd_exec(struct cv_args *a);
+int cv_cmd_pause(struct cv_args *a);
+int cv_cmd_resume(struct cv_args *a);
+int cv_cmd_ps(struct cv_args *a);
+int cv_cmd_update(struct cv_args *a);
+int cv_cmd_events(struct cv_args *a);
+int cv_cmd_features(struct cv_args *a);
+
+#endif

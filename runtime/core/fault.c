@@ -1,0 +1,43 @@
+/*
+ * fault.c - die at a named point (see fault.h).  Built twice: without
+ * CV_FAULTS (the runtime and the library) cv_fault() does nothing; with it
+ * (build/tests/containerv-faults) it reads CV_FAULT.
+ */
+#include "runtime/core/fault.h"
+
+#ifdef CV_FAULTS
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const points[] = {"after-state",  "after-cgroup", "after-namespaces",
+				     "after-mounts", "before-exec",  NULL};
+
+void cv_fault(const char *point)
+{
+	const char *want = getenv("CV_FAULT");
+	const char *const *p;
+
+	if (!want || !*want)
+		return;
+	for (p = points; *p && strcmp(*p, want); p++)
+		;
+	if (!*p) {
+		fprintf(stderr, "containerv: CV_FAULT=%s: no such point (", want);
+		for (p = points; *p; p++)
+			fprintf(stderr, "%s%s", *p, p[1] ? ", " : ")\n");
+		_exit(2);
+	}
+	if (!point || strcmp(want, point))
+		return; /* NULL: only check the name, before anything is made */
+	fprintf(stderr, "containerv: CV_FAULT: killed at %s\n", point);
+	kill(getpid(), SIGKILL);
+}
+#else
+void cv_fault(const char *point)
+{
+	(void)point;
+}
+#endif
