@@ -16,6 +16,7 @@
 #include "02-cgroups/cgroups.h"
 #include "common/args.h"
 #include "runtime/cli/cli.h"
+#include "runtime/core/events.h"
 #include "runtime/core/manage.h"
 #include "runtime/core/join.h"
 

@@ -1,5 +1,5 @@
 /*
- * events.c - `events` and `features` (see manage.h).
+ * events.c - `events` and `features` (see events.h).
  *
  * runc prints one JSON object per line: {"type":"stats","id":ID,"data":
  * {...}} with the cgroup's usage in its own shape, and {"type":"oom"} when
@@ -23,7 +23,7 @@
 #include "05-security/caps.h"
 #include "05-security/seccomp.h"
 #include "common/probe.h"
-#include "runtime/core/manage.h"
+#include "runtime/core/events.h"
 #include "runtime/spec/spec.h"
 #include "runtime/core/state.h"
 

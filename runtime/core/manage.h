@@ -1,13 +1,12 @@
 /*
  * manage.h - what runc does to a container that runs: pause and resume
- * (the freezer), update its limits, list its processes, report its usage
- * and OOM kills as events, and say what this runtime supports.
+ * (the freezer), update its limits, list its processes.  Its usage and
+ * OOM kills as events, and what this runtime supports, are events.h.
  */
 #ifndef CV_RT_MANAGE_H
 #define CV_RT_MANAGE_H
 
 #include <stdbool.h>
-#include <stdio.h>
 
 #include "02-cgroups/limits.h"
 #include "common/err.h"
@@ -35,17 +34,5 @@ int cv_update_resources(const char *file, struct cv_cg_limits *l, struct cv_err 
  */
 int cv_container_ps(const char *root, const char *id, bool json, char *const *ps_args,
 		    struct cv_err *err);
-
-/*
- * cv_container_events - JSON lines as runc prints them: with stats, one
- * {"type":"stats"} and return; else a stats event every interval_ms and an
- * {"type":"oom"} event as soon as the OOM killer strikes, until the
- * container stops.
- */
-int cv_container_events(const char *root, const char *id, bool stats, long interval_ms, FILE *out,
-			struct cv_err *err);
-
-/* cv_features_json - the runtime-spec features document, from what this host supports. */
-char *cv_features_json(void);
 
 #endif
