@@ -46,7 +46,9 @@ common_SRCS        := err.c trace.c probe.c file.c args.c child.c fdpass.c
 05-security_SRCS   := caps.c identity.c seccomp.c profile.c default_profile.c landlock.c \
                       seccomp_load.c apparmor.c policy.c security.c show.c listen.c
 05-security_LIBS   := -lseccomp -lcap -ljansson -lapparmor
-# Each demo, and the steps it links (its own first, then those it uses).
+# Each demo, and the steps it links (its own first, then those it uses);
+# its files, in its step's directory: demo.c (main and the command table),
+# and beside it the options and the printing (<demo>_DEMO).
 DEMOS  := namespaces cgroups rootfs security
 namespaces_STEPS := 01-namespaces common
 cgroups_STEPS    := 02-cgroups 01-namespaces common
@@ -126,7 +128,7 @@ endef
 $(foreach s,$(STEPS),$(eval $(call step_rules,$(s))))
 
 define demo_rules
-$(BIN)/cv-$(1): $(BUILD)/obj/steps/$(firstword $($(1)_STEPS))/demo.o \
+$(BIN)/cv-$(1): $(patsubst %.c,$(BUILD)/obj/steps/$(firstword $($(1)_STEPS))/%.o,demo.c $($(1)_DEMO)) \
 		$(foreach s,$($(1)_STEPS),$(call step_lib,$(s)))
 	@mkdir -p $$(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $$@ $$^ $(foreach s,$($(1)_STEPS),$($(s)_LIBS))
