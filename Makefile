@@ -53,6 +53,7 @@ DEMOS  := namespaces cgroups rootfs security
 namespaces_STEPS := 01-namespaces common
 cgroups_STEPS    := 02-cgroups 01-namespaces common
 rootfs_STEPS     := 03-rootfs 02-cgroups 01-namespaces common
+rootfs_DEMO      := demo_opts.c demo_run.c demo_breakout.c
 security_STEPS   := 05-security common
 
 # The runtime, in rooms (runtime/README.md), arrows only downward: the front
