@@ -5,6 +5,20 @@
  * resolved inside the root.  After it, the destination is resolved again:
  * the old fd still names the directory *under* the new mount, and the
  * read-only remount and the propagation change are for the new one.
+ *
+ * One entry can take several calls.  A bind mount ignores every flag but
+ * MS_REC (mount(2)): a read-only or nosuid bind is a second call,
+ * MS_REMOUNT|MS_BIND with the flags, which changes that one mount and not
+ * the filesystem under it.  In a user namespace a remount may not clear
+ * ro, nosuid, nodev or noexec on a mount that came from a more privileged
+ * namespace - they are locked (mount_namespaces(7)) and the remount is
+ * EPERM - so each remount adds back what statvfs says the mount has.
+ *
+ * Some filesystems belong to a namespace, and mounting one needs
+ * CAP_SYS_ADMIN over its owner: proc over the pid namespace, sysfs over
+ * the network namespace, mqueue over the ipc one; cgroup v1 controllers
+ * only in the initial user namespace.  Where a user namespace cannot, the
+ * host's tree is bound read-only instead, with a warning.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -122,11 +136,14 @@ static int first_mount(const struct cv_mount *m, int dest, const struct cv_mount
 	if (m->bind)
 		return do_mount(m->source, dest, m->destination, NULL,
 				MS_BIND | (m->recursive ? MS_REC : 0), NULL, err);
+	/* sysfs shows the network devices of the namespace that mounts it */
 	if (!strcmp(m->type, "sysfs") && !ctx->own_netns)
 		flags |= MS_RDONLY; /* the host's network devices: look, do not touch */
 	r = do_mount(m->source, dest, m->destination, m->type, flags, m->data, err);
 	if (r == -EINVAL && ctx->userns && !strcmp(m->type, "devpts") && strstr(m->data, "gid=")) {
-		/* gid 5 (tty) may not be mapped in a user namespace: without it, then */
+		/* gid 5 (tty) may not be mapped in a user namespace, and devpts refuses
+		 * an unmapped gid= with EINVAL: without it, then (a new terminal
+		 * gets its opener's group) */
 		snprintf(data, sizeof(data), "%s", m->data);
 		drop_option(data, "gid=");
 		r = do_mount(m->source, dest, m->destination, m->type, flags, data, err);
@@ -158,7 +175,8 @@ int cv_mount_apply(int root_fd, const struct cv_mount *m, const struct cv_mount_
 	dest = cv_mkpath_in_root(root_fd, m->destination, leaf_for(m), 0755, err);
 	if (dest < 0)
 		return cv_err_wrap(err, "mount destination %s", m->destination);
-	/* tmpcopyup: hold the directory about to be covered, to copy from */
+	/* tmpcopyup: hold the directory about to be covered, to copy from; once
+	 * the tmpfs is on it, this fd is the only way left to its contents */
 	if (m->copy_up && (covered = openat(dest, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return cv_err_sys(err, "open %s to copy it up", m->destination);
 	if ((r = first_mount(m, dest, ctx, err)) < 0) {
@@ -171,7 +189,8 @@ int cv_mount_apply(int root_fd, const struct cv_mount *m, const struct cv_mount_
 			cv_err_hint(err, "does the bind source `%s` exist?", m->source);
 		return -err->code;
 	}
-	top = cv_resolve_in_root(root_fd, m->destination, err); /* the new mount, on top */
+	/* resolved again, not reused: the new mount, on top, is what is remounted */
+	top = cv_resolve_in_root(root_fd, m->destination, err);
 	if (top < 0)
 		return -err->code;
 	if (covered >= 0) {
@@ -180,6 +199,8 @@ int cv_mount_apply(int root_fd, const struct cv_mount *m, const struct cv_mount_
 		if (cv_copy_tree(covered, filled, m->destination, err) < 0)
 			return -err->code;
 	}
+	/* the second call: a bind took none of its flags, a fallback bind must be
+	 * read-only, a tmpcopyup tmpfs was mounted writable to be filled */
 	if ((m->bind || r == 1 || m->copy_up) && want &&
 	    do_mount(NULL, top, m->destination, NULL,
 		     MS_REMOUNT | MS_BIND | want | locked_flags(top) | (r == 1 ? MS_RDONLY : 0),
@@ -232,7 +253,7 @@ static int mount_tree(int root_fd, const struct cv_mount *m, const struct cv_cg_
 		return bind_own_cgroup(root_fd, fd, dest, t, m->flags, err);
 	if (t->version == 2)
 		return do_mount("cgroup2", fd, dest, "cgroup2", m->flags, NULL, err);
-	/* a named tree with no controllers must say "none", or it asks for all */
+	/* a named tree with no controllers (name=systemd): "none" asks for none */
 	snprintf(data, sizeof(data), "%s%s", t->ctrls ? "" : "none,", t->name);
 	return do_mount("cgroup", fd, dest, "cgroup", m->flags, data, err);
 }
@@ -275,7 +296,11 @@ static int mount_cgroups(int root_fd, const struct cv_mount *m, const struct cv_
 	}
 	if (ctx->userns) /* v1 trees belong to the initial user namespace */
 		return bind_host_cgroups(root_fd, m, ctx, err);
-	/* v1 trees (and hybrid's cgroup2) below a tmpfs, read-only once filled */
+	/*
+	 * v1 trees (and hybrid's cgroup2) below a tmpfs, read-only once filled:
+	 * it stays writable until each tree has its directory there, named as
+	 * on the host (cpu,cpuacct...), where programs in the container look.
+	 */
 	if (cv_mount_parse_csv("tmpfs", "tmpfs", m->destination, "nosuid,nodev,noexec,mode=755",
 			       &tmpfs, err) < 0 ||
 	    (r = cv_mount_apply(root_fd, &tmpfs, ctx, err)) < 0)
@@ -330,7 +355,9 @@ int cv_mask_path(int root_fd, const char *path, struct cv_err *err)
 		return err->code == ENOENT ? 0 : fd;
 	if (fstat(fd, &st) < 0)
 		return cv_err_sys(err, "fstat(`%s`)", path);
-	if (S_ISDIR(st.st_mode)) /* an empty, read-only directory in its place */
+	/* a directory cannot take a bind of a file: an empty, read-only one in
+	 * its place, as runc masks one */
+	if (S_ISDIR(st.st_mode))
 		return do_mount("tmpfs", fd, path, "tmpfs", MS_RDONLY, NULL, err);
 	if ((null = open_dev_null(root_fd, path, err)) < 0)
 		return null;
@@ -346,6 +373,8 @@ int cv_readonly_path(int root_fd, const char *path, struct cv_err *err)
 
 	if (fd < 0)
 		return err->code == ENOENT ? 0 : fd;
+	/* a mount of its own first, so that read-only is this path's alone, not
+	 * the whole /proc's; its source is the inode checked, by fd */
 	if (do_mount(cv_fd_path(fd, self, sizeof(self)), fd, path, NULL, MS_BIND | MS_REC, NULL,
 		     err) < 0)
 		return -err->code;

@@ -3,6 +3,15 @@
  * copyup.h).  Everything goes through *at() calls on the two directory
  * fds: a name in the image is never resolved through a symlink, so a
  * hostile image cannot make the copy read or write outside either tree.
+ *
+ * The source is the directory the tmpfs is about to cover, opened before
+ * the mount: a directory fd keeps naming the directory it was opened on,
+ * whatever is mounted over its path later, so the copy reads the image
+ * while the path already shows the empty tmpfs.
+ *
+ * Each copy is made private (0600, a directory 0700) and gets its real
+ * mode and times last: a setuid bit is never on a half-written file, and
+ * a directory's mtime is set after its entries, which would change it.
  */
 #include <dirent.h>
 #include <stdbool.h>
@@ -28,6 +37,7 @@ struct owner {
 	gid_t gid;
 };
 
+/* sendfile(2): the bytes are copied inside the kernel, never through a buffer of ours */
 int cv_copy_bytes(int in, int out, const char *shown, struct cv_err *err)
 {
 	ssize_t n;
@@ -60,6 +70,7 @@ static int copy_attrs(int to, const char *name, const struct stat *st, const str
 	if (fchownat(to, name, o->keep ? st->st_uid : o->uid, o->keep ? st->st_gid : o->gid,
 		     AT_SYMLINK_NOFOLLOW) < 0)
 		return cv_err_sys(err, "chown `%s`", name);
+	/* a symlink has no mode of its own on Linux: chmod would follow it */
 	if (!S_ISLNK(st->st_mode) && fchmodat(to, name, st->st_mode & 07777, 0) < 0)
 		return cv_err_sys(err, "chmod `%s`", name);
 	if (utimensat(to, name, times, AT_SYMLINK_NOFOLLOW) < 0)
@@ -104,7 +115,7 @@ static int copy_entry(int from, int to, const char *name, int depth, const struc
 		if (symlinkat(target, to, name) < 0)
 			return cv_err_sys(err, "symlink `%s`", name);
 		break;
-	default: /* devices, fifos, sockets: the node itself */
+	default: /* devices, fifos, sockets: the node itself (a device needs CAP_MKNOD) */
 		if (mknodat(to, name, st.st_mode & S_IFMT, st.st_rdev) < 0)
 			return cv_err_sys(err, "mknod `%s`", name);
 	}
@@ -125,6 +136,7 @@ static int copy_dir(int from, int to, int depth, const struct owner *o, struct c
 			close(fd);
 		return cv_err_sys(err, "read a directory");
 	}
+	/* dup() shares the file offset with `from`: start at the beginning */
 	rewinddir(dir);
 	while (r == 0 && (errno = 0, e = readdir(dir)))
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))

@@ -6,6 +6,12 @@
  * writing through a symlink).  cv_entry_path_check() runs first so that
  * the error names the entry in our words; whiteouts, which we write
  * ourselves, go through resolve.h like every other path inside a root.
+ *
+ * libarchive's disk writer takes paths, not a directory fd: the layer is
+ * made the cwd for the extraction, and its guards are what keep every
+ * entry below it.  An opaque directory is a trusted.* xattr, which only
+ * CAP_SYS_ADMIN in the initial user namespace may set; a whiteout is
+ * mknod(c 0:0), which Linux 5.8 allows without CAP_MKNOD.
  */
 #include <archive.h>
 #include <archive_entry.h>
@@ -197,7 +203,8 @@ int cv_layer_import(const char *tarball, const char *dir, struct cv_err *err)
 		return cv_err_hint(err,
 				   "a tar or compressed tar file, as `cv-rootfs export` writes");
 	}
-	if (fchdir(root_fd) < 0) { /* entries are relative: they land in dir */
+	/* entries are relative: they land in dir (the cwd is put back after) */
+	if (fchdir(root_fd) < 0) {
 		archive_read_free(in);
 		return cv_err_sys(err, "chdir(`%s`)", dir);
 	}
@@ -341,6 +348,7 @@ int cv_layer_export(const char *dir, const char *tarball, struct cv_err *err)
 	while (strlen(root) > 1 && root[strlen(root) - 1] == '/')
 		root[strlen(root) - 1] = '\0';
 	archive_read_disk_set_symlink_physical(disk); /* a symlink is stored, not followed */
+	/* ustar, with pax headers only for what ustar cannot say (long names, xattrs) */
 	archive_write_set_format_pax_restricted(out);
 	archive_write_set_bytes_in_last_block(out, 1); /* no padding past the end */
 	if ((len > 3 && !strcmp(tarball + len - 3, ".gz")) ||

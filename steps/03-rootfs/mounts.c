@@ -1,8 +1,15 @@
 /*
- * mounts.c - parsing OCI mount entries and making them inside a rootfs
- * (see mounts.h).  Every destination is created and resolved with
- * resolve.h, and the mount is made onto /proc/self/fd/N of the resolved
- * inode: a symlink in the rootfs can point a mount nowhere but inside it.
+ * mounts.c - parsing OCI mount entries (see mounts.h), and the standard
+ * list every container gets; apply.c makes them inside a rootfs.
+ *
+ * An OCI entry spells its options as mount(8) does, one word each.  The
+ * kernel has no such list: mount(2) takes the VFS's flags as MS_* bits,
+ * the filesystem's options as a string it hands on to that filesystem
+ * unread, and propagation as a call of its own.  So each word is sorted
+ * here into one of those three, or into what the runtime does itself
+ * (bind, rbind, rro, tmpcopyup), and an unknown word is refused rather
+ * than passed on: most filesystems would refuse it later, in the child,
+ * with nothing but EINVAL to say which word it was.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -67,7 +74,10 @@ static const struct {
     {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
 };
 
-/* Words that are the filesystem's own, without a value. */
+/*
+ * Words that are the filesystem's own, without a value: passed in data as
+ * they are (devpts' newinstance, overlay's userxattr, ext4's acl...).
+ */
 static const char *const data_words[] = {"newinstance", "userxattr",    "acl", "noacl",
 					 "user_xattr",  "nouser_xattr", NULL};
 
@@ -239,24 +249,33 @@ int cv_mount_type_check(const char *type, struct cv_err *err)
 			   type);
 }
 
-/* The standard mounts, in the order they must be made (/dev before /dev/pts). */
+/*
+ * The standard mounts, in the order they must be made (/dev before /dev/pts).
+ * nosuid, nodev and noexec wherever nothing needs them: a setuid binary or
+ * a device node planted in one of these would be a way up - to root in
+ * the container, or to a disk of the host's.
+ */
 #define NOSUID_NOEXEC_NODEV (MS_NOSUID | MS_NOEXEC | MS_NODEV)
 const struct cv_mount cv_default_mounts[] = {
     /* a /proc of the container's pid namespace: its processes, and only those */
     {.source = "proc", .destination = "/proc", .type = "proc", .flags = NOSUID_NOEXEC_NODEV},
-    /* /dev is a small tmpfs: only the device nodes we put there exist */
+    /* /dev is a small tmpfs: only the device nodes we put there exist (so not
+     * nodev); strictatime and 64 MiB as runc's spec has them */
     {.source = "tmpfs",
      .destination = "/dev",
      .type = "tmpfs",
      .flags = MS_NOSUID | MS_STRICTATIME,
      .data = "mode=755,size=65536k"},
-    /* its own pseudo-terminals, not the host's (newinstance) */
+    /* its own pseudo-terminals, not the host's (newinstance): ptmxmode=0666
+     * lets any user open /dev/pts/ptmx, and a new terminal is group tty (5),
+     * 0620, so that write(1) and wall(1) can reach its owner */
     {.source = "devpts",
      .destination = "/dev/pts",
      .type = "devpts",
      .flags = MS_NOSUID | MS_NOEXEC,
      .data = "newinstance,ptmxmode=0666,mode=0620,gid=5"},
-    /* POSIX shared memory */
+    /* POSIX shared memory: 1777, sticky, as /tmp - anyone makes, only the
+     * owner removes */
     {.source = "shm",
      .destination = "/dev/shm",
      .type = "tmpfs",
@@ -267,12 +286,14 @@ const struct cv_mount cv_default_mounts[] = {
      .destination = "/dev/mqueue",
      .type = "mqueue",
      .flags = NOSUID_NOEXEC_NODEV},
-    /* devices and kernel objects, read-only */
+    /* devices and kernel objects, read-only: writing there configures the
+     * host's hardware and drivers */
     {.source = "sysfs",
      .destination = "/sys",
      .type = "sysfs",
      .flags = NOSUID_NOEXEC_NODEV | MS_RDONLY},
-    /* its own cgroup, as the host lays them out, read-only */
+    /* its own cgroup, as the host lays them out, read-only: a container that
+     * could write there could raise its own limits */
     {.source = "cgroup",
      .destination = "/sys/fs/cgroup",
      .type = "cgroup",
@@ -280,7 +301,16 @@ const struct cv_mount cv_default_mounts[] = {
 };
 const size_t cv_default_mounts_n = sizeof(cv_default_mounts) / sizeof(cv_default_mounts[0]);
 
-/* Kernel interfaces that tell too much about the host, or change it. */
+/*
+ * Kernel interfaces that tell too much about the host, or change it, as
+ * runc's default spec lists them: /proc/kcore is the host's memory as an
+ * ELF core; /proc/keys lists the kernel keys the reader's uid may view,
+ * host root's among them for a root without a user namespace; timer_list
+ * and sched_debug name tasks of the whole host, and latency_stats and
+ * timer_stats are host-wide;
+ * /sys/firmware holds the firmware's tables and EFI variables; powercap's
+ * energy counters are a power side channel (CVE-2020-8694, Platypus).
+ */
 const char *const cv_default_masked[] = {"/proc/acpi",
 					 "/proc/asound",
 					 "/proc/kcore",
@@ -293,5 +323,12 @@ const char *const cv_default_masked[] = {"/proc/acpi",
 					 "/sys/firmware",
 					 "/sys/devices/virtual/powercap",
 					 NULL};
+/*
+ * Readable, but a write would change the host: /proc/sys holds the sysctls,
+ * most of them not namespaced (kernel.core_pattern names a program the host
+ * runs, as root, on every crash); a byte written to /proc/sysrq-trigger can
+ * reboot it; /proc/irq steers the host's interrupts; /proc/bus holds the
+ * PCI devices' configuration.
+ */
 const char *const cv_default_readonly[] = {
     "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL};

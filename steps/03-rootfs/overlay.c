@@ -1,5 +1,24 @@
 /*
  * overlay.c - mounting and unmounting layers (see overlay.h).
+ *
+ * An overlay is one mount(2) call; everything is in its data string:
+ * lowerdir=A:B (top first), upperdir=, workdir=.  That string is copied
+ * into the kernel as at most one page, so many layers with long paths do
+ * not fit - Docker's overlay2 names its layers by short links (l/) for
+ * that; here it is an error that says so.  ":" separates the lower layers
+ * and is escaped with a backslash; "," ends an option, so a path with one
+ * is refused before anything is made.
+ *
+ * The work directory is where the kernel prepares a copy-up or a whiteout
+ * before renaming it into the upper, so that it appears there whole, in
+ * one step: it must be on the upper's filesystem (a rename cannot cross
+ * filesystems), and the kernel wants it empty at mount time.  Without an
+ * upper the overlay is read-only, and needs no work directory.
+ *
+ * In a user namespace (Linux 5.11), overlayfs cannot use trusted.*
+ * xattrs, which need CAP_SYS_ADMIN in the initial user namespace: the
+ * `userxattr` option keeps its xattrs (the opaque mark among them) in
+ * user.overlay.* instead.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -111,12 +130,14 @@ int cv_overlay_mount(const struct cv_overlay *o, const char *target, struct cv_e
 	if ((r = cv_overlay_check(o, err)) < 0 || (o->upper && (r = writable_dirs(o, err)) < 0) ||
 	    (r = cv_overlay_options(o, options, sizeof(options), err)) < 0)
 		return r;
+	/* no MS_* flags: a read-only root is a remount of it, at step 7 */
 	r = mount("overlay", target, "overlay", 0, options);
 	cv_trace_sys(r, "mount(`overlay` on `%s`, %s)", target, options);
 	if (r < 0) {
 		cv_err_sys(err, "mount(`overlay` on `%s`, %s)", target, options);
 		if (errno == ENODEV)
 			return cv_err_hint(err, "is the overlay module loaded? (modprobe overlay)");
+		/* overlayfs says why it refused only in the kernel log */
 		return cv_err_hint(err, "`dmesg | tail` has the kernel's reason");
 	}
 	return 0;
@@ -130,7 +151,11 @@ int cv_overlay_unmount(const char *target, const char *work, struct cv_err *err)
 	cv_trace_sys(r, "umount2(`%s`)", target);
 	if (r < 0 && errno != EINVAL) /* EINVAL: not mounted (any more) */
 		return cv_err_sys(err, "umount2(`%s`)", target);
-	/* overlayfs keeps its scratch files in work/ (renames, whiteouts in progress) */
+	/*
+	 * overlayfs keeps its scratch files in work/ (renames, whiteouts in
+	 * progress) and, with index=on, index/: both made by the kernel with
+	 * mode 0, and the work directory cannot be removed while they are in it.
+	 */
 	for (int i = 0; work && i < 2; i++) {
 		snprintf(path, sizeof(path), "%s/%s", work, i ? "index" : "work");
 		if (cv_remove_tree(path, err) < 0)

@@ -1,12 +1,30 @@
 /*
  * resolve.c - resolving paths inside a root (see resolve.h).
  *
+ * openat2(2) with RESOLVE_IN_ROOT (Linux 5.6) does in the kernel what a
+ * runtime used to do by hand: the lookup treats the directory fd as "/",
+ * for the path and for every absolute symlink met on the way, and ".." at
+ * it stays at it.  A rename that races the lookup cannot move it outside:
+ * when the kernel cannot be sure a ".." did not escape, the call fails
+ * with EAGAIN, to be tried again.  RESOLVE_NO_MAGICLINKS is asked for too
+ * (RESOLVE_IN_ROOT implies it today, the man page says, but promises
+ * nothing): a /proc/self/root or /proc/self/fd/N link met on the way - the
+ * container's /proc is mounted inside the rootfs before the switch - would
+ * jump to what the link points at in the runtime, the host's root.
+ *
  * The walk, for kernels without openat2(2): keep a stack of O_PATH
  * directory fds from the root down; for each component, openat() it with
  * O_NOFOLLOW.  "." stays, ".." pops (never past the root).  A symlink is
  * read, and its target put in front of what is left of the path: an
  * absolute target empties the stack back to the root first.  After 40
- * symlinks, ELOOP, as the kernel does.
+ * symlinks, ELOOP, as the kernel does (path_resolution(7)).
+ *
+ * ".." pops our own stack and is never asked of the kernel: a directory
+ * moved out of the root while we stand in it would have a ".." outside,
+ * but the stack still ends at the root.  A magic link is a symlink to the
+ * walk: its text ("/", for /proc/self/root) is read and resolved inside
+ * the root, like any other.  Unlike openat2, the walk is not atomic: it
+ * is as safe as each step, each an openat() of one name with O_NOFOLLOW.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -107,6 +125,13 @@ static int make_one(int dir_fd, const char *name, bool as_file, mode_t mode, str
 {
 	int r;
 
+	/*
+	 * The name was missing a moment ago; a symlink may have been put there
+	 * since.  O_CREAT alone would follow it, dangling, and create its
+	 * target; with O_EXCL a symlink is EEXIST (open(2)), the openat after
+	 * this finds the link, and the walk follows it inside the root.
+	 * mkdirat never follows one.
+	 */
 	if (as_file) {
 		r = openat(dir_fd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
 			   mode);
@@ -121,7 +146,11 @@ static int make_one(int dir_fd, const char *name, bool as_file, mode_t mode, str
 	return 0;
 }
 
-/* Open one component below where the walk is; with w->create, make it first if missing. */
+/*
+ * Open one component below where the walk is; with w->create, make it first
+ * if missing.  O_PATH|O_NOFOLLOW opens a symlink as itself (open(2)), so
+ * its target can be read with readlinkat(fd, "") and resolved here.
+ */
 static int open_component(struct walk *w, const char *name, bool last, struct cv_err *err)
 {
 	int fd = openat(w->fds[w->depth], name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
@@ -187,6 +216,7 @@ static int walk(int root_fd, const char *path, struct walk *w, struct cv_err *er
 	int r = 0, fd;
 
 	cv_err_clear(err);
+	/* a copy of its own: the walk closes what it holds, never the caller's */
 	w->fds[0] = fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
 	if (w->fds[0] < 0)
 		return cv_err_sys(err, "fcntl(F_DUPFD_CLOEXEC)");
