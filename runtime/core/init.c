@@ -15,20 +15,16 @@
 #include <sys/wait.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "01-namespaces/namespaces.h"
+#include "01-namespaces/spawn.h"
 #include "common/file.h"
 #include "common/syscalls.h"
 #include "common/trace.h"
 #include "runtime/core/console.h"
 #include "runtime/core/hooks.h"
 #include "runtime/core/init.h"
-
-#ifndef IOPRIO_WHO_PROCESS
-#define IOPRIO_WHO_PROCESS 1
-#endif
 
 static int send_msg(int fd, int type, const struct cv_err *err)
 {
@@ -92,26 +88,20 @@ static int set_process_attrs(const struct cv_spec *spec, struct cv_err *err)
 {
 	if (spec->has_personality && personality(spec->personality) < 0)
 		return cv_err_sys(err, "personality(%#lx)", spec->personality);
-	if (spec->has_ioprio && syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0,
-					(spec->ioprio_class << 13) | spec->ioprio_level) < 0)
+	if (spec->has_ioprio && sys_ioprio_set(IOPRIO_WHO_PROCESS, 0,
+					       (spec->ioprio_class << 13) | spec->ioprio_level) < 0)
 		return cv_err_sys(err, "ioprio_set(class %d, level %d)", spec->ioprio_class,
 				  spec->ioprio_level);
 	if (spec->has_scheduler) {
-		struct {
-			uint32_t size, policy;
-			uint64_t flags;
-			int32_t nice;
-			uint32_t priority;
-			uint64_t runtime, deadline, period;
-		} attr = {48,
-			  (uint32_t)spec->sched_policy,
-			  spec->sched_flags,
-			  spec->sched_nice,
-			  (uint32_t)spec->sched_priority,
-			  spec->sched_runtime,
-			  spec->sched_deadline,
-			  spec->sched_period};
-		if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
+		struct cv_sched_attr attr = {48,
+					     (uint32_t)spec->sched_policy,
+					     spec->sched_flags,
+					     spec->sched_nice,
+					     (uint32_t)spec->sched_priority,
+					     spec->sched_runtime,
+					     spec->sched_deadline,
+					     spec->sched_period};
+		if (sys_sched_setattr(0, &attr, 0) < 0)
 			return cv_err_sys(err, "sched_setattr(policy %d)", spec->sched_policy);
 	}
 	return 0;
@@ -224,39 +214,51 @@ static int become_child(struct cv_init *in, struct cv_err *err)
 
 /*
  * A user namespace given by path, joined first; then, owned by it, the
- * namespaces to create.  pid and time namespaces are entered only by a new
- * process: *fork_next says the init must fork.
+ * namespaces to create (a namespace belongs to the user namespace of the
+ * process that makes it: user_namespaces(7)), and in them the hostname,
+ * domain name and clock offsets, by step 01's own code - its checks, its
+ * errors, its trace - as cv_ns_spawn()'s child does it for the other
+ * containers.  A pid namespace is entered only by a new process: *fork_next
+ * says the init must fork.  A new time namespace sets it too, though step
+ * 01 has moved the init itself in already (setns(2) through
+ * time_for_children): with either, the container runs in the init's child.
  */
 static int join_user(struct cv_init *in, bool *fork_next, struct cv_err *err)
 {
 	const struct cv_spec *s = in->spec;
 	int for_children = s->ns_new & (CLONE_NEWPID | CLONE_NEWTIME), r;
+	struct cv_ns_spec inside;
 
+	cv_ns_spec_init(&inside);
+	inside.flags = s->ns_new & (CLONE_NEWUTS | CLONE_NEWTIME);
+	inside.hostname = s->hostname;
+	inside.domainname = s->domainname;
+	inside.monotonic = s->monotonic;
+	inside.boottime = s->boottime;
+	/* checked before anything is joined: the same refusals as without the join */
+	if ((r = cv_ns_spec_check(&inside, err)) < 0)
+		return r;
 	if ((r = cv_ns_join_path(in->ns_user_join, CLONE_NEWUSER, err)) < 0)
 		return r;
+	/* root of the joined namespace: setns(2) gives every capability there but
+	 * keeps our ids, which it may not map (they read as the overflow uid); as
+	 * its uid 0, what the init makes is root's in there, and execve(2) keeps
+	 * the capabilities (capabilities(7), "Capabilities and execution of
+	 * programs by root") */
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return cv_err_sys(err, "becoming root in the user namespace `%s`",
 				  in->ns_user_join);
+	/* the cgroup namespace waits for the cgroup (setup()), pid for the fork */
 	if ((r = cv_ns_unshare(s->ns_new & ~(for_children | CLONE_NEWCGROUP | CLONE_NEWUSER),
 			       err)) < 0)
 		return r;
-	if ((s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0) ||
-	    (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0))
-		return cv_err_sys(err, "sethostname(`%s`)", s->hostname ? s->hostname : "");
-	cv_trace("joined user namespace `%s`", in->ns_user_join);
-	if (!for_children)
-		return 0;
-	if ((r = cv_ns_unshare(for_children, err)) < 0)
+	if ((r = cv_ns_child_setup(&inside, err)) < 0)
 		return r;
-	if (s->ns_new & CLONE_NEWTIME) {
-		char text[128];
-		int n = snprintf(text, sizeof(text), "monotonic %lld %u\nboottime %lld %u\n",
-				 (long long)s->monotonic.secs, s->monotonic.nanosecs,
-				 (long long)s->boottime.secs, s->boottime.nanosecs);
-		if ((r = cv_write_own_proc("timens_offsets", text, (size_t)n, err)) < 0)
-			return r;
-	}
-	*fork_next = true;
+	cv_trace("joined user namespace `%s`", in->ns_user_join);
+	if ((s->ns_new & CLONE_NEWPID) && (r = cv_ns_unshare(CLONE_NEWPID, err)) < 0)
+		return r;
+	if (for_children)
+		*fork_next = true;
 	return 0;
 }
 
@@ -307,7 +309,7 @@ static int setup(struct cv_init *in, struct cv_err *err)
 	int r;
 
 	/* a session keyring of its own: keys are not namespaced, so the host's stay the host's */
-	if (in->new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 &&
+	if (in->new_keyring && sys_keyctl(KEYCTL_JOIN_SESSION_KEYRING, 0, 0, 0, 0) < 0 &&
 	    errno != ENOSYS)
 		return cv_err_sys(err, "keyctl(KEYCTL_JOIN_SESSION_KEYRING)");
 	/* a user namespace to join: first, and the others made after, belonging to it;
