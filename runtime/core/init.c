@@ -1,6 +1,28 @@
 /*
  * init.c - the container's init, in the order the kernel requires (see
  * init.h for the conversation with the runtime).
+ *
+ * The init is a copy of the runtime made by clone (step 01), and until its
+ * execve it is the runtime: its memory, its binary, what it holds open.  So
+ * the file is one descent from the most power to the least, and setup()
+ * with cv_init_finish() reads as its table of contents, one call per step,
+ * each where the kernel allows it and no later:
+ *
+ *   - first the session keyring, before anything runs on the container's
+ *     behalf, then the namespaces given by path, whose /proc/PID/ns files
+ *     are the host's and cannot be reached once the root has changed;
+ *   - the mounts and pivot_root (step 03) before anything that resolves a
+ *     path in the container: the console's devpts, /proc/sys, the cwd;
+ *   - the attributes execve keeps (personality, I/O priority, scheduler)
+ *     while the init still has the privilege to set them;
+ *   - the program found and checked (execve.c), the runtime's descriptors
+ *     closed, and then power given up (step 05), seccomp last of all.
+ *
+ * Until CV_SYNC_CREATED an error is not printed here but sent up the
+ * socket (CV_SYNC_ERROR): the runtime reports it as it reports its own
+ * (--log, --log-format json) and undoes what create made.  After it the
+ * runtime has gone; a failure of start's part (a startContainer hook, the
+ * execve) is printed on the container's stderr, and the init exits 127.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,7 +57,11 @@ static int send_msg(int fd, int type, const struct cv_err *err)
 	return send(fd, &m, offsetof(struct cv_sync, state), MSG_NOSIGNAL) < 0 ? -errno : 0;
 }
 
-/* Called by step 03 with everything mounted, before pivot_root. */
+/*
+ * Called by step 03 with everything mounted, before pivot_root: the last
+ * moment the hooks see both the container's mounts and the host's files
+ * (its path resolves in the runtime namespace: runtime-spec, config.md).
+ */
 static int before_pivot(void *arg, struct cv_err *err)
 {
 	struct cv_init *in = arg;
@@ -60,7 +86,11 @@ static int before_pivot(void *arg, struct cv_err *err)
 	return r;
 }
 
-/* linux.sysctl, into the container's own /proc/sys: after pivot_root, before it is read-only. */
+/*
+ * linux.sysctl, into the container's own /proc/sys: after pivot_root, so
+ * the /proc written is the container's (its namespaces' values, not the
+ * host's), and before step 03 makes /proc/sys read-only.
+ */
 static int set_sysctl(void *arg, struct cv_err *err)
 {
 	const struct cv_spec *spec = ((struct cv_init *)arg)->spec;
@@ -83,7 +113,13 @@ static int set_sysctl(void *arg, struct cv_err *err)
 	return 0;
 }
 
-/* personality, I/O priority, scheduler: attributes of the process that exec keeps. */
+/*
+ * personality, I/O priority, scheduler: attributes of the process that
+ * execve keeps, set while the init still has every capability: a realtime
+ * scheduling policy needs CAP_SYS_NICE, a realtime I/O class CAP_SYS_ADMIN
+ * (or CAP_SYS_NICE on newer kernels), which the container's process may
+ * not keep.  48 is SCHED_ATTR_SIZE_VER0, the size of struct cv_sched_attr.
+ */
 static int set_process_attrs(const struct cv_spec *spec, struct cv_err *err)
 {
 	if (spec->has_personality && personality(spec->personality) < 0)
@@ -134,7 +170,10 @@ static int enter_cwd(const char *cwd, struct cv_err *err)
 
 /*
  * Every descriptor but stdio, the preserved ones and ours is closed; ours
- * close at exec.  Nothing of the runtime's reaches the container.
+ * close at exec.  Nothing of the runtime's reaches the container: a
+ * directory fd of the host left open is a way out of the root
+ * (CVE-2024-21626 leaked one as the cwd; in CVE-2016-9962 the container's
+ * pid 1 took those of a joining `runc exec` by ptrace).
  */
 static int close_fds(const struct cv_init *in, struct cv_err *err)
 {
@@ -149,7 +188,11 @@ static int close_fds(const struct cv_init *in, struct cv_err *err)
 	return 0;
 }
 
-/* Block until `start` writes to exec.fifo; the only call after seccomp but execve. */
+/*
+ * Block until `start` writes to exec.fifo.  This read is after seccomp, as
+ * are the startContainer hooks and the execve: a profile must allow them,
+ * as every usable one does.
+ */
 static int wait_for_start(const struct cv_init *in, struct cv_err *err)
 {
 	char byte;
@@ -160,7 +203,11 @@ static int wait_for_start(const struct cv_init *in, struct cv_err *err)
 	return n == 1 ? 0 : cv_err_sys(err, "read(exec.fifo)");
 }
 
-/* Change the status in the OCI state JSON the runtime sent, in place: the rest moves. */
+/*
+ * Change the status in the OCI state JSON the runtime sent, in place: the
+ * rest moves.  No JSON library here: the text is the runtime's own, and
+ * the init has nothing to parse but this one field.
+ */
 static void set_status(char *state, size_t size, const char *from, const char *to)
 {
 	char key[32], value[32], *at;
@@ -308,7 +355,12 @@ static int setup(struct cv_init *in, struct cv_err *err)
 	const struct cv_spec *spec = in->spec;
 	int r;
 
-	/* a session keyring of its own: keys are not namespaced, so the host's stay the host's */
+	/* a session keyring of its own, first.  Keys are in no namespace (keyrings(7)),
+	 * and the session keyring passes through clone, setns and execve: without
+	 * this the container, and the createContainer hooks the init forks before
+	 * pivot_root, would share the caller's (a login's keys).  Before seccomp,
+	 * which may deny keyctl (Docker's default profile does).  ENOSYS: a kernel
+	 * without keys has nothing to share */
 	if (in->new_keyring && sys_keyctl(KEYCTL_JOIN_SESSION_KEYRING, 0, 0, 0, 0) < 0 &&
 	    errno != ENOSYS)
 		return cv_err_sys(err, "keyctl(KEYCTL_JOIN_SESSION_KEYRING)");
@@ -348,11 +400,16 @@ int cv_init_finish(struct cv_init *in, struct cv_err *err)
 	/* the program, found in the container and checked: now, so create fails if it is wrong */
 	if (!in->idle && (r = cv_exec_prepare(in, &in->exec, err)) < 0)
 		return r;
-	/* nothing of the runtime's open in the container */
+	/* nothing of the runtime's open in the container: here, once the last of
+	 * them was used (the console socket, until the master went through it) and
+	 * the program's fd is open (kept, close-on-exec: it is what is executed),
+	 * and before seccomp, which may deny close_range(2) */
 	if ((r = close_fds(in, err)) < 0)
 		return r;
 	/* and last, take power away (step 05): limits, AppArmor, capabilities,
-	 * user, no_new_privs, seccomp - the filter last of all */
+	 * user, no_new_privs, seccomp - the filter last of all, because every call
+	 * after it must pass it: a profile that denies setresuid, capset or prctl
+	 * would otherwise stop the init's own switch half-way */
 	if ((r = cv_security_apply(&in->sec, err)) < 0)
 		return r;
 	/* a policy of the C API's narrows it further: its own filter stacks on top */
