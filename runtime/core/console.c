@@ -1,5 +1,21 @@
 /*
  * console.c - the container's pseudo-terminal (see console.h).
+ *
+ * Where the pty is made decides what it is: /dev/ptmx opened after
+ * pivot_root is the container's own devpts instance (the config's devpts
+ * mount, newinstance), so the slave is a /dev/pts/N that exists in the
+ * container and ttyname() finds it, while the host's ptys are not
+ * seen in there.  The init (or exec's
+ * process) opens it, keeps the slave as its stdio and controlling
+ * terminal, and gives the master away over a unix socket (SCM_RIGHTS):
+ * the process that holds the master is whoever serves the container's
+ * I/O, and can outlive the runtime that made the pty.
+ *
+ * When the runtime serves it itself (`run` in the foreground), the copy
+ * is one poll(2) loop over four descriptors - the master, our stdin, a
+ * pidfd of the container's process and a signalfd for SIGWINCH - so no
+ * signal handler and no second thread are needed, and nothing the
+ * container writes is lost between its exit and our return.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +40,7 @@
 #include "common/trace.h"
 #include "runtime/core/console.h"
 
+/* A stream socket, as runc's clients (conmon, containerd's shim) listen on. */
 int cv_console_connect(const char *path, struct cv_err *err)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
@@ -32,7 +49,7 @@ int cv_console_connect(const char *path, struct cv_err *err)
 	if (strlen(path) >= sizeof(addr.sun_path))
 		return cv_err_set(err, ENAMETOOLONG, "console socket `%s`: the path is too long",
 				  path);
-	strcpy(addr.sun_path, path);
+	strcpy(addr.sun_path, path); /* fits: checked above (108 bytes, unix(7)) */
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
 		cv_err_sys(err, "connect(console socket `%s`)", path);
@@ -45,7 +62,11 @@ int cv_console_connect(const char *path, struct cv_err *err)
 	return fd;
 }
 
-/* /dev/console shows the same terminal: a bind mount of the slave onto it. */
+/*
+ * /dev/console shows the same terminal: a bind mount of the slave onto it.
+ * A bind needs something to mount on, so an empty file is made first if
+ * there is none; whatever was there is hidden under the bind.
+ */
 static int bind_console(const char *slave, struct cv_err *err)
 {
 	int fd = open("/dev/console", O_CREAT | O_WRONLY | O_NOCTTY | O_CLOEXEC, 0600), r;
@@ -69,13 +90,19 @@ int cv_console_setup(int sock, unsigned rows, unsigned cols, bool bind, struct c
 		return cv_err_hint(err, "a terminal needs devpts mounted at /dev/pts (newinstance) "
 					"and /dev/ptmx");
 	}
+	/* a new pty's slave is locked until unlockpt (pts(4)); its name is in our devpts */
 	if (unlockpt(master) < 0 || ptsname_r(master, slave, sizeof(slave)) != 0)
 		return cv_err_sys(err, "unlockpt/ptsname(`/dev/ptmx`)");
+	/* the size before the program starts: its first TIOCGWINSZ already sees it */
 	if ((rows || cols) && ioctl(master, TIOCSWINSZ, &ws) < 0)
 		return cv_err_sys(err, "ioctl(TIOCSWINSZ, %ux%u)", rows, cols);
 	if (bind && (r = bind_console(slave, err)) < 0)
 		return r;
-	/* the container's session leader, with the terminal as its own */
+	/* the container's session leader, with the terminal as its own: setsid(2)
+	 * works as we are not a process group leader (a child of the runtime), and
+	 * only a session leader without a terminal can take one (TIOCSCTTY,
+	 * tty_ioctl(4)); then ^C on the terminal is SIGINT to the container's
+	 * foreground group, and job control works in a shell in there */
 	if ((fd = open(slave, O_RDWR | O_NOCTTY)) < 0)
 		return cv_err_sys(err, "open(`%s`)", slave);
 	if (setsid() < 0 || ioctl(fd, TIOCSCTTY, 0) < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 ||
@@ -85,6 +112,9 @@ int cv_console_setup(int sock, unsigned rows, unsigned cols, bool bind, struct c
 		close(fd);
 	cv_trace("terminal %s: stdin, stdout and stderr; the master goes to the console socket",
 		 slave);
+	/* the slave's name as the message, as runc sends it; our master closes on
+	 * return, so the receiver holds the only one, and its close hangs up the
+	 * container's terminal */
 	if ((r = cv_send_fd(sock, master, slave, strlen(slave))) < 0)
 		return cv_err_set(err, -r, "sendmsg(the terminal to the console socket): %s",
 				  strerror(-r));
@@ -99,7 +129,12 @@ int cv_console_recv(int sock, bool wait, struct cv_err *err)
 	return fd >= 0 ? fd : cv_err_set(err, EPROTO, "the container sent no terminal");
 }
 
-/* Copy what is there from `from` to `to`; false at the end of `from`. */
+/*
+ * Copy what is there from `from` to `to`; false at the end of `from` (or an
+ * error: a master whose slave is closed by all reads EIO).  A read
+ * interrupted by a signal is not an end.  The write is finished whole, so
+ * nothing read is dropped on a slow or full output.
+ */
 static bool pump(int from, int to)
 {
 	char buf[4096];
@@ -131,6 +166,7 @@ bool cv_console_our_size(unsigned *rows, unsigned *cols)
 	return false;
 }
 
+/* Ours onto the master; without a terminal of ours, the size the master has is kept. */
 int cv_console_resize(int master)
 {
 	struct winsize ws = {0};
@@ -155,6 +191,12 @@ static void follow_size(int sigfd, int master)
 	cv_console_resize(master);
 }
 
+/*
+ * The foreground relay of `run -t`.  Raw mode on our terminal: every key
+ * goes to the container's terminal as it is typed, and the container's
+ * line discipline does the echo, the line editing and ^C - ours, cooked,
+ * would echo twice and keep ^C for ourselves.
+ */
 int cv_console_copy(int master, pid_t pid)
 {
 	struct termios saved, raw;
@@ -179,6 +221,8 @@ int cv_console_copy(int master, pid_t pid)
 				      {in_open ? STDIN_FILENO : -1, POLLIN, 0},
 				      {pidfd, POLLIN, 0},
 				      {sigfd, POLLIN, 0}};
+		/* a pidfd that failed to open is -1: poll skips it, and the master's
+		 * hangup alone ends the copy */
 		if (poll(p, 4, -1) < 0 && errno != EINTR)
 			break;
 		if (p[3].revents & POLLIN)
@@ -190,6 +234,8 @@ int cv_console_copy(int master, pid_t pid)
 			break;
 		if ((p[1].revents & (POLLIN | POLLHUP)) && !pump(STDIN_FILENO, master))
 			in_open = false; /* our input ended: the container's goes on */
+		/* the process exited: what it wrote last is still in the master; read it
+		 * all before stopping, or the end of its output would be lost */
 		if (p[2].revents & POLLIN) {
 			while (pump(master, STDOUT_FILENO) && poll(p, 1, 0) > 0 &&
 			       (p[0].revents & POLLIN))
@@ -197,6 +243,7 @@ int cv_console_copy(int master, pid_t pid)
 			break;
 		}
 	}
+	/* our terminal as it was, and the caller's signal mask, before returning */
 	if (tty)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 	if (sigfd >= 0)

@@ -6,6 +6,16 @@
  * the OOM killer strikes in the container.  The OOM count is polled every
  * 100 ms: a kill shows up well within that, and nothing needs the
  * cgroup v1 eventfd or v2 inotify machinery.
+ *
+ * Every number comes from the container's cgroup through step 02
+ * (cv_cg_stats), whichever of v1 or v2 holds it: the usage of all its
+ * processes, exec's included, as the kernel counts it, and the same
+ * numbers `cv-cgroups stats` shows.  This file only reshapes them.
+ *
+ * `features` answers "what would this runtime accept here" from probes,
+ * not from a list of what the code knows: a namespace type this kernel
+ * lacks, or a cgroup version it does not mount, is left out, so an engine
+ * that reads the document does not ask for what would then fail.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -27,12 +37,23 @@
 #include "runtime/spec/spec.h"
 #include "runtime/core/state.h"
 
+/*
+ * A number for JSON: a limit that is not set (CV_CG_NO_LIMIT, all ones)
+ * is printed 0.  jansson's integers are signed 64-bit: the all-ones value
+ * would come out as -1, which no reader takes for "no limit".
+ */
 static json_int_t val(uint64_t v)
 {
 	return v == CV_CG_NO_LIMIT ? 0 : (json_int_t)v;
 }
 
-/* runc's "data" for a stats event. */
+/*
+ * runc's "data" for a stats event: cpu (total, kernel and user time in
+ * ns, throttling), memory (usage, limit, peak, failcnt), pids, and blkio as
+ * cgroup v1 lists it - one entry per device and operation, bytes and
+ * operations apart - the shape runc uses for v2 too.  hugetlb is empty:
+ * no hugetlb numbers are read.  The caller owns the result.
+ */
 static json_t *stats_data(const struct cv_cg_stats *st)
 {
 	json_t *read = json_array(), *served = json_array();
@@ -66,6 +87,7 @@ static json_t *stats_data(const struct cv_cg_stats *st)
 			 "ioServiceBytesRecursive", read, "ioServicedRecursive", served, "hugetlb");
 }
 
+/* One event, one line, flushed: a reader (an engine's pipe) sees it at once. */
 static void emit(FILE *out, const char *type, const char *id, json_t *data)
 {
 	json_t *ev = json_pack("{s:s, s:s}", "type", type, "id", id);
@@ -97,33 +119,41 @@ int cv_container_events(const char *root, const char *id, bool stats, long inter
 	cv_state_close(&s); /* keep what it says; let the other commands run meanwhile */
 	if (!s.cgroup[0])
 		return cv_err_set(err, ENOTSUP, "container `%s` has no cgroup: no events", id);
+	/* the cgroup the record names, opened through step 02's layout detection */
 	if ((r = cv_cg_detect(NULL, &host, err)) < 0 ||
 	    (r = cv_cg_open(&host, s.cgroup, &cg, err)) < 0)
 		return r;
 	if (cv_cg_stats(&cg, &st, err) < 0)
 		return -err->code;
+	/* --stats: one snapshot, then done (runc events --stats) */
 	if (stats) {
 		emit(out, "stats", id, stats_data(&st));
 		return 0;
 	}
+	/* the count at the start: only kills from now on are events.  Until the init
+	 * is gone (its start time checked: a reused pid does not keep us here) */
 	ooms = st.memory.oom_kills;
 	while (cv_state_alive(&s)) {
 		nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL);
 		since += 100;
 		if (cv_cg_stats(&cg, &st, err) < 0)
 			break; /* the cgroup is gone with the container */
+		/* one event however many kills came within the 100 ms */
 		if (st.memory.oom_kills > ooms)
 			emit(out, "oom", id, NULL);
 		ooms = st.memory.oom_kills;
+		/* a stats event every interval (--interval), counted in 100 ms ticks */
 		if (since >= interval_ms) {
 			emit(out, "stats", id, stats_data(&st));
 			since = 0;
 		}
 	}
+	/* the container stopping ends the stream: not an error */
 	cv_err_clear(err);
 	return 0;
 }
 
+/* A NULL-terminated list of names as a JSON array. */
 static json_t *strings(const char *const *list)
 {
 	json_t *a = json_array();
@@ -133,6 +163,11 @@ static json_t *strings(const char *const *list)
 	return a;
 }
 
+/*
+ * What linux.seccomp may name: the actions, operators and flags step 05
+ * turns into libseccomp calls, and the architectures it knows.  TSYNC is
+ * listed with the rest: step 05 always loads the filter for every thread.
+ */
 static json_t *seccomp_features(void)
 {
 	static const char *const actions[] = {"SCMP_ACT_ALLOW",       "SCMP_ACT_ERRNO",
@@ -156,6 +191,13 @@ static json_t *seccomp_features(void)
 			 "knownFlags", strings(flags), "supportedFlags", strings(flags));
 }
 
+/*
+ * The features document (runtime-spec features.md), probed: namespaces the
+ * kernel has (/proc/self/ns), every capability up to the kernel's last
+ * (cap_last_cap, not the headers'), the cgroup versions mounted, AppArmor
+ * if it enforces.  No systemd cgroup driver, SELinux, Intel RDT or idmapped
+ * mounts: false, so no engine asks for them.
+ */
 char *cv_features_json(void)
 {
 	json_t *ns = json_array(), *caps = json_array(), *hooks = json_array(), *doc;

@@ -99,7 +99,11 @@ static int may_execute(const struct cv_security *sec, int fd, const char *path)
 	return r;
 }
 
-/* Open path, and check it may be executed: the fd, or -errno. */
+/*
+ * Open path, and check it may be executed: the fd, or -errno.  O_PATH: the
+ * descriptor names the file without reading it, so a file with the x bit
+ * and no r bit opens too, as execve runs it.
+ */
 static int open_executable(const struct cv_init *in, const char *path)
 {
 	int fd = open(path, O_PATH | O_CLOEXEC), r;
@@ -302,7 +306,12 @@ static int refuse_self_interp(const struct cv_init *in, int prog, const char *pa
 	return r < 0 ? cv_err_wrap(err, "`%s`: its ELF interpreter", path) : 0;
 }
 
-/* A #! line: the interpreter and its one optional argument; false when not a script. */
+/*
+ * A #! line: the interpreter and its one optional argument; false when not
+ * a script.  As binfmt_script reads it: the first line only, everything
+ * after the interpreter's name one argument, spaces and all (the kernel
+ * does not split it).
+ */
 static bool read_shebang(const char *path, char *interp, size_t size, char **arg)
 {
 	char line[256];
@@ -330,6 +339,12 @@ static bool read_shebang(const char *path, char *interp, size_t size, char **arg
 	return interp[0] != '\0';
 }
 
+/*
+ * The last call: the file checked at create, by its descriptor (execveat,
+ * AT_EMPTY_PATH), so no rename or symlink swapped in between create and
+ * start can change what runs.  No env given is an empty one, never the
+ * runtime's.
+ */
 static int exec_fd(int fd, const char *const *argv, const char *const *env, const char *path,
 		   struct cv_err *err)
 {

@@ -1,6 +1,17 @@
 /*
  * hooks.c - one hook: fork, the state on a pipe as standard input, exec,
  * wait with a timeout, or until create is stopped (stop.h) (see hooks.h).
+ *
+ * A hook runs in whatever process calls cv_hooks_run, and so in its
+ * namespaces: the runtime's for prestart, createRuntime, poststart and
+ * poststop, the init's (the container's, before pivot_root) for
+ * createContainer, and the init's after seccomp for startContainer.  So
+ * nothing here may assume a place: the hook is started by fork and execve
+ * alone, with the path, argv and env of config.json exactly as given
+ * (none given is none: nothing of the runtime's environment leaks in), and
+ * waited for with a pidfd polled beside the stop pipe (wait_hook): a
+ * timeout or a stop cuts the wait short with no SIGCHLD handler, in a
+ * process that may have one of its own.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,16 +31,19 @@
 
 /* --- running a hook ----------------------------------------------------------- */
 
+/* In the child: never returns.  argv defaults to the path alone, env to empty. */
 static void exec_hook(const struct cv_hook *h, int in)
 {
 	char *const path_only[] = {(char *)h->path, NULL};
 	char *const no_env[] = {NULL};
 
 	dup2(in, STDIN_FILENO);
-	/* a hook's output is the runtime's diagnostics, not the container's */
+	/* a hook's output is the runtime's diagnostics, not the container's: stdout,
+	 * which may be the container's terminal or an engine's pipe, gets stderr */
 	dup2(STDERR_FILENO, STDOUT_FILENO);
 	execve(h->path, h->args ? (char *const *)h->args : path_only,
 	       h->env ? (char *const *)h->env : no_env);
+	/* 127, as a shell reports a command it could not run */
 	fprintf(stderr, "containerv: hook %s: %s\n", h->path, strerror(errno));
 	_exit(127);
 }
@@ -63,6 +77,10 @@ static int wait_hook(pid_t pid, int timeout, int *status)
 	return 0;
 }
 
+/*
+ * One hook, to its end: 0 when it exited 0, else an error naming the point,
+ * the path and what happened (a timeout, a stop, a signal, an exit status).
+ */
 static int run_one(const struct cv_hook *h, enum cv_hook_point point, const char *state,
 		   struct cv_err *err)
 {
@@ -71,7 +89,7 @@ static int run_one(const struct cv_hook *h, enum cv_hook_point point, const char
 
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return cv_err_sys(err, "pipe2() for hook %s", h->path);
-	fflush(NULL);
+	fflush(NULL); /* or the child's exit would write our buffered output again */
 	if ((pid = fork()) < 0) {
 		close(fds[0]);
 		close(fds[1]);
@@ -82,7 +100,9 @@ static int run_one(const struct cv_hook *h, enum cv_hook_point point, const char
 		exec_hook(h, fds[0]);
 	}
 	close(fds[0]);
-	/* the state is small: it fits in the pipe, and a hook that never reads is no matter */
+	/* the state is small: it fits in the pipe, and a hook that never reads is no
+	 * matter.  One that exits before reading closes the pipe: SIGPIPE ignored, the
+	 * write fails with EPIPE instead of killing us */
 	signal(SIGPIPE, SIG_IGN);
 	(void)!write(fds[1], state, strlen(state));
 	close(fds[1]);

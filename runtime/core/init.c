@@ -1,6 +1,28 @@
 /*
  * init.c - the container's init, in the order the kernel requires (see
  * init.h for the conversation with the runtime).
+ *
+ * The init is a copy of the runtime made by clone (step 01), and until its
+ * execve it is the runtime: its memory, its binary, what it holds open.  So
+ * the file is one descent from the most power to the least, and setup()
+ * with cv_init_finish() reads as its table of contents, one call per step,
+ * each where the kernel allows it and no later:
+ *
+ *   - first the session keyring, before anything runs on the container's
+ *     behalf, then the namespaces given by path, whose /proc/PID/ns files
+ *     are the host's and cannot be reached once the root has changed;
+ *   - the mounts and pivot_root (step 03) before anything that resolves a
+ *     path in the container: the console's devpts, /proc/sys, the cwd;
+ *   - the attributes execve keeps (personality, I/O priority, scheduler)
+ *     while the init still has the privilege to set them;
+ *   - the program found and checked (execve.c), the runtime's descriptors
+ *     closed, and then power given up (step 05), seccomp last of all.
+ *
+ * Until CV_SYNC_CREATED an error is not printed here but sent up the
+ * socket (CV_SYNC_ERROR): the runtime reports it as it reports its own
+ * (--log, --log-format json) and undoes what create made.  After it the
+ * runtime has gone; a failure of start's part (a startContainer hook, the
+ * execve) is printed on the container's stderr, and the init exits 127.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,20 +37,16 @@
 #include <sys/wait.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "01-namespaces/namespaces.h"
+#include "01-namespaces/spawn.h"
 #include "common/file.h"
 #include "common/syscalls.h"
 #include "common/trace.h"
 #include "runtime/core/console.h"
 #include "runtime/core/hooks.h"
 #include "runtime/core/init.h"
-
-#ifndef IOPRIO_WHO_PROCESS
-#define IOPRIO_WHO_PROCESS 1
-#endif
 
 static int send_msg(int fd, int type, const struct cv_err *err)
 {
@@ -39,7 +57,11 @@ static int send_msg(int fd, int type, const struct cv_err *err)
 	return send(fd, &m, offsetof(struct cv_sync, state), MSG_NOSIGNAL) < 0 ? -errno : 0;
 }
 
-/* Called by step 03 with everything mounted, before pivot_root. */
+/*
+ * Called by step 03 with everything mounted, before pivot_root: the last
+ * moment the hooks see both the container's mounts and the host's files
+ * (its path resolves in the runtime namespace: runtime-spec, config.md).
+ */
 static int before_pivot(void *arg, struct cv_err *err)
 {
 	struct cv_init *in = arg;
@@ -64,7 +86,11 @@ static int before_pivot(void *arg, struct cv_err *err)
 	return r;
 }
 
-/* linux.sysctl, into the container's own /proc/sys: after pivot_root, before it is read-only. */
+/*
+ * linux.sysctl, into the container's own /proc/sys: after pivot_root, so
+ * the /proc written is the container's (its namespaces' values, not the
+ * host's), and before step 03 makes /proc/sys read-only.
+ */
 static int set_sysctl(void *arg, struct cv_err *err)
 {
 	const struct cv_spec *spec = ((struct cv_init *)arg)->spec;
@@ -87,31 +113,31 @@ static int set_sysctl(void *arg, struct cv_err *err)
 	return 0;
 }
 
-/* personality, I/O priority, scheduler: attributes of the process that exec keeps. */
+/*
+ * personality, I/O priority, scheduler: attributes of the process that
+ * execve keeps, set while the init still has every capability: a realtime
+ * scheduling policy needs CAP_SYS_NICE, a realtime I/O class CAP_SYS_ADMIN
+ * (or CAP_SYS_NICE on newer kernels), which the container's process may
+ * not keep.  48 is SCHED_ATTR_SIZE_VER0, the size of struct cv_sched_attr.
+ */
 static int set_process_attrs(const struct cv_spec *spec, struct cv_err *err)
 {
 	if (spec->has_personality && personality(spec->personality) < 0)
 		return cv_err_sys(err, "personality(%#lx)", spec->personality);
-	if (spec->has_ioprio && syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0,
-					(spec->ioprio_class << 13) | spec->ioprio_level) < 0)
+	if (spec->has_ioprio && sys_ioprio_set(IOPRIO_WHO_PROCESS, 0,
+					       (spec->ioprio_class << 13) | spec->ioprio_level) < 0)
 		return cv_err_sys(err, "ioprio_set(class %d, level %d)", spec->ioprio_class,
 				  spec->ioprio_level);
 	if (spec->has_scheduler) {
-		struct {
-			uint32_t size, policy;
-			uint64_t flags;
-			int32_t nice;
-			uint32_t priority;
-			uint64_t runtime, deadline, period;
-		} attr = {48,
-			  (uint32_t)spec->sched_policy,
-			  spec->sched_flags,
-			  spec->sched_nice,
-			  (uint32_t)spec->sched_priority,
-			  spec->sched_runtime,
-			  spec->sched_deadline,
-			  spec->sched_period};
-		if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
+		struct cv_sched_attr attr = {48,
+					     (uint32_t)spec->sched_policy,
+					     spec->sched_flags,
+					     spec->sched_nice,
+					     (uint32_t)spec->sched_priority,
+					     spec->sched_runtime,
+					     spec->sched_deadline,
+					     spec->sched_period};
+		if (sys_sched_setattr(0, &attr, 0) < 0)
 			return cv_err_sys(err, "sched_setattr(policy %d)", spec->sched_policy);
 	}
 	return 0;
@@ -144,7 +170,10 @@ static int enter_cwd(const char *cwd, struct cv_err *err)
 
 /*
  * Every descriptor but stdio, the preserved ones and ours is closed; ours
- * close at exec.  Nothing of the runtime's reaches the container.
+ * close at exec.  Nothing of the runtime's reaches the container: a
+ * directory fd of the host left open is a way out of the root
+ * (CVE-2024-21626 leaked one as the cwd; in CVE-2016-9962 the container's
+ * pid 1 took those of a joining `runc exec` by ptrace).
  */
 static int close_fds(const struct cv_init *in, struct cv_err *err)
 {
@@ -159,7 +188,11 @@ static int close_fds(const struct cv_init *in, struct cv_err *err)
 	return 0;
 }
 
-/* Block until `start` writes to exec.fifo; the only call after seccomp but execve. */
+/*
+ * Block until `start` writes to exec.fifo.  This read is after seccomp, as
+ * are the startContainer hooks and the execve: a profile must allow them,
+ * as every usable one does.
+ */
 static int wait_for_start(const struct cv_init *in, struct cv_err *err)
 {
 	char byte;
@@ -170,7 +203,11 @@ static int wait_for_start(const struct cv_init *in, struct cv_err *err)
 	return n == 1 ? 0 : cv_err_sys(err, "read(exec.fifo)");
 }
 
-/* Change the status in the OCI state JSON the runtime sent, in place: the rest moves. */
+/*
+ * Change the status in the OCI state JSON the runtime sent, in place: the
+ * rest moves.  No JSON library here: the text is the runtime's own, and
+ * the init has nothing to parse but this one field.
+ */
 static void set_status(char *state, size_t size, const char *from, const char *to)
 {
 	char key[32], value[32], *at;
@@ -224,39 +261,51 @@ static int become_child(struct cv_init *in, struct cv_err *err)
 
 /*
  * A user namespace given by path, joined first; then, owned by it, the
- * namespaces to create.  pid and time namespaces are entered only by a new
- * process: *fork_next says the init must fork.
+ * namespaces to create (a namespace belongs to the user namespace of the
+ * process that makes it: user_namespaces(7)), and in them the hostname,
+ * domain name and clock offsets, by step 01's own code - its checks, its
+ * errors, its trace - as cv_ns_spawn()'s child does it for the other
+ * containers.  A pid namespace is entered only by a new process: *fork_next
+ * says the init must fork.  A new time namespace sets it too, though step
+ * 01 has moved the init itself in already (setns(2) through
+ * time_for_children): with either, the container runs in the init's child.
  */
 static int join_user(struct cv_init *in, bool *fork_next, struct cv_err *err)
 {
 	const struct cv_spec *s = in->spec;
 	int for_children = s->ns_new & (CLONE_NEWPID | CLONE_NEWTIME), r;
+	struct cv_ns_spec inside;
 
+	cv_ns_spec_init(&inside);
+	inside.flags = s->ns_new & (CLONE_NEWUTS | CLONE_NEWTIME);
+	inside.hostname = s->hostname;
+	inside.domainname = s->domainname;
+	inside.monotonic = s->monotonic;
+	inside.boottime = s->boottime;
+	/* checked before anything is joined: the same refusals as without the join */
+	if ((r = cv_ns_spec_check(&inside, err)) < 0)
+		return r;
 	if ((r = cv_ns_join_path(in->ns_user_join, CLONE_NEWUSER, err)) < 0)
 		return r;
+	/* root of the joined namespace: setns(2) gives every capability there but
+	 * keeps our ids, which it may not map (they read as the overflow uid); as
+	 * its uid 0, what the init makes is root's in there, and execve(2) keeps
+	 * the capabilities (capabilities(7), "Capabilities and execution of
+	 * programs by root") */
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return cv_err_sys(err, "becoming root in the user namespace `%s`",
 				  in->ns_user_join);
+	/* the cgroup namespace waits for the cgroup (setup()), pid for the fork */
 	if ((r = cv_ns_unshare(s->ns_new & ~(for_children | CLONE_NEWCGROUP | CLONE_NEWUSER),
 			       err)) < 0)
 		return r;
-	if ((s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0) ||
-	    (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0))
-		return cv_err_sys(err, "sethostname(`%s`)", s->hostname ? s->hostname : "");
-	cv_trace("joined user namespace `%s`", in->ns_user_join);
-	if (!for_children)
-		return 0;
-	if ((r = cv_ns_unshare(for_children, err)) < 0)
+	if ((r = cv_ns_child_setup(&inside, err)) < 0)
 		return r;
-	if (s->ns_new & CLONE_NEWTIME) {
-		char text[128];
-		int n = snprintf(text, sizeof(text), "monotonic %lld %u\nboottime %lld %u\n",
-				 (long long)s->monotonic.secs, s->monotonic.nanosecs,
-				 (long long)s->boottime.secs, s->boottime.nanosecs);
-		if ((r = cv_write_own_proc("timens_offsets", text, (size_t)n, err)) < 0)
-			return r;
-	}
-	*fork_next = true;
+	cv_trace("joined user namespace `%s`", in->ns_user_join);
+	if ((s->ns_new & CLONE_NEWPID) && (r = cv_ns_unshare(CLONE_NEWPID, err)) < 0)
+		return r;
+	if (for_children)
+		*fork_next = true;
 	return 0;
 }
 
@@ -306,8 +355,13 @@ static int setup(struct cv_init *in, struct cv_err *err)
 	const struct cv_spec *spec = in->spec;
 	int r;
 
-	/* a session keyring of its own: keys are not namespaced, so the host's stay the host's */
-	if (in->new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 &&
+	/* a session keyring of its own, first.  Keys are in no namespace (keyrings(7)),
+	 * and the session keyring passes through clone, setns and execve: without
+	 * this the container, and the createContainer hooks the init forks before
+	 * pivot_root, would share the caller's (a login's keys).  Before seccomp,
+	 * which may deny keyctl (Docker's default profile does).  ENOSYS: a kernel
+	 * without keys has nothing to share */
+	if (in->new_keyring && sys_keyctl(KEYCTL_JOIN_SESSION_KEYRING, 0, 0, 0, 0) < 0 &&
 	    errno != ENOSYS)
 		return cv_err_sys(err, "keyctl(KEYCTL_JOIN_SESSION_KEYRING)");
 	/* a user namespace to join: first, and the others made after, belonging to it;
@@ -346,11 +400,16 @@ int cv_init_finish(struct cv_init *in, struct cv_err *err)
 	/* the program, found in the container and checked: now, so create fails if it is wrong */
 	if (!in->idle && (r = cv_exec_prepare(in, &in->exec, err)) < 0)
 		return r;
-	/* nothing of the runtime's open in the container */
+	/* nothing of the runtime's open in the container: here, once the last of
+	 * them was used (the console socket, until the master went through it) and
+	 * the program's fd is open (kept, close-on-exec: it is what is executed),
+	 * and before seccomp, which may deny close_range(2) */
 	if ((r = close_fds(in, err)) < 0)
 		return r;
 	/* and last, take power away (step 05): limits, AppArmor, capabilities,
-	 * user, no_new_privs, seccomp - the filter last of all */
+	 * user, no_new_privs, seccomp - the filter last of all, because every call
+	 * after it must pass it: a profile that denies setresuid, capset or prctl
+	 * would otherwise stop the init's own switch half-way */
 	if ((r = cv_security_apply(&in->sec, err)) < 0)
 		return r;
 	/* a policy of the C API's narrows it further: its own filter stacks on top */

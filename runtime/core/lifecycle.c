@@ -9,6 +9,14 @@
  * container's, so only the container's are killed there: its init, its
  * pid namespace, its descendants (own_pids).  And the cgroup directories
  * removed are only those create made, as its record says (state.h).
+ *
+ * How each command reaches the container: through its state directory,
+ * locked for the command's length (state.c), and through the init, known
+ * by its pid and start time.  A signal for the init goes to a process
+ * checked to be it (through a pidfd where the kernel has them), never to
+ * a bare pid that may since belong to another program.  `start` is a write to
+ * exec.fifo, which the init blocks on (init.c); nothing else is needed,
+ * since all of the container's setup was done at create.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -31,6 +39,7 @@
 #include "runtime/core/hooks.h"
 #include "runtime/core/state.h"
 
+/* A number, or a name as kill(1) takes it: SIGTERM, TERM, term (sigabbrev_np, glibc 2.32). */
 int cv_signal_parse(const char *text, int *sig, struct cv_err *err)
 {
 	const char *name = strncasecmp(text, "SIG", 3) ? text : text + 3;
@@ -52,7 +61,12 @@ int cv_signal_parse(const char *text, int *sig, struct cv_err *err)
 	return cv_err_hint(err, "a name, with or without SIG (TERM, SIGKILL), or a number (9)");
 }
 
-/* The config saved at create, for the hooks of later points; NULL if unreadable. */
+/*
+ * The config saved at create, for the hooks of later points; NULL if
+ * unreadable.  The saved copy, not the bundle's: the bundle may have been
+ * changed or removed since, and the hooks are those the container was
+ * created with.
+ */
 static struct cv_spec *saved_spec(const struct cv_state *st)
 {
 	struct cv_spec *spec = malloc(sizeof(*spec));
@@ -135,7 +149,9 @@ int cv_container_start(const char *root, const char *id, struct cv_err *err)
 	snprintf(fifo, sizeof(fifo), "/proc/%d/exe", (int)st.pid);
 	if (stat(fifo, &init_exe) < 0)
 		memset(&init_exe, 0, sizeof(init_exe));
-	/* the init holds the fifo open: this open finds a reader, and the byte wakes it */
+	/* the init holds the fifo open: this open finds a reader, and the byte wakes it.
+	 * O_NONBLOCK: with no reader (the init died) the open fails with ENXIO
+	 * instead of waiting for one forever */
 	snprintf(fifo, sizeof(fifo), "%s/exec.fifo", st.dir);
 	fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0 || write(fd, "0", 1) != 1) {
@@ -145,6 +161,7 @@ int cv_container_start(const char *root, const char *id, struct cv_err *err)
 		goto out;
 	}
 	close(fd);
+	/* started once: a second start finds no fifo, and the status says why */
 	unlink(fifo);
 	cv_trace("container `%s` started: its init (pid %d) execs the program", id, (int)st.pid);
 	st.status = CV_RUNNING;
@@ -261,7 +278,11 @@ static int own_pids(const struct cv_state *st, struct cv_cgroup *cg, pid_t *pids
 	return kept;
 }
 
-/* Every process of the container (own_pids): kill --all, and the rounds of a delete. */
+/*
+ * Every process of the container (own_pids): kill --all.  Without a cgroup
+ * (a rootless container created without one) the init is all that can be
+ * told to be the container's.
+ */
 static int signal_all(const struct cv_state *st, int sig, struct cv_err *err)
 {
 	struct cv_cg_host host;
@@ -291,6 +312,7 @@ int cv_container_kill(const char *root, const char *id, int sig, bool all, struc
 
 	if ((r = cv_state_open(root, id, &st, err)) < 0)
 		return r;
+	/* a stopped container has no process to signal: its pid may be another's now */
 	now = cv_state_status(&st);
 	if (now == CV_STOPPED)
 		r = wrong_status(&st, "signal", CV_STOPPED, err);
@@ -319,7 +341,9 @@ void cv_container_kill_all(const struct cv_state *st, struct cv_cgroup *cg)
 				kill(pids[i], SIGKILL);
 		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
 	}
-	/* with a pid namespace of its own, the init's death takes every process in it */
+	/* with a pid namespace of its own, the init's death takes every process in it
+	 * (pid_namespaces(7): the kernel sends them SIGKILL); then up to 5 s for the
+	 * init to be gone, since a process in the D state dies only when it wakes */
 	if (cv_state_alive(st))
 		kill(st->pid, SIGKILL);
 	for (int i = 0; i < 500 && cv_state_alive(st); i++)
@@ -351,7 +375,11 @@ static int open_for_delete(const char *root, const char *id, bool force, struct 
 	return 0;
 }
 
-/* Kill its processes, then remove the cgroup directories create made, and only those. */
+/*
+ * Kill its processes, then remove the cgroup directories create made, and
+ * only those.  In this order because the kernel refuses to remove a
+ * cgroup directory that still holds a process (EBUSY).
+ */
 static int remove_processes(struct cv_state *st, struct cv_err *err)
 {
 	struct cv_cg_host host;
@@ -396,6 +424,8 @@ int cv_container_delete(const char *root, const char *id, bool force, struct cv_
 	/* without a mount namespace of its own, its mounts were made in ours (create.c) */
 	if (st.root_mount && cv_rootfs_unbind(st.rootfs, st.root_mount, err) < 0)
 		cv_err_print(err, "containerv: warning");
+	/* poststop: after the container is gone, before delete returns
+	 * (runtime-spec, runtime.md); a failure is only a warning there */
 	run_hooks(&st, CV_HOOK_POSTSTOP, CV_STOPPED, NULL);
 	cv_trace("container `%s` deleted", id);
 	return cv_state_remove(&st, err);
@@ -404,6 +434,7 @@ out:
 	return r;
 }
 
+/* The OCI state, with the status as it is now (a dead init is "stopped"). */
 int cv_container_state(const char *root, const char *id, char **json, struct cv_err *err)
 {
 	struct cv_state st;

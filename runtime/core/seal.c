@@ -2,6 +2,16 @@
  * seal.c - running the runtime from a binary no container can write to
  * (see seal.h for the attack and the three ways).
  *
+ * CVE-2019-5736 is about the file, not the process: whatever a container
+ * reaches of /proc/PID/exe while one of our processes runs in it, the
+ * write must fail at the file.  So the check is on the file's own
+ * properties (a read-only mount, write seals), and the way out of a
+ * writable one is to run again from another file: execveat(2) replaces the
+ * whole process image, /proc/self/exe included, before a container exists.
+ * The second run is told by an environment variable (SEAL_MARK) which file
+ * the first ran from: it must not try again (a loop), and it keeps that
+ * file's identity, the one execve.c refuses to run in a container.
+ *
  * Why not only make the init non-dumpable (init.c does that too): a
  * process that is not dumpable keeps its /proc/PID/exe from processes
  * without CAP_SYS_PTRACE over its user namespace - and a container given
@@ -133,7 +143,8 @@ int cv_seal_self(char **argv, struct cv_err *err)
 
 	if (self < 0)
 		return self;
-	/* the second run: the mark says which file the first one ran from */
+	/* the second run: the mark says which file the first one ran from (an
+	 * environment variable: execve passes it on, and nothing else survives it) */
 	if (mark && sscanf(mark, "%llu:%llu", &dev, &ino) == 2)
 		origin = (typeof(origin)){true, (dev_t)dev, (ino_t)ino};
 	unsetenv(SEAL_MARK); /* never for hooks or containers */
@@ -142,6 +153,7 @@ int cv_seal_self(char **argv, struct cv_err *err)
 		    "the runtime's binary is read-only for everyone: no container can write it");
 		return 0;
 	}
+	/* run again and still writable: something other than our seal; stop, not loop */
 	if (mark) {
 		cv_err_set(err, EPERM,
 			   "the runtime's binary is still writable after it was run "
@@ -153,6 +165,7 @@ int cv_seal_self(char **argv, struct cv_err *err)
 	snprintf(was, sizeof(was), "%llu:%llu", (unsigned long long)st.st_dev,
 		 (unsigned long long)st.st_ino);
 	setenv(SEAL_MARK, was, 1);
+	/* the bind first (no copy, shared page cache), the copy where it cannot be made */
 	cv_err_clear(&bind_err);
 	exec_bound(argv, &bind_err);
 	exec_copy(self, argv, err); /* returns only when neither could run */

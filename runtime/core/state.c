@@ -21,6 +21,10 @@
  * must remove from the record instead (cv_state_open_damaged) - the
  * container would otherwise be stuck, its init and cgroup alive with no
  * command able to reach them (runc has that gap).
+ *
+ * Nothing is kept between commands but these files: each command is a new
+ * process, which takes the lock (cv_state_open), reads the files again,
+ * and lets go by closing the directory (cv_state_close).
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -40,6 +44,7 @@
 #include "common/trace.h"
 #include "runtime/core/state.h"
 
+/* In the order of enum cv_status: the status is stored by name, never by number. */
 static const char *const names[] = {"creating", "created", "running", "stopped", "paused"};
 
 const char *cv_status_name(enum cv_status s)
@@ -47,7 +52,11 @@ const char *cv_status_name(enum cv_status s)
 	return names[s];
 }
 
-/* The id names a directory under --root: no slash, no dot-dot, nothing else odd. */
+/*
+ * The id names a directory under --root and the default cgroup
+ * (/containerv/ID): a slash or a dot-dot would reach outside both, so
+ * only the characters runc allows pass.
+ */
 int cv_state_id_check(const char *id, struct cv_err *err)
 {
 	size_t n = strlen(id);
@@ -61,7 +70,14 @@ int cv_state_id_check(const char *id, struct cv_err *err)
 	return cv_err_hint(err, "an id is 1 to 255 letters, digits and _ + - . (no slash)");
 }
 
-/* Open the directory and take its lock: waits while another command holds it. */
+/*
+ * Open the directory and take its lock: waits while another command holds
+ * it, so two commands on one container take turns instead of failing.
+ * flock(2) on the directory itself, not a lock file: there is nothing more
+ * to make or leave behind, and the lock belongs to the open descriptor -
+ * a command killed with SIGKILL lets go when the kernel closes its files,
+ * so a dead command never leaves the container locked.
+ */
 static int lock_dir(struct cv_state *st, struct cv_err *err)
 {
 	st->lock_fd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -92,9 +108,12 @@ int cv_state_make(const char *root, const char *id, struct cv_state *st, struct 
 	if (cv_state_id_check(id, err) < 0)
 		return -err->code;
 	init_state(st, root, id);
-	/* the whole path: containerd's and docker's shims give <dir>/<namespace>, new */
+	/* the whole path: containerd's and docker's shims give <dir>/<namespace>, new;
+	 * 0700: exec.fifo in there starts the container for whoever can open it */
 	if (cv_mkdir_p(root, 0700, err) < 0)
 		return -err->code;
+	/* mkdir is the test for "exists": atomic, so two creates of one id cannot both
+	 * go on (a stat first, then mkdir, could let both through) */
 	if (mkdir(st->dir, 0700) < 0) {
 		if (errno != EEXIST)
 			return cv_err_sys(err, "mkdir(`%s`)", st->dir);
@@ -102,6 +121,7 @@ int cv_state_make(const char *root, const char *id, struct cv_state *st, struct 
 		return cv_err_hint(err, "`containerv delete %s` removes it; or choose another id",
 				   id);
 	}
+	/* "created": RFC 3339, in UTC */
 	gmtime_r(&now, &tm);
 	strftime(st->created, sizeof(st->created), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	cv_trace("state directory `%s` made", st->dir);
@@ -218,6 +238,13 @@ static int read_state(struct cv_state *st, struct cv_err *err)
  * create never interleave or tear, and a create killed between two writes
  * leaves whole lines.  No fsync: it guards against a killed runtime, not
  * a lost machine (whose /run is a tmpfs anyway).
+ *
+ * Why written ahead (create.c notes a cgroup directory before it makes
+ * it): a create killed between the two then leaves a line for something
+ * that may not exist, which delete takes in its stride (a directory
+ * already gone), never something made with no line, which delete could
+ * not tell from a directory that was there before and is not the
+ * container's to remove.
  */
 int cv_state_note(const struct cv_state *st, struct cv_err *err, const char *fmt, ...)
 {
@@ -279,7 +306,8 @@ static void read_owned(struct cv_state *st, bool facts)
 	if (cv_read_file(path, text, sizeof(text), &ignored) < 0)
 		return;
 	st->owned_read = true;
-	/* the last line of each kind wins: create writes a plan, then what it did */
+	/* the last line of each kind wins: create writes a plan, then what it did.
+	 * A path is the rest of its line (%n), whatever spaces it holds */
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
 		if (sscanf(line, "made %31s %d", tree, &n) == 2 && n >= 0)
 			note_made(st, tree, n);
@@ -309,7 +337,8 @@ static int lock_existing(const char *root, const char *id, struct cv_state *st, 
 	}
 	if ((r = lock_dir(st, err)) < 0)
 		return r;
-	/* removed while we waited for the lock: it is gone */
+	/* removed while we waited for the lock: it is gone.  Our descriptor still
+	 * works on a removed directory; its link count of 0 is what tells */
 	if (fstat(st->lock_fd, &sb) < 0 || sb.st_nlink == 0) {
 		cv_state_close(st);
 		return cv_err_set(err, ENOENT, "container `%s` does not exist", id);
@@ -372,7 +401,15 @@ int cv_state_open_damaged(const char *root, const char *id, struct cv_state *st,
 	return 0;
 }
 
-/* state.json whole, or not at all: written beside it, then renamed over it. */
+/*
+ * state.json whole, or not at all: written beside it, then renamed over
+ * it.  rename(2) replaces the name in one step: a command killed
+ * mid-write (or a full disk) leaves the old state.json whole rather than
+ * half of a new one, and a reader that does not take the lock sees one or
+ * the other.  The temporary is in the same directory because rename does
+ * not cross filesystems (EXDEV); one left by a killed command is
+ * truncated by the next save.
+ */
 int cv_state_save(const struct cv_state *st, struct cv_err *err)
 {
 	char path[PATH_MAX + 16], tmp[PATH_MAX + 16];
@@ -412,7 +449,9 @@ int cv_state_remove(struct cv_state *st, struct cv_err *err)
 
 /*
  * The start time is what makes a pid an identity: the kernel reuses pids,
- * never a (pid, start time) pair while the machine runs.
+ * never a (pid, start time) pair while the machine runs.  Field 22 of
+ * /proc/PID/stat, in clock ticks since boot (proc(5)); 0 for a pid that
+ * is gone or a zombie, which no (pid, start) pair stored here matches.
  */
 unsigned long long cv_proc_start(pid_t pid)
 {
@@ -436,6 +475,7 @@ unsigned long long cv_proc_start(pid_t pid)
 	return start;
 }
 
+/* Alive: the pid is there and started when the stored init did (not reused). */
 bool cv_state_alive(const struct cv_state *st)
 {
 	return st->pid > 0 && st->start && cv_proc_start(st->pid) == st->start;
@@ -446,6 +486,11 @@ enum cv_status cv_state_status(const struct cv_state *st)
 	return cv_state_alive(st) ? st->status : CV_STOPPED;
 }
 
+/*
+ * The OCI state document: pid only while there is a process to name (the
+ * runtime-spec wants it for created and running; 0 once stopped, as runc
+ * prints it), the annotations as create saved them, for hooks and `state`.
+ */
 char *cv_state_json(const struct cv_state *st, enum cv_status status)
 {
 	json_t *doc = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:I}", "ociVersion",
@@ -462,6 +507,7 @@ char *cv_state_json(const struct cv_state *st, enum cv_status status)
 	return text;
 }
 
+/* The ids under root: every directory, not dot names; a root never made is an empty list. */
 char **cv_state_list(const char *root, struct cv_err *err)
 {
 	DIR *d = opendir(root);

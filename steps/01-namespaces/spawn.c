@@ -168,18 +168,10 @@ static int switch_identity(const struct cv_ns_spec *spec, struct cv_err *err)
 	return 0;
 }
 
-static int child_setup(const struct cv_ns_spec *spec, int sock, struct cv_err *err)
+int cv_ns_child_setup(const struct cv_ns_spec *spec, struct cv_err *err)
 {
-	ssize_t n;
-	char go;
 	int r;
 
-	while ((n = recv(sock, &go, 1, 0)) < 0 && errno == EINTR)
-		;
-	if (n != 1)
-		return cv_err_set(err, EPIPE, "the parent went away before the child was set up");
-	cv_trace("child is pid %d inside; the parent is done with it (id maps, hook)",
-		 (int)getpid());
 	if (spec->hostname) {
 		r = sethostname(spec->hostname, strlen(spec->hostname));
 		cv_trace_sys(r, "sethostname(\"%s\")", spec->hostname);
@@ -193,6 +185,23 @@ static int child_setup(const struct cv_ns_spec *spec, int sock, struct cv_err *e
 			return cv_err_sys(err, "setdomainname(\"%s\")", spec->domainname);
 	}
 	if ((spec->flags & CLONE_NEWTIME) && (r = enter_time_ns(spec, err)) < 0)
+		return r;
+	return 0;
+}
+
+static int child_setup(const struct cv_ns_spec *spec, int sock, struct cv_err *err)
+{
+	ssize_t n;
+	char go;
+	int r;
+
+	while ((n = recv(sock, &go, 1, 0)) < 0 && errno == EINTR)
+		;
+	if (n != 1)
+		return cv_err_set(err, EPIPE, "the parent went away before the child was set up");
+	cv_trace("child is pid %d inside; the parent is done with it (id maps, hook)",
+		 (int)getpid());
+	if ((r = cv_ns_child_setup(spec, err)) < 0)
 		return r;
 	return switch_identity(spec, err);
 }

@@ -86,6 +86,23 @@ void cv_ns_spec_init(struct cv_ns_spec *spec);
 int cv_ns_spec_check(const struct cv_ns_spec *spec, struct cv_err *err);
 
 /*
+ * cv_ns_child_setup - the child's part inside its new namespaces, before
+ * the identity switch: spec->hostname and spec->domainname set in its UTS
+ * namespace, then, with CLONE_NEWTIME in spec->flags, a new time
+ * namespace made, spec's clock offsets written into it and the caller
+ * moved in, so the caller and every child it forks see them.  Nothing
+ * else of spec is used.  Each call is traced.  Preconditions: the caller
+ * is already in the UTS namespace to change, holds CAP_SYS_ADMIN over the
+ * user namespace that owns it (and over its own, for the time namespace),
+ * and is single-threaded (setns(2) into a time namespace refuses
+ * otherwise); spec passed cv_ns_spec_check().  cv_ns_spawn()'s child calls
+ * it; so does a process that made its namespaces itself, inside a user
+ * namespace it joined (the runtime's init).  0, or -errno with the failing
+ * call named in err.
+ */
+int cv_ns_child_setup(const struct cv_ns_spec *spec, struct cv_err *err);
+
+/*
  * cv_ns_spawn - create a child in the namespaces spec asks for, set it up
  * as drawn above, and return its pid once it is ready, with fn(arg)
  * running in it (fn's return value is its exit status; fn usually

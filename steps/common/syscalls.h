@@ -303,4 +303,76 @@ static inline int sys_close_range(unsigned int first, unsigned int last, unsigne
 #endif
 }
 
+/*
+ * ioprio_set(2): the I/O scheduling class and level of a process (which =
+ * IOPRIO_WHO_PROCESS, who = 0: the caller), packed as class << 13 | level
+ * (IOPRIO_PRIO_VALUE in linux/ioprio.h).  Children inherit it across
+ * fork(2), and execve(2) keeps it.  The realtime class is for
+ * privileged callers only (CAP_SYS_ADMIN; newer kernels take CAP_SYS_NICE).
+ */
+#ifndef IOPRIO_WHO_PROCESS
+#define IOPRIO_WHO_PROCESS 1
+#endif
+static inline int sys_ioprio_set(int which, int who, int ioprio)
+{
+#ifdef SYS_ioprio_set
+	return (int)syscall(SYS_ioprio_set, which, who, ioprio);
+#else
+	(void)which;
+	(void)who;
+	(void)ioprio;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/*
+ * sched_setattr(2) (3.14+): a thread's scheduling policy and its
+ * parameters in one struct (nice, priority, and the runtime, deadline and
+ * period of SCHED_DEADLINE); pid 0 is the caller.  The kernel reads `size`
+ * bytes of it: 48 is SCHED_ATTR_SIZE_VER0, this layout.  Named cv_ here:
+ * newer C libraries and linux/sched/types.h declare a struct sched_attr.
+ */
+struct cv_sched_attr {
+	uint32_t size, sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime, sched_deadline, sched_period;
+};
+static inline int sys_sched_setattr(pid_t pid, struct cv_sched_attr *attr, unsigned int flags)
+{
+#ifdef SYS_sched_setattr
+	return (int)syscall(SYS_sched_setattr, pid, attr, flags);
+#else
+	(void)pid;
+	(void)attr;
+	(void)flags;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/*
+ * keyctl(2): the kernel's key management; libkeyutils wraps it, libc does
+ * not.  KEYCTL_JOIN_SESSION_KEYRING with a NULL name gives the caller a new
+ * anonymous session keyring ("_ses") and returns its serial number.
+ * ENOSYS also on a kernel built without CONFIG_KEYS.
+ */
+static inline long sys_keyctl(int operation, unsigned long arg2, unsigned long arg3,
+			      unsigned long arg4, unsigned long arg5)
+{
+#ifdef SYS_keyctl
+	return syscall(SYS_keyctl, operation, arg2, arg3, arg4, arg5);
+#else
+	(void)operation;
+	(void)arg2;
+	(void)arg3;
+	(void)arg4;
+	(void)arg5;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
 #endif

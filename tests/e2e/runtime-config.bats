@@ -408,3 +408,35 @@ denied" ] || { echo "confined: $status, $output, $stderr"; return 1; }
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"cvtest-never-loaded"* ]]
 }
+
+@test "a user namespace joined by path: hostname, domain name and offsets by step 01's code, checked as without the join" {
+	"$CV_BIN/cv-namespaces" run -q --uid-map 0:200000:65536 --gid-map 0:200000:65536 -- \
+		/bin/sleep 29.6 &
+	for _ in $(seq 50); do target=$(descendants $! "/bin/sleep 29.6") && break; sleep 0.1; done
+	long=$(printf 'd%.0s' $(seq 65))
+	cfg ".linux.namespaces += [{\"type\": \"user\", \"path\": \"/proc/$target/ns/user\"}, {\"type\": \"time\"}] |
+	     .linux.timeOffsets = {\"boottime\": {\"secs\": 3600}} |
+	     .mounts = [.mounts[] | select(.type != \"cgroup\" and .type != \"sysfs\")] |
+	     .domainname = \"$long\" | .process.args = [\"/bin/cv-probe\", \"hostname\", \"domainname\", \"boottime\"]"
+	# a domain name the kernel would refuse: step 01's check names it, as it does
+	# for a container that makes its own user namespace
+	run rt run --bundle "$B" $RUNID-dn1
+	refused="$status $output $(ls "$R")"
+	# one it takes: set, and the --explain trace shows step 01's own calls
+	cfg '.domainname = "cv.test"'
+	before=$(cut -d' ' -f1 /proc/uptime | cut -d. -f1)
+	run --separate-stderr rt --explain run --bundle "$B" $RUNID-dn2
+	kill "$target"
+	[[ "$refused" == "1 "*"domain name \`$long\` is longer than 64 bytes"* ]] || {
+		echo "refused: $refused"
+		return 1
+	}
+	[[ "$refused" != *$RUNID-dn1* ]]
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | head -2)" = "containerv
+cv.test" ]
+	[ "${lines[2]%.*}" -ge $((before + 3600)) ]
+	[[ "$stderr" == *'=> sethostname("containerv") ok [steps/01-namespaces/spawn.c]'* ]]
+	[[ "$stderr" == *'=> setdomainname("cv.test") ok [steps/01-namespaces/spawn.c]'* ]]
+	[[ "$stderr" == *'=> setns(`/proc/self/ns/time_for_children`, CLONE_NEWTIME) ok'* ]]
+}
