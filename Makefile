@@ -54,6 +54,7 @@ namespaces_STEPS := 01-namespaces common
 cgroups_STEPS    := 02-cgroups 01-namespaces common
 rootfs_STEPS     := 03-rootfs 02-cgroups 01-namespaces common
 security_STEPS   := 05-security common
+security_DEMO    := demo_options.c demo_run.c
 
 # The runtime, in rooms (runtime/README.md), arrows only downward: the front
 # ends (cli/, api/) -> core/ -> spec/ -> the steps.  spec/ and core/ are one
