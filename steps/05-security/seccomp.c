@@ -8,11 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "05-security/seccomp.h"
 #include "common/file.h"
+#include "common/syscalls.h"
 #include "common/trace.h"
 
 static const struct {
@@ -364,7 +363,7 @@ bool cv_seccomp_action_available(uint32_t action)
 	if ((action & 0xffff0000u) == SCMP_ACT_ERRNO(0) ||
 	    (action & 0xffff0000u) == SCMP_ACT_TRACE(0))
 		kernel = action & 0xffff0000u;
-	return syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &kernel) == 0;
+	return sys_seccomp(SECCOMP_GET_ACTION_AVAIL, 0, &kernel) == 0;
 }
 
 int cv_seccomp_mode(void)

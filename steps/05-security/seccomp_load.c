@@ -17,7 +17,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -161,11 +160,11 @@ static int helper_finish(struct handoff *h, pid_t helper, int fd)
 }
 
 /* The kernel's flags for seccomp(SECCOMP_SET_MODE_FILTER). */
-static unsigned long load_flags(const struct cv_seccomp *sc, bool notify)
+static unsigned int load_flags(const struct cv_seccomp *sc, bool notify)
 {
 	/* TSYNC: every thread gets the filter.  It may not go with NEW_LISTENER
 	 * before 5.7; the process is single-threaded there, so leave it out. */
-	unsigned long flags = notify ? SECCOMP_FILTER_FLAG_NEW_LISTENER : SECCOMP_FILTER_FLAG_TSYNC;
+	unsigned int flags = notify ? SECCOMP_FILTER_FLAG_NEW_LISTENER : SECCOMP_FILTER_FLAG_TSYNC;
 
 	if (sc->flags & CV_SC_FLAG_LOG)
 		flags |= SECCOMP_FILTER_FLAG_LOG;
@@ -213,7 +212,7 @@ int cv_seccomp_load(const struct cv_seccomp *sc, const char *state_json, struct 
 			goto out;
 		}
 	}
-	fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, load_flags(sc, notify), &prog);
+	fd = sys_seccomp(SECCOMP_SET_MODE_FILTER, load_flags(sc, notify), &prog);
 	r = fd < 0 ? -errno : 0;
 	if (helper > 0) /* before any other syscall of ours: the listener must have the fd */
 		r = fd < 0 ? (helper_finish(h, helper, -2), r) : helper_finish(h, helper, fd);
