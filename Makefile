@@ -44,7 +44,7 @@ common_SRCS        := err.c trace.c probe.c file.c args.c child.c fdpass.c
 03-rootfs_SRCS     := resolve.c mounts.c apply.c copyup.c devnodes.c overlay.c rootfs.c layer.c
 03-rootfs_LIBS     := -larchive
 05-security_SRCS   := caps.c identity.c seccomp.c profile.c profile_docker.c default_profile.c landlock.c \
-                      seccomp_load.c apparmor.c policy.c security.c show.c listen.c
+                      seccomp_names.c seccomp_load.c apparmor.c policy.c security.c show.c listen.c
 05-security_LIBS   := -lseccomp -lcap -ljansson -lapparmor
 # Each demo, and the steps it links (its own first, then those it uses);
 # its files, in its step's directory: demo.c (main and the command table),

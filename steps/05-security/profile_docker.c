@@ -1,6 +1,19 @@
 /*
  * profile_docker.c - which rules of a Docker seccomp profile apply to this
  * container (see profile.h).
+ *
+ * Docker ships one profile for every container and machine, and makes
+ * parts of it conditional instead of writing many: a rule may say it is
+ * for containers given some capabilities ("includes": {"caps":
+ * ["CAP_SYS_ADMIN"]} allows mount and unshare only to those), for some
+ * architectures, or for kernels from some version on; "excludes" says the
+ * opposite.  The OCI format has no such conditions: a runtime is given
+ * the rules already chosen.  So the question is answered once, here,
+ * while the JSON is read, and a rule that does not apply is dropped.
+ *
+ * A capability condition is judged against the capabilities the
+ * container will have, not those of the runtime: granting CAP_SYS_ADMIN
+ * is what is meant to open mount(2), and not having it to keep it shut.
  */
 #include <jansson.h>
 #include <seccomp.h>
@@ -11,7 +24,7 @@
 #include "05-security/caps.h"
 #include "05-security/profile.h"
 
-/* Docker's architecture names, for includes.arches / excludes.arches. */
+/* Docker's architecture names (Go's GOARCH), for includes.arches / excludes.arches. */
 static const char *docker_arch(void)
 {
 	switch (seccomp_arch_native()) {
@@ -51,6 +64,8 @@ static bool caps_match(json_t *list, uint64_t caps, bool any)
 	json_t *v;
 	struct cv_err ignored;
 
+	/* an unknown name counts as a capability not held: a newer profile's
+	 * "includes" then leaves its rule out, its "excludes" keeps the rule in */
 	json_array_foreach(list, i, v)
 	{
 		int cap;
@@ -63,7 +78,9 @@ static bool caps_match(json_t *list, uint64_t caps, bool any)
 	return !any;
 }
 
-/* "4.8" <= this kernel's release?  (The profile asks; we answer it as written.) */
+/* "4.8" <= this kernel's release?  (The profile asks; we answer it as written.)
+ * The one place this project reads a kernel version: a feature probe cannot
+ * answer a question the profile phrased as a version.  Unreadable: it applies. */
 static bool kernel_at_least(const char *want)
 {
 	struct utsname u;
