@@ -43,8 +43,8 @@ common_SRCS        := err.c trace.c probe.c file.c args.c child.c fdpass.c
 02-cgroups_LIBS    := -ljansson
 03-rootfs_SRCS     := resolve.c mounts.c apply.c copyup.c devnodes.c overlay.c rootfs.c layer.c
 03-rootfs_LIBS     := -larchive
-05-security_SRCS   := caps.c identity.c seccomp.c profile.c default_profile.c landlock.c \
-                      seccomp_load.c apparmor.c policy.c security.c show.c listen.c
+05-security_SRCS   := caps.c identity.c seccomp.c profile.c profile_docker.c default_profile.c landlock.c \
+                      seccomp_names.c seccomp_load.c apparmor.c policy.c security.c show.c listen.c
 05-security_LIBS   := -lseccomp -lcap -ljansson -lapparmor
 # Each demo, and the steps it links (its own first, then those it uses);
 # its files, in its step's directory: demo.c (main and the command table),
@@ -55,6 +55,7 @@ cgroups_STEPS    := 02-cgroups 01-namespaces common
 rootfs_STEPS     := 03-rootfs 02-cgroups 01-namespaces common
 rootfs_DEMO      := demo_opts.c demo_run.c demo_breakout.c
 security_STEPS   := 05-security common
+security_DEMO    := demo_options.c demo_run.c
 
 # The runtime, in rooms (runtime/README.md), arrows only downward: the front
 # ends (cli/, api/) -> core/ -> spec/ -> the steps.  spec/ and core/ are one

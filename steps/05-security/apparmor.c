@@ -1,5 +1,23 @@
 /*
  * apparmor.c - profiles through libapparmor and apparmor_parser (see apparmor.h).
+ *
+ * Two different powers meet here.  Loading a profile into the kernel is
+ * the host's business: apparmor_parser compiles the text and writes it to
+ * securityfs, which takes CAP_MAC_ADMIN - a power of the host's root that
+ * containers are not given.  Entering a loaded profile needs no privilege at all: any
+ * process may ask for its own confinement to change, and the kernel
+ * checks only that its current profile allows the move (an unconfined
+ * one may go anywhere).
+ *
+ * A runtime enters the profile with aa_change_onexec(3), which writes
+ * "exec PROFILE" to /proc/self/attr/exec: the change happens at the next
+ * execve(), so the runtime's own remaining setup - capset, the uid
+ * switch, the seccomp load - is not held to a profile written for the
+ * container's program, and the program starts confined from its first
+ * instruction.  aa_change_profile(3), the immediate change, would do
+ * neither.  At that execve a process with no_new_privs may move only to
+ * a profile no wider than the one it had when it set the bit, unless it
+ * is unconfined (the kernel's apparmor/domain.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -137,6 +155,9 @@ int cv_apparmor_load(const char *text, struct cv_err *err)
 	}
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return cv_err_sys(err, "pipe2()");
+	/* --replace: an older containerv-default is updated in place, and the processes
+	 * confined by it move to the new text; --skip-cache: no compiled copy read from
+	 * or written to the parser's cache */
 	if ((pid = fork()) == 0) {
 		dup2(fds[0], STDIN_FILENO);
 		execl(PARSER, PARSER, "--replace", "--skip-cache", NULL);
@@ -174,6 +195,8 @@ static bool loaded(const char *name)
 	return found;
 }
 
+/* Loaded only when missing: a host's administrator may have loaded a
+ * containerv-default of their own, and it is theirs to keep. */
 const char *cv_apparmor_default(struct cv_err *err)
 {
 	char text[4096];

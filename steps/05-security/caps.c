@@ -1,5 +1,27 @@
 /*
  * caps.c - capability names and sets, with libcap (see caps.h).
+ *
+ * The kernel keeps five sets per thread (capabilities(7)), and they are
+ * changed by different calls with different rules, which is why this file
+ * has a function for each and security.c decides their order:
+ *
+ *   bounding      prctl(PR_CAPBSET_DROP), one capability per call, needs
+ *                 CAP_SETPCAP in the effective set: so it goes first, while
+ *                 the process is still root with every capability effective
+ *   permitted,    capset(2), the three at once: permitted may only
+ *   effective,    shrink, effective must lie within it, inheritable within
+ *   inheritable   the old inheritable plus the bounding set (and without
+ *                 CAP_SETPCAP, within the old inheritable plus permitted)
+ *   ambient       prctl(PR_CAP_AMBIENT_RAISE), one by one, each already
+ *                 permitted and inheritable: so after capset
+ *
+ * Between the bounding drop and capset comes the uid switch (identity.c):
+ * leaving uid 0 clears the effective set, and the permitted one too
+ * unless PR_SET_KEEPCAPS is on - which is why the bounding set, needing an
+ * effective CAP_SETPCAP, cannot wait until after it.
+ *
+ * The sets are read back from /proc/PID/status rather than capget(2): the
+ * status file has all five (CapBnd, and CapAmb since 4.3), capget three.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -19,6 +41,7 @@ int cv_cap_last(void)
 	char text[16];
 	struct cv_err ignored;
 
+	/* the kernel's count, not libcap's CAP_LAST_CAP: either may be the newer */
 	if (last < 0)
 		last =
 		    cv_read_file("/proc/sys/kernel/cap_last_cap", text, sizeof(text), &ignored) > 0
@@ -69,6 +92,7 @@ int cv_cap_from_name(const char *name, int *cap, struct cv_err *err)
 	snprintf(lower, sizeof(lower), "%s%s", strncasecmp(name, "cap_", 4) ? "cap_" : "", name);
 	for (char *p = lower; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
+	/* libcap also takes a bare number ("21"): a capability is asked for by name */
 	if (cap_from_name(lower, &v) == 0 && !isdigit((unsigned char)name[0])) {
 		*cap = (int)v;
 		return 0;
@@ -99,6 +123,7 @@ int cv_caps_read(pid_t pid, struct cv_caps *caps, struct cv_err *err)
 	snprintf(path, sizeof(path), pid ? "/proc/%d/status" : "/proc/self/status", (int)pid);
 	if (cv_read_file(path, text, sizeof(text), err) < 0)
 		return -err->code;
+	/* a line this kernel does not write (CapAmb before 4.3) reads as an empty set */
 	memset(caps, 0, sizeof(*caps));
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		const char *at = strstr(text, fields[i].field);
@@ -118,6 +143,8 @@ void cv_caps_usable(struct cv_caps *caps)
 
 	if (cv_caps_read(0, &mine, &ignored) < 0)
 		return;
+	/* what lies outside our bounding set no capset or execve can ever grant: asked for,
+	 * it would make capset fail in the child, after the fork; so it goes here, loudly */
 	have = mine.bounding & (cv_cap_last() >= 63 ? ~0ULL : (1ULL << (cv_cap_last() + 1)) - 1);
 	asked =
 	    caps->bounding | caps->effective | caps->permitted | caps->inheritable | caps->ambient;
@@ -139,6 +166,7 @@ int cv_caps_drop_bounding(const struct cv_caps *caps, struct cv_err *err)
 	uint64_t dropped = 0;
 	char names[48];
 
+	/* only what is still there, so that the trace names what this call took away */
 	for (int c = 0; c <= cv_cap_last(); c++) {
 		if ((caps->bounding & (1ULL << c)) || prctl(PR_CAPBSET_READ, c) != 1)
 			continue;
@@ -178,6 +206,8 @@ int cv_caps_apply(const struct cv_caps *caps, struct cv_err *err)
 
 	if (!c)
 		return cv_err_sys(err, "cap_init()");
+	/* from cap_init(), not cap_get_proc(): every set starts empty, so what caps does
+	 * not name is dropped, not kept from what this process had */
 	r = fill(c, CAP_PERMITTED, caps->permitted) < 0 ||
 		    fill(c, CAP_EFFECTIVE, caps->effective) < 0 ||
 		    fill(c, CAP_INHERITABLE, caps->inheritable) < 0
@@ -190,7 +220,10 @@ int cv_caps_apply(const struct cv_caps *caps, struct cv_err *err)
 		return cv_err_hint(err, "a capability can be permitted only if it was permitted "
 					"before, and effective or inheritable only if permitted");
 	}
-	/* ambient: cleared, then raised one by one (each must be permitted and inheritable) */
+	/* ambient: cleared, then raised one by one (each must be permitted and inheritable).
+	 * It is what a non-root program keeps across execve(): with no file capabilities,
+	 * the new permitted and effective sets are exactly the ambient set.  EINVAL is a
+	 * kernel before 4.3, which has no ambient set to clear. */
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return cv_err_sys(err, "prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
 	for (int cap = 0; cap < 64; cap++)

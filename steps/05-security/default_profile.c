@@ -113,7 +113,10 @@ static const struct {
 	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | \
 	 CLONE_NEWCGROUP)
 
-/* personality(2) values that change nothing dangerous (Docker allows the same). */
+/* personality(2) values that change nothing dangerous (Docker allows the same):
+ * PER_LINUX, PER_LINUX32, UNAME26, the last two together, and 0xffffffff, which
+ * only asks.  Left out: ADDR_NO_RANDOMIZE, which turns off address space layout
+ * randomization for what the process runs next - a gift to an exploit. */
 static const uint64_t personalities[] = {0x0, 0x8, 0x20000, 0x20008, 0xffffffff};
 
 int cv_profile_default(struct cv_seccomp *sc, struct cv_err *err)
@@ -121,6 +124,8 @@ int cv_profile_default(struct cv_seccomp *sc, struct cv_err *err)
 	struct cv_sc_rule rule = {.action = SCMP_ACT_ALLOW, .errno_ret = -1};
 	int r = 0;
 
+	/* EPERM, as Docker: a program told "not permitted" says so; ENOSYS would send it
+	 * looking for an older call.  Calls newer than the profile do get ENOSYS (seccomp.c) */
 	cv_seccomp_init(sc, SCMP_ACT_ERRNO(0));
 	sc->default_errno = EPERM;
 	if (seccomp_arch_native() == SCMP_ARCH_X86_64) { /* 32-bit programs too */
@@ -132,6 +137,8 @@ int cv_profile_default(struct cv_seccomp *sc, struct cv_err *err)
 		r = cv_seccomp_allow(sc, allowed[i].names, err);
 	/* clone: allowed when it makes no namespace; clone3's flags are in memory a
 	 * filter cannot read, so it says ENOSYS and the C library falls back to clone */
+	/* argument 0 holds clone's flags on x86 and arm; s390's clone takes the stack first
+	 * (Docker's profile has a rule of its own for it, this one has not) */
 	rule.n_args = 1;
 	rule.args[0] = (struct cv_sc_arg){0, CV_SC_MASKED_EQ, CLONE_NS_FLAGS, 0};
 	snprintf(rule.name, sizeof(rule.name), "clone");

@@ -1,5 +1,25 @@
 /*
  * identity.c - uid and groups, limits, no_new_privs (see identity.h).
+ *
+ * Three things here can each be done only while the process still holds
+ * some power, and each loses a little of it:
+ *
+ *   resource limits   setrlimit(2) lets anyone lower a limit, and raise a
+ *                     soft one up to the hard one; raising a hard limit
+ *                     takes CAP_SYS_RESOURCE in the initial user namespace
+ *                     (root in a user namespace cannot).  A hard limit once
+ *                     lowered stays lowered: that is what makes it a limit.
+ *                     So the limits are set first, before the capability
+ *                     drop may take CAP_SYS_RESOURCE away.
+ *   uid and groups    setgroups, then setresgid, then setresuid: the first
+ *                     two need CAP_SETGID, and leaving uid 0 clears the
+ *                     effective set, so the uid goes last.  All three ids
+ *                     (real, effective, saved) are set, so that no saved
+ *                     uid 0 is left to switch back to.
+ *   no_new_privs      needs nothing and takes nothing now; it only stops
+ *                     every later execve() from adding power (setuid bits,
+ *                     file capabilities).  It is inherited by children and
+ *                     cannot be unset (prctl(2)).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -97,6 +117,7 @@ int cv_rlimit_parse(const char *text, struct cv_rlimit *out, struct cv_err *err)
 		cv_err_set(err, EINVAL, "rlimit `%s`: not a number, or `unlimited`", text);
 		return cv_err_hint(err, "as in nofile=64 or nofile=64:128");
 	}
+	/* refused here: setrlimit(2) would say EINVAL only in the child, after the fork */
 	if (out->soft > out->hard) {
 		cv_err_set(err, EINVAL, "rlimit `%s`: the soft limit is above the hard one", text);
 		return cv_err_hint(err, "SOFT must be at most HARD");
@@ -109,6 +130,8 @@ int cv_identity_limits(const struct cv_identity *id, struct cv_err *err)
 	char value[16];
 	int r;
 
+	/* the limits hold from here on, for this process and what it execs and forks:
+	 * a nofile or nproc limit also binds the rest of the runtime's setup */
 	for (unsigned i = 0; i < id->n_rlimits; i++) {
 		const struct cv_rlimit *l = &id->rlimits[i];
 		struct rlimit rl = {l->soft, l->hard}, now;
@@ -127,6 +150,8 @@ int cv_identity_limits(const struct cv_identity *id, struct cv_err *err)
 					   (unsigned long long)now.rlim_max);
 		return -err->code;
 	}
+	/* anyone may raise its own oom_score_adj; going below the lowest value this
+	 * process has set needs CAP_SYS_RESOURCE (proc(5)): so this, too, comes early */
 	if (id->oom_score_adj != CV_OOM_UNSET) {
 		int n = snprintf(value, sizeof(value), "%d", id->oom_score_adj);
 		if (cv_write_own_proc("oom_score_adj", value, (size_t)n, err) < 0)
@@ -141,13 +166,18 @@ int cv_identity_switch(const struct cv_identity *id, struct cv_err *err)
 {
 	int r;
 
+	/* the groups first, while CAP_SETGID is effective; without this call the
+	 * container would keep the runtime's supplementary groups */
 	if (id->set_groups) {
 		r = setgroups(id->n_gids, id->gids);
 		cv_trace_sys(r, "setgroups(%u groups)", id->n_gids);
 		if (r < 0)
 			return cv_err_sys(err, "setgroups(%u groups)", id->n_gids);
 	}
-	/* permitted capabilities survive the uid change only with KEEPCAPS */
+	/* permitted capabilities survive the uid change only with KEEPCAPS: when real,
+	 * effective and saved uid all leave 0, the kernel otherwise empties the permitted,
+	 * effective and ambient sets (capabilities(7)).  The effective set is emptied
+	 * either way; cv_caps_apply() raises it again from the permitted one. */
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return cv_err_sys(err, "prctl(PR_SET_KEEPCAPS, 1)");
 	if (id->gid != (gid_t)-1) {
@@ -162,8 +192,12 @@ int cv_identity_switch(const struct cv_identity *id, struct cv_err *err)
 		if (r < 0)
 			return cv_err_sys(err, "setresuid(%u)", (unsigned)id->uid);
 	}
+	/* off again: execve() would clear it anyway, but nothing between here and there
+	 * should switch uids with it on */
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return cv_err_sys(err, "prctl(PR_SET_KEEPCAPS, 0)");
+	/* the umask is inherited across execve(): the container's files get the mode bits
+	 * its config asks for, not the runtime's */
 	if (id->umask != (mode_t)-1) {
 		umask(id->umask);
 		cv_trace("umask(%04o)", (unsigned)id->umask);
@@ -186,6 +220,7 @@ static int bad_user(const char *text, struct cv_err *err)
 				"/etc/passwd)");
 }
 
+/* (uid_t)-1 is refused: to setresuid(2) it means "leave unchanged", not a user */
 int cv_parse_user(const char *text, uid_t *uid, gid_t *gid, struct cv_err *err)
 {
 	char *end;

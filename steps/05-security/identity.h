@@ -40,6 +40,8 @@ struct cv_identity {
 };
 #define CV_OOM_UNSET (-10000)
 
+/* cv_identity_init - every field "unchanged": the process keeps its ids, umask,
+ * limits and OOM score, and no_new_privs stays as it is. */
 void cv_identity_init(struct cv_identity *id);
 
 /*

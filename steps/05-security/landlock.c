@@ -1,5 +1,29 @@
 /*
  * landlock.c - path rules with Landlock (see landlock.h).
+ *
+ * Three system calls: landlock_create_ruleset() names the kinds of access
+ * the ruleset "handles" - every one of them is denied from now on unless
+ * a rule allows it; landlock_add_rule() allows some of them below a
+ * directory (or on a file) given as an O_PATH descriptor; and
+ * landlock_restrict_self() puts the ruleset on the calling thread, for it
+ * and every process it starts, for good.  A kind of access not handled is
+ * not checked at all; and a process may add rulesets but never remove
+ * one - each new layer can only narrow what the ones before allow.
+ *
+ * The ABI versions, one per kernel that added rights (each probed, never
+ * guessed from the kernel's version):
+ *
+ *   1  5.13  execute, read, write, list, remove, make each kind of file
+ *   2  5.19  REFER: link or rename into another directory.  Under ABI 1
+ *            that is always denied; from 2 it must be allowed by a rule
+ *   3  6.2   TRUNCATE: truncate(2), O_TRUNC
+ *   4  6.7   TCP bind and connect (not used here)
+ *   5  6.10  IOCTL_DEV: ioctl(2) on device files
+ *   6  6.12  scoping: abstract unix sockets and signals (not used here)
+ *
+ * and later ones.  The rights are computed for the ABI found, so the
+ * handled set and every rule agree: a rule allowing a right the ruleset
+ * does not handle is EINVAL.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +68,7 @@ int cv_landlock_abi(void)
 {
 	static int abi = -1;
 
+	/* EOPNOTSUPP (built in, not in lsm=) and ENOSYS (not built) both mean none */
 	if (abi < 0) {
 		abi = cv_probe_disabled("landlock")
 			  ? 0
@@ -61,6 +86,8 @@ uint64_t cv_landlock_rights(unsigned access, int abi, int is_dir)
 
 	if (access & CV_FS_READ)
 		r |= FS_READ;
+	/* write brings REFER and TRUNCATE where the kernel handles them: handled and not
+	 * allowed, a writable tree could not have a file renamed into it or truncated */
 	if (access & CV_FS_WRITE)
 		r |= FS_WRITE | (abi >= 2 ? LANDLOCK_ACCESS_FS_REFER : 0) |
 		     (abi >= 3 ? LANDLOCK_ACCESS_FS_TRUNCATE : 0);
@@ -68,6 +95,7 @@ uint64_t cv_landlock_rights(unsigned access, int abi, int is_dir)
 		r |= LANDLOCK_ACCESS_FS_EXECUTE;
 	if ((access & CV_FS_WRITE) && abi >= 5)
 		r |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
+	/* a rule on a file with a directory right (make, remove, list) is EINVAL */
 	return is_dir ? r : r & ~DIR_ONLY;
 }
 
@@ -105,6 +133,8 @@ static int add_path_rule(int ruleset, const struct cv_landlock_rule *rule, int a
 	struct stat st;
 	int r;
 
+	/* O_PATH: the rule names the inode, and needs no right to read it; a tree renamed
+	 * away after this keeps its rule, a new one put at the path gets none */
 	if (fd < 0 && errno == ENOENT && rule->optional)
 		return 0;
 	if (fd < 0 || fstat(fd, &st) < 0) {
@@ -131,6 +161,8 @@ int cv_landlock_check(const struct cv_landlock *ll, struct cv_err *err)
 				   "Landlock needs Linux 5.13 built with CONFIG_SECURITY_LANDLOCK; "
 				   "leave out the path rules");
 	}
+	/* a missing path refused before any process starts, not in the child after every
+	 * other setup (landlock_add_rule needs the path open) */
 	for (unsigned i = 0; i < ll->n_rules; i++)
 		if (access(ll->rules[i].path, F_OK) < 0 &&
 		    !(ll->rules[i].optional && errno == ENOENT)) {
@@ -150,6 +182,7 @@ int cv_landlock_apply(const struct cv_landlock *ll, struct cv_err *err)
 	_cleanup_close_ int ruleset = -1;
 	int r;
 
+	/* no Landlock: the check's error, never a silent run without the walls */
 	if (abi == 0)
 		return cv_landlock_check(ll, err);
 	ruleset = sys_landlock_create_ruleset(&attr, sizeof(attr), 0);
@@ -160,6 +193,8 @@ int cv_landlock_apply(const struct cv_landlock *ll, struct cv_err *err)
 	for (unsigned i = 0; i < ll->n_rules; i++)
 		if ((r = add_path_rule(ruleset, &ll->rules[i], abi, err)) < 0)
 			return r;
+	/* needs no_new_privs or CAP_SYS_ADMIN (security.c sets the first just before), so
+	 * that a setuid program cannot be run in a world its author never expected */
 	r = sys_landlock_restrict_self(ruleset, 0);
 	cv_trace_sys(r, "landlock_restrict_self(%u rules)", ll->n_rules);
 	if (r < 0) {

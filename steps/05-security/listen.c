@@ -69,7 +69,11 @@ static int answer(int fd, const struct cv_listen *l, struct seccomp_notif *req,
 	int r;
 
 	resp->id = req->id;
+	/* CONTINUE makes the kernel run the call as the target made it: fine for this demo,
+	 * never for a decision - the target may change the memory its pointer arguments
+	 * name between our look and the kernel's (seccomp_unotify(2)) */
 	resp->flags = l->cont ? SECCOMP_USER_NOTIF_FLAG_CONTINUE : 0;
+	/* negated, as the kernel returns a system call's errors */
 	resp->error = l->cont ? 0 : -l->error;
 	resp->val = l->cont || l->error ? 0 : l->value;
 	printf("pid %u: %s(%#llx, %#llx, %#llx) -> ", req->pid, name ? name : "?",
@@ -102,6 +106,7 @@ int cv_listen(const struct cv_listen *l, struct cv_err *err)
 		close(fd);
 		return cv_err_set(err, ENOMEM, "seccomp_notify_alloc()");
 	}
+	/* one fd for the whole container: every process under the filter, children too */
 	while (l->count < 0 || n < l->count) {
 		struct pollfd p = {fd, POLLIN, 0};
 		if (poll(&p, 1, -1) < 0 && errno != EINTR) {

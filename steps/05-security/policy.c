@@ -1,6 +1,20 @@
 /*
  * policy.c - the policy API (see policy.h): one table of syscall groups,
  * and which policy types take which.
+ *
+ * A policy is default-deny twice over: a seccomp filter whose default is
+ * ERRNO(EPERM) with the groups of its type allowed, and a Landlock
+ * ruleset that allows the system's programs and libraries and the paths
+ * the caller adds.  The groups are written as a table, each with its
+ * reason, so that what a policy allows can be read, printed (cv-security
+ * seccomp-export policy:TYPE) and tested in one place.
+ *
+ * A policy is for a program sandboxing itself, so it must work without
+ * privilege: no_new_privs first - it is what lets an unprivileged
+ * process restrict itself with Landlock and seccomp at all - and nothing
+ * that needs a capability.  EPERM, not ENOSYS or a kill, is the answer to
+ * what a policy leaves out: programs report it ("Operation not
+ * permitted"), where a kill would leave nothing to read.
  */
 #include <errno.h>
 #include <seccomp.h>
@@ -58,7 +72,9 @@ static const struct {
 	  "epoll_pwait")},
 };
 
-/* Paths each type may read (and execute): the system's programs and libraries. */
+/* Paths each type may read (and execute): the system's programs and libraries.
+ * /proc is read-only too: a process under a policy may look at itself, not
+ * write to the kernel's knobs. */
 static const char *const system_dirs[] = {"/bin",   "/sbin", "/usr",  "/lib",
 					  "/lib64", "/etc",  "/proc", NULL};
 static const char *const devices[] = {"/dev/null",   "/dev/zero", "/dev/urandom",
@@ -109,6 +125,7 @@ struct containerv_policy *containerv_policy_new(enum containerv_policy_type type
 	if (!p)
 		return NULL;
 	p->type = type;
+	/* custom starts empty: a caller may want even /usr out of reach */
 	if (type != CV_POLICY_CUSTOM)
 		cv_landlock_add_system(&p->landlock);
 	return p;
@@ -173,8 +190,10 @@ int cv_policy_apply(const struct containerv_policy *p, struct cv_err *err)
 	struct cv_seccomp sc;
 	int r;
 
+	/* no_new_privs first: without it neither of the others is allowed unprivileged */
 	if ((r = cv_no_new_privs(err)) < 0)
 		return r;
+	/* Landlock before seccomp: its three calls need not be in the allow-list */
 	if (p->landlock.n_rules && (r = cv_landlock_apply(&p->landlock, err)) < 0)
 		return r;
 	if ((r = cv_policy_seccomp(p, &sc, err)) < 0)

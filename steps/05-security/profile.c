@@ -1,14 +1,27 @@
 /*
  * profile.c - seccomp JSON to struct cv_seccomp (see profile.h).
+ *
+ * A profile is the one input of this step that arrives from outside -
+ * config.json, a file a user downloaded - and a mistake in it is a
+ * container that is less confined than its author believed.  So nothing
+ * is guessed: every field is checked for its type, every word against
+ * the lists in seccomp_names.c, and every refusal names its place in the
+ * document as a path ("seccomp.json: syscalls[3].args[0].op"), carried
+ * down the walk in a struct at.
+ *
+ * The walk follows the document: the top level (default action,
+ * architectures, Docker's archMap, flags, the listener), then each rule
+ * of "syscalls" in order.  A Docker rule that does not apply to this
+ * container (profile_docker.c) is skipped whole, before its fields are
+ * read; every other rule becomes one cv_sc_rule per syscall name.  The
+ * names are not resolved here: seccomp.c does that for each architecture.
  */
 #include <errno.h>
 #include <jansson.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/utsname.h>
 
-#include "05-security/caps.h"
 #include "05-security/profile.h"
 
 /* Where in the document an error is: "seccomp.json: syscalls[3].action". */
@@ -46,7 +59,8 @@ static void at_field(struct at *sub, const struct at *parent, const char *field,
 		 parent->path[0] ? "." : "", name);
 }
 
-/* An optional string field: NULL when absent; an error when not a string. */
+/* An optional string field: NULL when absent; an error when not a string (a number
+ * where a name belongs is a mistake to report, not a value to convert). */
 static int get_string(json_t *obj, const char *field, const struct at *at, const char **out,
 		      struct cv_err *err)
 {
@@ -63,6 +77,8 @@ static int get_string(json_t *obj, const char *field, const struct at *at, const
 	return 0;
 }
 
+/* An optional unsigned integer: errnoRet, an argument's value.  A negative one is
+ * refused, not cast: cast, -1 would be 2^64-1, a value nobody wrote. */
 static int get_uint(json_t *obj, const char *field, const struct at *at, uint64_t *out,
 		    bool *present, struct cv_err *err)
 {
@@ -98,6 +114,7 @@ static int parse_arg(json_t *obj, const struct at *at, struct cv_sc_arg *arg, st
 		return cv_err_hint(err, "which argument of the syscall to compare, 0 to 5");
 	}
 	arg->index = (unsigned)index;
+	/* valueTwo matters only to MASKED_EQ; elsewhere libseccomp ignores it */
 	if (!has_two)
 		arg->value_two = 0;
 	if (!op) {
@@ -112,97 +129,6 @@ static int parse_arg(json_t *obj, const struct at *at, struct cv_sc_arg *arg, st
 	return 0;
 }
 
-/* Docker's architecture names, for includes.arches / excludes.arches. */
-static const char *docker_arch(void)
-{
-	switch (seccomp_arch_native()) {
-	case SCMP_ARCH_X86_64:
-		return "amd64";
-	case SCMP_ARCH_X86:
-		return "386";
-	case SCMP_ARCH_AARCH64:
-		return "arm64";
-	case SCMP_ARCH_ARM:
-		return "arm";
-	case SCMP_ARCH_PPC64LE:
-		return "ppc64le";
-	case SCMP_ARCH_S390X:
-		return "s390x";
-	case SCMP_ARCH_RISCV64:
-		return "riscv64";
-	default:
-		return "?";
-	}
-}
-
-static bool listed(json_t *list, const char *word)
-{
-	size_t i;
-	json_t *v;
-
-	json_array_foreach(list, i, v) if (json_is_string(v) &&
-					   !strcmp(json_string_value(v), word)) return true;
-	return false;
-}
-
-/* Has the container every (any = false) or any (any = true) capability of list? */
-static bool caps_match(json_t *list, uint64_t caps, bool any)
-{
-	size_t i;
-	json_t *v;
-	struct cv_err ignored;
-
-	json_array_foreach(list, i, v)
-	{
-		int cap;
-		bool has = json_is_string(v) &&
-			   cv_cap_from_name(json_string_value(v), &cap, &ignored) == 0 &&
-			   (caps & (1ULL << cap));
-		if (has == any)
-			return any;
-	}
-	return !any;
-}
-
-/* "4.8" <= this kernel's release?  (The profile asks; we answer it as written.) */
-static bool kernel_at_least(const char *want)
-{
-	struct utsname u;
-	unsigned a = 0, b = 0, x = 0, y = 0;
-
-	if (uname(&u) < 0 || sscanf(want, "%u.%u", &a, &b) < 1 ||
-	    sscanf(u.release, "%u.%u", &x, &y) < 1)
-		return true;
-	return x > a || (x == a && y >= b);
-}
-
-/* Docker's includes/excludes: does this rule apply to this container? */
-static bool applies(json_t *rule, uint64_t caps)
-{
-	json_t *inc = json_object_get(rule, "includes"), *exc = json_object_get(rule, "excludes");
-	json_t *v;
-
-	if (json_is_object(inc)) {
-		if ((v = json_object_get(inc, "caps")) && json_array_size(v) &&
-		    !caps_match(v, caps, false))
-			return false;
-		if ((v = json_object_get(inc, "arches")) && json_array_size(v) &&
-		    !listed(v, docker_arch()))
-			return false;
-		if ((v = json_object_get(inc, "minKernel")) && json_is_string(v) &&
-		    !kernel_at_least(json_string_value(v)))
-			return false;
-	}
-	if (json_is_object(exc)) {
-		if ((v = json_object_get(exc, "caps")) && json_array_size(v) &&
-		    caps_match(v, caps, true))
-			return false;
-		if ((v = json_object_get(exc, "arches")) && listed(v, docker_arch()))
-			return false;
-	}
-	return true;
-}
-
 /* The syscall names of a rule: "names" (an array), or the older "name". */
 static int rule_names(json_t *obj, const struct at *at, json_t **names, struct cv_err *err)
 {
@@ -211,6 +137,8 @@ static int rule_names(json_t *obj, const struct at *at, json_t **names, struct c
 	size_t i;
 	json_t *v;
 
+	/* "name" is the older spelling (OCI specs before 1.0, old Docker profiles): still
+	 * read, as a one-name "names", so old profiles keep their meaning */
 	*names = json_object_get(obj, "names");
 	if (!*names && json_is_string(one)) {
 		*names = json_pack("[O]", one); /* freed by the caller */
@@ -237,6 +165,7 @@ static int rule_args(json_t *obj, const struct at *at, struct cv_sc_rule *rule, 
 	if (!args || json_is_null(args))
 		return 0;
 	at_field(&sub, at, "args", -1);
+	/* a syscall has six argument registers: a seventh condition has nothing to test */
 	if (!json_is_array(args) || json_array_size(args) > CV_SC_MAX_ARGS)
 		return type_error(&sub, "an array of at most 6 conditions", args, err);
 	json_array_foreach(args, i, v)
@@ -261,7 +190,9 @@ static int parse_rule(json_t *obj, const struct at *at, uint64_t caps, struct cv
 
 	if (!json_is_object(obj))
 		return type_error(at, "an object {names, action, ...}", obj, err);
-	if (!applies(obj, caps))
+	/* skipped before anything else is read: Docker's rules for s390x name calls
+	 * (s390_pci_mmio_read...) this machine has not, each a warning for nothing */
+	if (!cv_profile_applies(obj, caps))
 		return 0;
 	if ((owned = rule_names(obj, at, &names, err)) < 0)
 		return owned;
@@ -276,6 +207,7 @@ static int parse_rule(json_t *obj, const struct at *at, uint64_t caps, struct cv
 		at_field(&sub, at, "action", -1);
 		r = value_error(&sub, err);
 	}
+	/* no errnoRet: -1, and an ERRNO action answers EPERM (seccomp.c) */
 	rule.errno_ret = has_errno ? (int)e : -1;
 	json_array_foreach(names, i, v)
 	{
@@ -347,6 +279,7 @@ static int arch_map(json_t *root, const struct at *at, struct cv_seccomp *sc, st
 	struct at sub;
 	size_t i;
 
+	/* only this machine's entry counts: the same file serves arm64 and amd64 hosts */
 	if (!map)
 		return 0;
 	at_field(&sub, at, "archMap", -1);
@@ -408,6 +341,7 @@ int cv_profile_from_json(json_t *root, const char *where, uint64_t caps, struct 
 	json_t *rules, *v;
 	size_t i;
 
+	/* ALLOW only until top_level() reads defaultAction, which is required */
 	cv_seccomp_init(sc, SCMP_ACT_ALLOW);
 	if (!json_is_object(root))
 		return type_error(&(struct at){where, "(top)"}, "an object", root, err);
@@ -434,6 +368,7 @@ free:
 int cv_profile_load(const char *path, uint64_t caps, struct cv_seccomp *sc, struct cv_err *err)
 {
 	json_error_t jerr;
+	/* duplicate keys refused: with two "defaultAction"s, which one did the author mean? */
 	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	int r;
 

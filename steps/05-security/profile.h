@@ -7,6 +7,7 @@
 #ifndef CV_PROFILE_H
 #define CV_PROFILE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "05-security/seccomp.h"
@@ -24,6 +25,15 @@ struct json_t;
  */
 int cv_profile_from_json(struct json_t *root, const char *where, uint64_t caps,
 			 struct cv_seccomp *sc, struct cv_err *err);
+
+/*
+ * cv_profile_applies - does a rule of a Docker profile apply to a
+ * container with capabilities `caps` on this machine?  Its "includes"
+ * (every capability listed, this architecture, at least this kernel) and
+ * "excludes" (any capability listed, this architecture) say; a rule with
+ * neither always applies (profile_docker.c).
+ */
+bool cv_profile_applies(struct json_t *rule, uint64_t caps);
 
 /* cv_profile_load - the same from a file; a JSON syntax error names the line. */
 int cv_profile_load(const char *path, uint64_t caps, struct cv_seccomp *sc, struct cv_err *err);

@@ -1,48 +1,36 @@
 /*
  * seccomp.c - filters in one form, compiled with libseccomp (see seccomp.h).
+ *
+ * The kernel runs a seccomp filter, a classic BPF program, on every system
+ * call the process makes, with struct seccomp_data as its input: the
+ * syscall number, the architecture (AUDIT_ARCH_*), the instruction pointer
+ * and the six arguments as plain integers.  A filter cannot follow a
+ * pointer - it sees clone3's flags only as an address - so rules compare
+ * arguments by value and no more.
+ *
+ * Syscall numbers differ between architectures, and one x86_64 process
+ * can make i386 calls (int 0x80) and x32 ones (the 0x40000000 bit) as
+ * well: a filter that checked the number alone would take i386's open
+ * (5) for x86_64's fstat (5).  So every program libseccomp writes starts by checking
+ * the architecture; a call from one the filter was not built for gets its
+ * "bad architecture" action (KILL, libseccomp's default).
+ *
+ * This file turns struct cv_seccomp into a libseccomp context, and back
+ * into words (the PFC export); seccomp_names.c has the profile's words,
+ * seccomp_load.c puts the result on the process.  Names are resolved here, not when a profile is read, so one
+ * profile works on every architecture that has the calls it names.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "05-security/seccomp.h"
 #include "common/file.h"
+#include "common/syscalls.h"
 #include "common/trace.h"
-
-static const struct {
-	const char *name;
-	uint32_t action;
-} actions[] = {
-    {"SCMP_ACT_KILL", SCMP_ACT_KILL_THREAD},
-    {"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD},
-    {"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS},
-    {"SCMP_ACT_TRAP", SCMP_ACT_TRAP},
-    {"SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0)},
-    {"SCMP_ACT_TRACE", SCMP_ACT_TRACE(0)},
-    {"SCMP_ACT_LOG", SCMP_ACT_LOG},
-    {"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW},
-    {"SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY},
-};
-
-static const char *const op_names[] = {NULL,          "SCMP_CMP_NE",       "SCMP_CMP_LT",
-				       "SCMP_CMP_LE", "SCMP_CMP_EQ",       "SCMP_CMP_GE",
-				       "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ"};
-
-static const struct {
-	const char *name;
-	unsigned flag;
-} flags[] = {
-    {"SECCOMP_FILTER_FLAG_LOG", CV_SC_FLAG_LOG},
-    {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", CV_SC_FLAG_SPEC_ALLOW},
-    {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", CV_SC_FLAG_WAIT_KILLABLE},
-    {"SECCOMP_FILTER_FLAG_TSYNC", 0}, /* always: a filter for every thread */
-};
 
 void cv_seccomp_init(struct cv_seccomp *sc, uint32_t default_action)
 {
@@ -84,72 +72,13 @@ int cv_seccomp_allow(struct cv_seccomp *sc, const char *const *names, struct cv_
 	return 0;
 }
 
-int cv_sc_action(const char *name, uint32_t *action, struct cv_err *err)
-{
-	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-		if (!strcmp(name, actions[i].name)) {
-			*action = actions[i].action;
-			return 0;
-		}
-	cv_err_set(err, EINVAL, "unknown seccomp action `%s`", name);
-	return cv_err_hint(err, "the actions are SCMP_ACT_ALLOW, _ERRNO, _KILL, _KILL_PROCESS, "
-				"_KILL_THREAD, _TRAP, _TRACE, _LOG and _NOTIFY");
-}
-
-const char *cv_sc_action_name(uint32_t action)
-{
-	uint32_t base = action & SCMP_ACT_KILL_PROCESS ? action : action & 0xffff0000u;
-
-	for (size_t i = 1; i < sizeof(actions) / sizeof(actions[0]); i++)
-		if (actions[i].action == base)
-			return actions[i].name;
-	return "SCMP_ACT_?";
-}
-
-int cv_sc_arch(const char *name, uint32_t *arch, struct cv_err *err)
-{
-	char lower[32];
-	size_t i = 0;
-	const char *bare = strncmp(name, "SCMP_ARCH_", 10) ? name : name + 10;
-
-	for (; bare[i] && i + 1 < sizeof(lower); i++)
-		lower[i] = (char)tolower((unsigned char)bare[i]);
-	lower[i] = '\0';
-	*arch = seccomp_arch_resolve_name(lower);
-	if (*arch)
-		return 0;
-	cv_err_set(err, EINVAL, "unknown seccomp architecture `%s`", name);
-	return cv_err_hint(err,
-			   "as in SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32, "
-			   "SCMP_ARCH_AARCH64, SCMP_ARCH_ARM, SCMP_ARCH_PPC64LE, SCMP_ARCH_S390X, "
-			   "SCMP_ARCH_RISCV64");
-}
-
-int cv_sc_op(const char *name, enum cv_sc_op *op, struct cv_err *err)
-{
-	for (int i = CV_SC_NE; i <= CV_SC_MASKED_EQ; i++)
-		if (!strcmp(name, op_names[i])) {
-			*op = (enum cv_sc_op)i;
-			return 0;
-		}
-	cv_err_set(err, EINVAL, "unknown seccomp operator `%s`", name);
-	return cv_err_hint(err, "the operators are SCMP_CMP_NE, _LT, _LE, _EQ, _GE, _GT and "
-				"_MASKED_EQ");
-}
-
-int cv_sc_flag(const char *name, unsigned *flag, struct cv_err *err)
-{
-	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
-		if (!strcmp(name, flags[i].name)) {
-			*flag = flags[i].flag;
-			return 0;
-		}
-	cv_err_set(err, EINVAL, "unknown seccomp flag `%s`", name);
-	return cv_err_hint(err,
-			   "SECCOMP_FILTER_FLAG_LOG, _SPEC_ALLOW, _TSYNC, _WAIT_KILLABLE_RECV");
-}
-
-/* The full action value: the errno (or trace message) folded in. */
+/*
+ * The full action value: the errno (or trace message) folded in.  The kernel's
+ * return value is one 32-bit word, the action in the high 16 bits and its data
+ * (SECCOMP_RET_DATA) in the low 16: ERRNO(13) is 0x0005000d.  So an errno above
+ * 65535 cannot be said, and two ERRNO rules with different errnos are different
+ * actions.
+ */
 static uint32_t full_action(uint32_t action, int errno_ret, int fallback)
 {
 	int e = errno_ret >= 0 ? errno_ret : fallback;
@@ -161,7 +90,12 @@ static uint32_t full_action(uint32_t action, int errno_ret, int fallback)
 	return action;
 }
 
-/* The architectures; the flags are the kernel's, given when loading (seccomp_load.c). */
+/*
+ * The architectures; the flags are the kernel's, given when loading (seccomp_load.c).
+ * A context starts with the native one: EEXIST for it is no error.  Adding x86 and
+ * x32 to an x86_64 filter does not open those ABIs: it makes the rules apply to them
+ * too, by name, instead of killing every call made through them.
+ */
 static int set_arches(scmp_filter_ctx ctx, const struct cv_seccomp *sc, struct cv_err *err)
 {
 	for (unsigned i = 0; i < sc->n_arches; i++) {
@@ -187,6 +121,7 @@ static int add_rule(scmp_filter_ctx ctx, const struct cv_seccomp *sc, const stru
 	}
 	if (nr > *max_nr)
 		*max_nr = nr;
+	/* counted before the skip below: an allowed name still says how new the profile is */
 	if (action == full_action(sc->default_action, sc->default_errno, sc->default_errno))
 		return 0; /* the same as the default: libseccomp refuses it, and it changes nothing */
 	for (unsigned i = 0; i < rule->n_args; i++)
@@ -203,11 +138,14 @@ static int add_rule(scmp_filter_ctx ctx, const struct cv_seccomp *sc, const stru
 	return 0;
 }
 
+/* Under LOG or ALLOW a newer call runs anyway: ENOSYS in front would take away
+ * what the profile's default gives. */
 bool cv_seccomp_denies_unknown(const struct cv_seccomp *sc)
 {
 	return sc->default_action != SCMP_ACT_ALLOW && sc->default_action != SCMP_ACT_LOG;
 }
 
+/* Asked of libseccomp, not of the kernel: its tables end where its release did. */
 int cv_seccomp_known_limit(void)
 {
 	static int limit = -1;
@@ -297,7 +235,7 @@ void *cv_seccomp_compile(const struct cv_seccomp *sc, struct cv_err *err)
 {
 	scmp_filter_ctx ctx =
 	    seccomp_init(full_action(sc->default_action, sc->default_errno, sc->default_errno));
-	int max_nr = -1;
+	int max_nr = -1; /* the newest syscall the filter names: above it, ENOSYS */
 
 	if (!ctx) {
 		cv_err_set(err, EINVAL, "seccomp_init(%s): refused",
@@ -328,6 +266,8 @@ int cv_seccomp_check(const struct cv_seccomp *sc, struct cv_err *err)
 {
 	scmp_filter_ctx ctx;
 
+	/* a NOTIFY rule with nobody to answer would stop the container's first such call
+	 * for good: the calling thread waits in the kernel for a reply that never comes */
 	if (cv_seccomp_has_notify(sc) && !sc->listener_path[0]) {
 		cv_err_set(err, EINVAL, "seccomp: a SCMP_ACT_NOTIFY rule needs a listenerPath");
 		return cv_err_hint(err, "the notifications go to a supervisor listening on a unix "
@@ -360,13 +300,17 @@ bool cv_seccomp_action_available(uint32_t action)
 {
 	uint32_t kernel = action;
 
-	/* the kernel's SECCOMP_RET_* values, which libseccomp's SCMP_ACT_* are */
+	/* the kernel's SECCOMP_RET_* values, which libseccomp's SCMP_ACT_* are; the kernel
+	 * answers from its own list (4.14+), so a libseccomp that knows an action the kernel
+	 * lacks is found out here, before a filter using it fails to load */
 	if ((action & 0xffff0000u) == SCMP_ACT_ERRNO(0) ||
 	    (action & 0xffff0000u) == SCMP_ACT_TRACE(0))
 		kernel = action & 0xffff0000u;
-	return syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &kernel) == 0;
+	return sys_seccomp(SECCOMP_GET_ACTION_AVAIL, 0, &kernel) == 0;
 }
 
+/* From /proc, not prctl(PR_GET_SECCOMP): under a strict-mode filter that prctl is
+ * itself a forbidden call and kills the process. */
 int cv_seccomp_mode(void)
 {
 	char text[4096];

@@ -83,7 +83,7 @@ int cv_seccomp_allow(struct cv_seccomp *sc, const char *const *names, struct cv_
 /*
  * Names to values, the OCI spellings: "SCMP_ACT_ERRNO", "SCMP_ARCH_X86_64",
  * "SCMP_CMP_MASKED_EQ", "SECCOMP_FILTER_FLAG_LOG".  Errors name the value
- * and list the valid ones.
+ * and list the valid ones (seccomp_names.c).
  */
 int cv_sc_action(const char *name, uint32_t *action, struct cv_err *err);
 int cv_sc_arch(const char *name, uint32_t *arch, struct cv_err *err);

@@ -2,6 +2,19 @@
  * seccomp_load.c - putting a filter on the calling process (see
  * seccomp.h): the BPF program with its ENOSYS check in front, the
  * seccomp(2) call itself, and the hand-off of a NOTIFY listener fd.
+ *
+ * The load is done with seccomp(2), not libseccomp's seccomp_load(): the
+ * program gets instructions of our own in front of libseccomp's, and the
+ * call itself returns the listener fd that must reach the supervisor
+ * before any other syscall of ours (below).
+ *
+ * Loading needs no_new_privs or CAP_SYS_ADMIN (seccomp(2)): a filter can
+ * make a setuid program's calls fail in ways it never expected - a
+ * setresuid() that "succeeds" without dropping anything - so only a
+ * process that cannot exec into more privilege, or one already trusted
+ * with it, may install one.  A filter stays for good: it is inherited by
+ * every child and kept across execve(), and more filters only add to it
+ * (the strictest answer of all of them wins).
  */
 #include <errno.h>
 #include <jansson.h>
@@ -17,7 +30,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -60,6 +72,8 @@ int cv_seccomp_program(const struct cv_seccomp *sc, struct sock_fprog *prog, str
 	off_t size;
 	int r;
 
+	/* libseccomp 2.5 writes its program only to an fd (2.6 has seccomp_export_bpf_mem):
+	 * a memfd, so that it is read back without a file anywhere */
 	if (fd < 0)
 		return cv_err_sys(err, "memfd_create() for the seccomp program");
 	if (!(ctx = cv_seccomp_compile(sc, err)))
@@ -69,6 +83,8 @@ int cv_seccomp_program(const struct cv_seccomp *sc, struct sock_fprog *prog, str
 	if (r < 0)
 		return cv_err_set(err, -r, "seccomp_export_bpf(): %s", strerror(-r));
 	size = lseek(fd, 0, SEEK_END);
+	/* the kernel takes at most BPF_MAXINSNS (4096) instructions: a longer program is
+	 * its EINVAL at load time, named there */
 	prog->len = (unsigned short)(n_stub + (size_t)size / sizeof(struct sock_filter));
 	prog->filter = calloc(prog->len, sizeof(struct sock_filter));
 	if (!prog->filter)
@@ -114,6 +130,7 @@ static int helper_send(const struct cv_seccomp *sc, struct handoff *h, const cha
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	int sock, fd, r;
 
+	/* the helper has no filter of its own to fear: it was cloned before the load */
 	while ((fd = atomic_load(&h->fd)) == -1)
 		nanosleep(&(struct timespec){0, 100 * 1000}, NULL);
 	if (fd == -2)
@@ -129,6 +146,8 @@ static int helper_send(const struct cv_seccomp *sc, struct handoff *h, const cha
 /* Start the helper; it waits for h->fd. */
 static pid_t helper_start(const struct cv_seccomp *sc, struct handoff *h, const char *msg)
 {
+	/* the raw clone: a fork() here would run the C library's atfork handlers, and
+	 * CLONE_FILES (fork has no such flag) is what lets it see the fd to come */
 	pid_t pid = sys_clone(CLONE_FILES | SIGCHLD);
 
 	if (pid == 0) {
@@ -161,12 +180,14 @@ static int helper_finish(struct handoff *h, pid_t helper, int fd)
 }
 
 /* The kernel's flags for seccomp(SECCOMP_SET_MODE_FILTER). */
-static unsigned long load_flags(const struct cv_seccomp *sc, bool notify)
+static unsigned int load_flags(const struct cv_seccomp *sc, bool notify)
 {
 	/* TSYNC: every thread gets the filter.  It may not go with NEW_LISTENER
 	 * before 5.7; the process is single-threaded there, so leave it out. */
-	unsigned long flags = notify ? SECCOMP_FILTER_FLAG_NEW_LISTENER : SECCOMP_FILTER_FLAG_TSYNC;
+	unsigned int flags = notify ? SECCOMP_FILTER_FLAG_NEW_LISTENER : SECCOMP_FILTER_FLAG_TSYNC;
 
+	/* the profile's flags, each a kernel feature (LOG 4.14, SPEC_ALLOW 4.17,
+	 * WAIT_KILLABLE_RECV 5.19): an older kernel refuses the load with EINVAL */
 	if (sc->flags & CV_SC_FLAG_LOG)
 		flags |= SECCOMP_FILTER_FLAG_LOG;
 	if (sc->flags & CV_SC_FLAG_SPEC_ALLOW)
@@ -200,6 +221,9 @@ int cv_seccomp_load(const struct cv_seccomp *sc, const char *state_json, struct 
 
 	if ((r = cv_seccomp_check(sc, err)) < 0 || (r = cv_seccomp_program(sc, &prog, err)) < 0)
 		return r;
+	/* MAP_SHARED: the helper is another process (no CLONE_VM), and only a shared page
+	 * is the same memory to both after the clone; the message is built now, because
+	 * after the load even malloc's mmap could be a filtered call */
 	if (notify) {
 		h = mmap(NULL, sizeof(*h), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
 			 0);
@@ -213,7 +237,7 @@ int cv_seccomp_load(const struct cv_seccomp *sc, const char *state_json, struct 
 			goto out;
 		}
 	}
-	fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, load_flags(sc, notify), &prog);
+	fd = sys_seccomp(SECCOMP_SET_MODE_FILTER, load_flags(sc, notify), &prog);
 	r = fd < 0 ? -errno : 0;
 	if (helper > 0) /* before any other syscall of ours: the listener must have the fd */
 		r = fd < 0 ? (helper_finish(h, helper, -2), r) : helper_finish(h, helper, fd);
@@ -222,6 +246,8 @@ int cv_seccomp_load(const struct cv_seccomp *sc, const char *state_json, struct 
 		     notify ? ", the listener fd sent" : "");
 	if (r < 0)
 		load_error(sc, r, fd >= 0, err);
+	/* the supervisor has its copy; the confined process must never hold the fd that
+	 * answers its own calls (it is close-on-exec too, but the caller may not exec) */
 	if (notify && fd >= 0)
 		close(fd);
 out:

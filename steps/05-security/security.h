@@ -54,6 +54,8 @@ struct cv_security {
 	const char *apparmor;             /* a profile name, or NULL */
 };
 
+/* cv_security_init - nothing to apply: no capability change, no filter, no
+ * Landlock, no AppArmor, the identity unchanged (cv_identity_init). */
 void cv_security_init(struct cv_security *s);
 
 /*

@@ -1,5 +1,13 @@
 /*
  * show.c - a process's confinement, read back from the kernel (see show.h).
+ *
+ * What is printed is what the kernel says, not what was asked for: the
+ * two differ exactly when something went wrong, and that is the point of
+ * looking.  /proc/PID/status has most of it - Uid and Gid (real,
+ * effective, saved, fs), Groups, Umask (4.7+), the five Cap* sets,
+ * NoNewPrivs (4.10+) and Seccomp (3.8+: 0 off, 1 strict, 2 filter).  The
+ * kernel shows no Landlock ruleset and no AppArmor exec profile of
+ * another process, so those two lines repeat what was asked.
  */
 #include <errno.h>
 #include <seccomp.h>
@@ -72,6 +80,9 @@ static void show_limits(pid_t pid, const struct cv_identity *id, FILE *out)
 
 	for (unsigned i = 0; i < id->n_rlimits; i++) {
 		struct rlimit rl;
+		/* prlimit(2) on another process needs its uids to match ours, or
+		 * CAP_SYS_RESOURCE: a child switched to uid 1000 by a root without it
+		 * (this machine's) cannot be asked; the line is left out, not guessed */
 		if (prlimit(pid, id->rlimits[i].resource, NULL, &rl) < 0)
 			continue;
 		fprintf(out, "rlimit       %s soft %llu hard %llu\n",
@@ -157,11 +168,15 @@ void cv_show_status(FILE *out)
 	fprintf(out, "apparmor     %s\n",
 		cv_apparmor_enabled() ? cv_apparmor_current(label, sizeof(label))
 				      : "not enabled (the profiles cannot be applied here)");
+	/* a capability outside the bounding set cannot be granted by any runtime run from
+	 * here: the reason a --cap-add is a warning on this machine */
 	fprintf(out, "capabilities %d known to the kernel (cap_last_cap %d)", last + 1, last);
 	if (cv_caps_read(0, &mine, &ignored) == 0 && (all & ~mine.bounding))
 		fprintf(out, "; not in this process's bounding set, so never grantable: %s",
 			cv_caps_str(all & ~mine.bounding, buf, sizeof(buf)));
 	fprintf(out, "\nambient      %s\n",
+		/* EINVAL before 4.3: no ambient set, so a non-root program keeps no
+		 * capability across execve() unless its file has some */
 		prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, 0, 0, 0) >= 0 ? "supported"
 									   : "not supported");
 	fprintf(out, "no_new_privs %s for this process\n",

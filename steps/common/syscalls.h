@@ -375,4 +375,24 @@ static inline long sys_keyctl(int operation, unsigned long arg2, unsigned long a
 #endif
 }
 
+/*
+ * seccomp(2) (3.17+): operations on the caller's seccomp state.
+ * SECCOMP_SET_MODE_FILTER installs the BPF program args points to (a
+ * struct sock_fprog); with SECCOMP_FILTER_FLAG_NEW_LISTENER (5.0+) it
+ * returns the filter's notify fd.  SECCOMP_GET_ACTION_AVAIL (4.14+)
+ * returns 0 when the kernel knows the action *(uint32_t *)args.
+ */
+static inline int sys_seccomp(unsigned int op, unsigned int flags, void *args)
+{
+#ifdef SYS_seccomp
+	return (int)syscall(SYS_seccomp, op, flags, args);
+#else
+	(void)op;
+	(void)flags;
+	(void)args;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
 #endif
