@@ -91,6 +91,7 @@ const char *cv_ns_flags_str(int flags, char *buf, size_t size)
 			len += r > 0 ? (size_t)r : 0;
 		}
 	}
+	/* "0", not "": the trace and errors then read clone3(flags=0), not clone3(flags=) */
 	if (!buf[0])
 		snprintf(buf, size, "0");
 	return buf;
@@ -253,6 +254,7 @@ static int join_by_pidfd(pid_t pid, int flags, struct cv_err *err)
 	int r;
 
 	if (pidfd < 0) {
+		/* ESRCH: no such process, said as for a missing /proc/PID */
 		if (errno == ESRCH)
 			return missing_ns(pid, "", err);
 		return cv_err_sys(err, "pidfd_open(%d)", (int)pid);

@@ -20,11 +20,9 @@
  * to another uid loses its capabilities, and setting the hostname or the
  * clock offsets needs them.
  *
- * Why so much is checked before clone: every refusal that can be decided
- * without a process (cv_ns_spec_check) is, so a mistake leaves nothing to
- * kill.  What can only fail in the child comes back to the parent whole,
- * as a struct cv_err on the socket (err.h: fixed size, no malloc), and the
- * parent returns it as if it had failed at home.
+ * Why so much is checked before clone: a refusal decided without a
+ * process (cv_ns_spec_check) leaves nothing to kill.  What can only fail
+ * in the child comes back whole, a struct cv_err on the socket (err.h).
  */
 #include <errno.h>
 #include <sched.h>
@@ -65,11 +63,9 @@ static int needs(struct cv_err *err, const char *what, const char *type)
 	return cv_err_hint(err, "create a %s namespace too (cv-namespaces: --%s)", type, type);
 }
 
-/*
- * A type the kernel was built without makes clone3() fail with a bare
+/* A type the kernel was built without makes clone3() fail with a bare
  * EINVAL that names nothing; /proc/self/ns/TYPE exists exactly when the
- * type is compiled in (namespaces(7)), so ask that first and name it.
- */
+ * type is compiled in (namespaces(7)), so ask that first and name it. */
 static int check_kernel(int flags, struct cv_err *err)
 {
 	if (flags & ~cv_ns_all_flags())
@@ -149,12 +145,10 @@ static int enter_time_ns(const struct cv_ns_spec *spec, struct cv_err *err)
 	char text[128];
 	int len, r;
 
-	/*
-	 * unshare makes the namespace for our children (time_for_children)
+	/* unshare makes the namespace for our children (time_for_children)
 	 * and leaves us where we were: with no process in it, its offsets
 	 * are still writable.  The kernel freezes them (EACCES) once a process
-	 * enters, and wants CAP_SYS_TIME in the user namespace owning it.
-	 */
+	 * enters, and wants CAP_SYS_TIME in the user namespace owning it. */
 	if ((r = cv_ns_unshare(CLONE_NEWTIME, err)) < 0)
 		return r;
 	len = snprintf(text, sizeof(text), "monotonic %lld %u\nboottime %lld %u\n",
@@ -248,13 +242,11 @@ child_main(const struct cv_ns_spec *spec, int sock, int (*fn)(void *), void *arg
 	struct cv_err report;
 
 	cv_err_clear(&report);
-	/*
-	 * Before anything else: a child born into a pid namespace others
+	/* Before anything else: a child born into a pid namespace others
 	 * share can be looked at from its first instruction.  Not dumpable,
 	 * its /proc/PID/{exe,fd,mem} need CAP_SYS_PTRACE (ptrace(2), "Ptrace
 	 * access mode checking"); and the parent's descriptors are closed
-	 * before it waits, not after, so none is reachable while it sits there.
-	 */
+	 * before it waits, not after, so none is reachable while it sits there. */
 	if (spec->not_dumpable)
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (spec->close_from && close_inherited(spec, sock, &report) < 0) {
@@ -274,10 +266,8 @@ child_main(const struct cv_ns_spec *spec, int sock, int (*fn)(void *), void *arg
 
 /* --- the parent's side --------------------------------------------------- */
 
-/*
- * exit_signal SIGCHLD, as fork() has it: a child that signals its parent
- * otherwise is a "clone" child, which waitpid() finds only with __WCLONE.
- */
+/* exit_signal SIGCHLD, as fork() has it: a child that signals its parent
+ * otherwise is a "clone" child, which waitpid() finds only with __WCLONE. */
 static pid_t clone_child(int flags, int cgroup_fd, struct cv_err *err)
 {
 	char names[160];
