@@ -51,6 +51,7 @@ common_SRCS        := err.c trace.c probe.c file.c args.c child.c fdpass.c
 # and beside it the options and the printing (<demo>_DEMO).
 DEMOS  := namespaces cgroups rootfs security
 namespaces_STEPS := 01-namespaces common
+namespaces_DEMO  := demo_opts.c demo_print.c
 cgroups_STEPS    := 02-cgroups 01-namespaces common
 rootfs_STEPS     := 03-rootfs 02-cgroups 01-namespaces common
 rootfs_DEMO      := demo_opts.c demo_run.c demo_breakout.c

@@ -5,6 +5,10 @@
  * map_write, new_idmap_permitted) so that a map the kernel would refuse
  * is refused first, before any process exists, with an error that says
  * which line is wrong and why.
+ *
+ * The parent installs the maps: any map but one's own id needs CAP_SETUID
+ * (CAP_SETGID) in the namespace above the new one.  Each file takes one
+ * write(2), once (a second is EPERM), so a map is formatted whole first.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -243,6 +247,7 @@ int cv_subid_allows(const char *db, enum cv_idmap_kind kind, const char *user, u
 	return 0;
 }
 
+/* Effective: the kernel checks the effective set of whoever opens the map file. */
 static bool have_cap(cap_value_t cap)
 {
 	cap_flag_value_t v = CAP_CLEAR;
@@ -323,6 +328,7 @@ static int run_helper(pid_t pid, const struct cv_idmap *map, enum cv_idmap_kind 
 	child = fork();
 	if (child < 0)
 		return cv_err_sys(err, "fork()");
+	/* its stderr into the pipe: it says there why it refused, its status does not */
 	if (child == 0) {
 		dup2(wr, STDERR_FILENO);
 		execv(argv[0], argv);

@@ -90,6 +90,8 @@ int cv_idmap_check(const struct cv_idmap *map, enum cv_idmap_kind kind, struct c
  * "deny" into /proc/PID/setgroups when deny_setgroups (required before an
  * unprivileged gid_map), then gid_map and uid_map, each directly or
  * through the helper as cv_idmap_check() decides.  Empty maps are skipped.
+ * Returns 0 or -errno; -EACCES, with a hint, when the caller changed uid
+ * and so became non-dumpable: the child's /proc files are then root's.
  */
 int cv_idmap_write(pid_t pid, const struct cv_idmap *uid_map, const struct cv_idmap *gid_map,
 		   bool deny_setgroups, struct cv_err *err);

@@ -12,6 +12,13 @@
  * namespace it has no capabilities left in the namespaces above.
  * join_by_path() does what nsenter(1) does: one pass without the user
  * namespace skipping failures, then the user namespace and a second pass.
+ *
+ * Naming is the other half.  A namespace has no name, only its nsfs
+ * inode: /proc/PID/ns/TYPE is a handle on it, and an open descriptor of
+ * that file keeps the namespace alive after its last process is gone
+ * (namespaces(7)).  So "are we in the same one?" is a stat() of two such
+ * files, and the table below gives each type its flag and its names, for
+ * the command line, /proc and an OCI config alike.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +34,10 @@
 #include "common/syscalls.h"
 #include "common/trace.h"
 
+/*
+ * Three interfaces spell the types three ways: /proc/PID/ns ("mnt",
+ * "net"), an OCI config ("mount", "network"), our options ("mount", "net").
+ */
 #define FLAG(f) f, #f /* the flag and its name */
 const struct cv_ns_type cv_ns_types[CV_NS_COUNT] = {
     {FLAG(CLONE_NEWUSER), "user", "user", "user", "user and group ids, capabilities"},
@@ -66,11 +77,13 @@ const struct cv_ns_type *cv_ns_by_flag(int flag)
 	return NULL;
 }
 
+/* The kernel's names, for the trace and errors: those clone(2) and setns(2) document. */
 const char *cv_ns_flags_str(int flags, char *buf, size_t size)
 {
 	size_t len = 0;
 
 	buf[0] = '\0';
+	/* snprintf returns what it would have written: past size, the loop stops */
 	for (int i = 0; i < CV_NS_COUNT && len < size; i++) {
 		if (flags & cv_ns_types[i].flag) {
 			int r = snprintf(buf + len, size - len, "%s%s", len ? "|" : "",
@@ -78,6 +91,7 @@ const char *cv_ns_flags_str(int flags, char *buf, size_t size)
 			len += r > 0 ? (size_t)r : 0;
 		}
 	}
+	/* "0", not "": the trace and errors then read clone3(flags=0), not clone3(flags=) */
 	if (!buf[0])
 		snprintf(buf, size, "0");
 	return buf;
@@ -92,6 +106,7 @@ int cv_ns_parse_list(const char *list, int *flags, struct cv_err *err)
 		size_t len = strcspn(list, ",");
 		const struct cv_ns_type *t;
 
+		/* a word longer than any name is cut short, and then names nothing */
 		snprintf(word, sizeof(word), "%.*s", (int)len, list);
 		t = cv_ns_by_name(word);
 		if (!t) {
@@ -105,6 +120,11 @@ int cv_ns_parse_list(const char *list, int *flags, struct cv_err *err)
 	return 0;
 }
 
+/*
+ * /proc/self rather than /proc/<getpid()> for the caller: getpid() is our
+ * pid in our own pid namespace, which need not be the one this /proc was
+ * mounted for (a child born in a new one is 1 to itself, not to the host's).
+ */
 static void ns_path(pid_t pid, const struct cv_ns_type *t, char *buf, size_t size)
 {
 	if (pid)
@@ -118,6 +138,7 @@ static int missing_ns(pid_t pid, const char *path, struct cv_err *err)
 {
 	char dir[32];
 
+	/* pid 0 is the caller, which exists: then only the type can be missing */
 	snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
 	if (pid && access(dir, F_OK) != 0) {
 		cv_err_set(err, ESRCH, "no process with pid %d", (int)pid);
@@ -132,6 +153,8 @@ int cv_ns_id(pid_t pid, const struct cv_ns_type *t, struct cv_ns_id *id, struct 
 	char path[64];
 	struct stat st;
 
+	/* stat, not readlink: the link's text, "uts:[4026531838]", has the inode
+	 * but not the device, and namespaces(7) compares both */
 	ns_path(pid, t, path, sizeof(path));
 	if (stat(path, &st) < 0)
 		return errno == ENOENT ? missing_ns(pid, path, err)
@@ -167,6 +190,7 @@ int cv_ns_unshare(int flags, struct cv_err *err)
 	char names[160];
 	int r;
 
+	/* the caller moves at once, but for pid and time: those are its children's */
 	cv_ns_flags_str(flags, names, sizeof(names));
 	r = unshare(flags);
 	cv_trace_sys(r, "unshare(%s)", names);
@@ -197,12 +221,15 @@ static int setns_hint(struct cv_err *err)
 
 int cv_ns_join_path(const char *path, int flag, struct cv_err *err)
 {
+	/* read-only is all setns(2) needs: the file is a handle, never read */
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	const struct cv_ns_type *t = cv_ns_by_flag(flag);
 	int r;
 
 	if (fd < 0)
 		return cv_err_sys(err, "open(`%s`)", path);
+	/* nstype = flag, not 0: the kernel checks the file is of that type
+	 * (EINVAL if not), so a config naming the wrong file fails here */
 	r = sys_setns(fd, flag);
 	cv_trace_sys(r, "setns(`%s`, %s)", path, t ? t->flag_name : "?");
 	if (r < 0) {
@@ -215,6 +242,11 @@ int cv_ns_join_path(const char *path, int flag, struct cv_err *err)
 	return 0;
 }
 
+/*
+ * A pidfd names the process itself, not a number: if it exits and its pid
+ * is reused before the setns, the call fails (ESRCH) instead of joining a
+ * stranger's namespaces.  All of flags are joined, or none (setns(2)).
+ */
 static int join_by_pidfd(pid_t pid, int flags, struct cv_err *err)
 {
 	_cleanup_close_ int pidfd = sys_pidfd_open(pid, 0);
@@ -222,6 +254,7 @@ static int join_by_pidfd(pid_t pid, int flags, struct cv_err *err)
 	int r;
 
 	if (pidfd < 0) {
+		/* ESRCH: no such process, said as for a missing /proc/PID */
 		if (errno == ESRCH)
 			return missing_ns(pid, "", err);
 		return cv_err_sys(err, "pidfd_open(%d)", (int)pid);
@@ -255,7 +288,11 @@ static int join_by_path(pid_t pid, int flags, struct cv_err *err)
 			goto close_fds;
 		}
 	}
-	/* Pass 0 skips the user namespace (index 0) and failures; pass 1 retries. */
+	/*
+	 * Pass 0 skips the user namespace (index 0) and failures; pass 1 retries.
+	 * Not atomic: a failure in pass 1 leaves the caller in some of the
+	 * namespaces and not others, which is why the pidfd way comes first.
+	 */
 	for (int pass = 0; pass < 2; pass++) {
 		for (int i = 1 - pass; i < CV_NS_COUNT; i++) {
 			if (fds[i] < 0)
@@ -270,6 +307,7 @@ static int join_by_path(pid_t pid, int flags, struct cv_err *err)
 				r = setns_hint(err);
 				goto close_fds;
 			}
+			/* joined: no need to pin that namespace open any longer */
 			close(fds[i]);
 			fds[i] = -1;
 		}
@@ -293,9 +331,15 @@ int cv_ns_join(pid_t pid, int flags, bool by_path, struct cv_err *err)
 		cv_trace("already in %d's %s: skipped", (int)pid,
 			 cv_ns_flags_str(shared, names, sizeof(names)));
 	}
+	/*
+	 * Not only thrift: setns(2) refuses to re-enter the caller's own user
+	 * namespace (EINVAL: capabilities are not regained that way), and an
+	 * atomic join with it in would then join none.
+	 */
 	flags &= ~shared;
 	if (!flags)
 		return 0;
+	/* before 5.8 setns(2) takes only namespace files: a pidfd is EINVAL there */
 	if (!by_path && cv_have_setns_pidfd())
 		return join_by_pidfd(pid, flags, err);
 	return join_by_path(pid, flags, err);

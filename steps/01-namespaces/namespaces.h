@@ -36,6 +36,7 @@ struct cv_ns_type {
 	const char *isolates;  /* what the processes inside get a copy of */
 };
 
+/* Every type Linux has as of 5.6, which added the last, time. */
 #define CV_NS_COUNT 8
 
 /*
@@ -95,7 +96,8 @@ int cv_ns_unshare(int flags, struct cv_err *err);
 
 /*
  * cv_ns_join_path - setns(2) into the namespace file at path (OCI
- * linux.namespaces[].path), checking that it is of type `flag`.
+ * linux.namespaces[].path), checking that it is of type `flag`.  Returns
+ * 0, or -errno with a hint (EINVAL: not a namespace file of that type).
  */
 int cv_ns_join_path(const char *path, int flag, struct cv_err *err);
 

@@ -29,7 +29,10 @@
 #include "01-namespaces/idmap.h"
 #include "common/err.h"
 
-/* A clock offset for a new time namespace (OCI linux.timeOffsets). */
+/*
+ * A clock offset for a new time namespace (OCI linux.timeOffsets).  secs
+ * may be negative, but not so far that the clock inside would go below 0.
+ */
 struct cv_time_offset {
 	int64_t secs;
 	uint32_t nanosecs;
@@ -108,7 +111,9 @@ int cv_ns_child_setup(const struct cv_ns_spec *spec, struct cv_err *err);
  * running in it (fn's return value is its exit status; fn usually
  * execs).  The caller must reap the child.  On failure returns -errno,
  * with the error from whichever side it happened on; a child that was
- * created has then been killed and reaped, so nothing is left.
+ * created has then been killed and reaped, so nothing is left.  The child
+ * is a copy of the caller as fork(2) makes one (no CLONE_VM): arg may point
+ * into the caller's stack, and what fn writes there the caller never sees.
  */
 pid_t cv_ns_spawn(const struct cv_ns_spec *spec, int (*fn)(void *arg), void *arg,
 		  struct cv_err *err);

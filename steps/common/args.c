@@ -34,7 +34,11 @@ static const struct cv_opt version_opt[] = {
     {NULL, 0, NULL, NULL, 0},
 };
 
-/* Edit distance of two short words, for "did you mean" hints. */
+/*
+ * Edit distance of two short words, for "did you mean" hints: Levenshtein
+ * with one row on the stack (prev holds the diagonal).  No malloc, so a
+ * word of 63 bytes or more is simply never close.
+ */
 static size_t distance(const char *s, size_t n, const char *t)
 {
 	size_t m = strlen(t), row[64], prev, tmp;
@@ -135,6 +139,7 @@ static int unknown_option(struct cv_args *a, const char *word, const struct cv_o
 {
 	const char *name = word + 2;
 	size_t len = strcspn(name, "=");
+	/* only a long option is compared: a short one's letter has no name to be near */
 	const char *close = word[1] == '-' ? suggest(opts, name, len) : NULL;
 
 	cv_args_usage_error(a, "unknown option `%.*s`", (int)(len + 2), word);
@@ -144,7 +149,8 @@ static int unknown_option(struct cv_args *a, const char *word, const struct cv_o
 	return CV_ARG_ERROR;
 }
 
-/* Look an option word up in the command's table, then the common ones. */
+/* Look an option word up in the command's table, then the common ones:
+ * the command's come first, so it may take a common option's letter. */
 static const struct cv_opt *lookup(const struct cv_args *a, const char *word,
 				   const char **inline_val)
 {
@@ -164,6 +170,7 @@ static const struct cv_opt *lookup(const struct cv_args *a, const char *word,
 			o = find_long(a->prog->opts, name, len);
 		return o ? o : find_long(common_opts, name, len);
 	}
+	/* -nVALUE: the rest of a short option's word is its value, as with getopt */
 	if (word[2])
 		*inline_val = word + 2;
 	o = find_short(own, word[1]);
@@ -194,6 +201,7 @@ int cv_args_next(struct cv_args *a)
 		const char *word = a->argv[a->i], *inline_val;
 		const struct cv_opt *o;
 
+		/* "--": what follows is the command's, even words that start with "-" */
 		if (strcmp(word, "--") == 0) {
 			a->i++;
 			return CV_ARG_END;
@@ -231,6 +239,7 @@ int cv_args_next(struct cv_args *a)
 			}
 			a->val = a->argv[a->i++];
 		} else if (inline_val) {
+			/* refused, not ignored: a value the user meant must not vanish */
 			cv_args_usage_error(a, "option `--%s` takes no value, got `%s`", o->name,
 					    inline_val);
 			return CV_ARG_ERROR;
@@ -244,7 +253,7 @@ int cv_args_command(struct cv_args *a, const struct cv_prog *prog, int argc, cha
 		    struct cv_err *err)
 {
 	const char *name, *close = NULL;
-	size_t best = 3;
+	size_t best = 3; /* a suggestion is at most two edits away */
 	int r;
 
 	*a = (struct cv_args){.prog = prog, .argc = argc, .argv = argv, .i = 1, .err = err};
@@ -296,7 +305,7 @@ int cv_args_long(struct cv_args *a, const char *text, long long min, long long m
 	char *end;
 	long long v;
 
-	errno = 0;
+	errno = 0; /* strtoll sets it only on overflow, and never clears it */
 	v = strtoll(text, &end, 10);
 	if (end == text || *end != '\0') {
 		cv_args_usage_error(a, "option `--%s`: `%s` is not an integer", opt, text);
@@ -362,6 +371,8 @@ int cv_main(const struct cv_prog *prog, int argc, char **argv)
 		return CV_EXIT_USAGE;
 	}
 	r = a.cmd->run(&a);
+	/* A command may exit non-zero with nothing to say: `run` returns its
+	 * command's status, whose errors that command printed itself. */
 	if (r != 0 && err.code != 0)
 		cv_err_print(&err, prog->name);
 	return r;

@@ -100,7 +100,11 @@ int cv_args_command(struct cv_args *a, const struct cv_prog *prog, int argc, cha
 /* cv_args_next - the next option of a->cmd; see the CV_ARG_* values. */
 int cv_args_next(struct cv_args *a);
 
-/* Value conversions for the option just returned; errors name it. */
+/*
+ * cv_args_long - text as a decimal integer in [min, max] into *out, for
+ * the option just returned.  Returns 0, or CV_ARG_ERROR with a->err
+ * naming the option and the range.
+ */
 int cv_args_long(struct cv_args *a, const char *text, long long min, long long max, long long *out);
 
 /* cv_args_rest - how many words remain after the options. */
@@ -126,6 +130,10 @@ int cv_args_usage_error(struct cv_args *a, const char *fmt, ...)
  */
 const char *cv_closest(const char *word, const char *const *words);
 
+/*
+ * cv_args_print_help - the program's help (cmd NULL: its commands) or one
+ * command's (its options, then the common ones, then its example).
+ */
 void cv_args_print_help(const struct cv_prog *prog, const struct cv_cmd *cmd, FILE *out);
 
 #endif

@@ -1,5 +1,19 @@
 /*
  * child.c - wait for a child, forwarding signals (see child.h).
+ *
+ * A demo's command runs in its child, and a signal meant for the command
+ * often reaches only the demo: `kill PID` names one process, and a
+ * terminal's ^C reaches the child only while it is in the terminal's
+ * foreground process group.  So while it waits the demo catches SIGINT,
+ * SIGTERM, SIGHUP and SIGQUIT and passes each on.  A child that is pid 1 of its own
+ * pid namespace gets only the signals it has a handler for, SIGKILL and
+ * SIGSTOP from outside aside (pid_namespaces(7)): a second SIGINT or
+ * SIGTERM is therefore sent as SIGKILL, so that asking twice always works.
+ *
+ * Deferring is the other half: between making something outside itself
+ * and removing it, a demo must not die half-way.  Its handler only notes
+ * the signal in a sig_atomic_t (all a handler may safely do), and the
+ * demo raises it again once it has cleaned up.
  */
 #include <errno.h>
 #include <signal.h>
@@ -9,6 +23,7 @@
 
 #include "common/child.h"
 
+/* Read by the handlers: volatile, and set before they are installed. */
 static volatile pid_t waited;
 static volatile sig_atomic_t interrupts;
 
@@ -31,10 +46,13 @@ int cv_wait_forwarding(pid_t pid, int *signo)
 
 	waited = pid;
 	interrupts = 0;
+	/* only for the wait: the caller's own handlers (old[]) come back after it */
 	for (int i = 0; i < 4; i++)
 		sigaction(sigs[i], &sa, &old[i]);
+	/* not SIGPIPE: that one was the demo's own write to a closed pipe */
 	if (deferred && deferred != SIGPIPE)
 		forward(deferred); /* it came before the wait: the child must hear of it too */
+	/* no SA_RESTART above: each forwarded signal ends waitpid with EINTR */
 	while ((r = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 		;
 	for (int i = 0; i < 4; i++)
@@ -46,6 +64,11 @@ int cv_wait_forwarding(pid_t pid, int *signo)
 	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 }
 
+/*
+ * The handler while deferring.  fork() and clone() copy it into children,
+ * and only execve() resets it: a child that has not exec'd yet must die
+ * of the signal as the program it was about to become would.
+ */
 static void note(int sig)
 {
 	if (getpid() != deferring) { /* a child before execve(): as if we were not here */
@@ -53,6 +76,7 @@ static void note(int sig)
 		raise(sig);
 		return;
 	}
+	/* the first only: a second one during the cleanup does not replace it */
 	if (!deferred)
 		deferred = sig;
 }
@@ -63,6 +87,8 @@ void cv_defer_signals(void)
 	struct sigaction sa = {.sa_handler = note, .sa_flags = SA_RESTART}, old;
 
 	deferring = getpid();
+	/* ignored stays ignored: nohup, or a shell's background job without job
+	 * control, ignores SIGHUP or SIGINT on purpose */
 	for (size_t i = 0; i < sizeof(deferrable) / sizeof(deferrable[0]); i++)
 		if (sigaction(deferrable[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
 			sigaction(deferrable[i], &sa, NULL);
@@ -77,6 +103,7 @@ void cv_undefer_signals(void)
 {
 	struct sigaction old;
 
+	/* only those still ours: a handler someone set since is theirs to keep */
 	for (size_t i = 0; i < sizeof(deferrable) / sizeof(deferrable[0]); i++)
 		if (sigaction(deferrable[i], NULL, &old) == 0 && old.sa_handler == note)
 			signal(deferrable[i], SIG_DFL);
@@ -89,7 +116,7 @@ void cv_raise_deferred(void)
 
 	if (!sig)
 		return;
-	fflush(NULL);
+	fflush(NULL); /* death by a signal skips exit()'s flush of stdio */
 	signal(sig, SIG_DFL);
 	raise(sig); /* the default action: death, once it is delivered (it is not blocked) */
 }

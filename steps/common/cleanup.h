@@ -38,11 +38,13 @@ static inline void cv_closep(int *fd)
 	}
 }
 
+/* Free *p; free(NULL) does nothing, so an unset pointer needs no test. */
 static inline void cv_freep(void *p)
 {
 	free(*(void **)p);
 }
 
+/* Close *f if it is open, keeping errno as cv_closep() does. */
 static inline void cv_fclosep(FILE **f)
 {
 	if (*f) {

@@ -31,6 +31,7 @@ static void append(char *buf, size_t size, size_t at, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* NULL for a number glibc does not know, where strerror() would say "Unknown error N". */
 static const char *describe(int errnum)
 {
 	const char *d = strerrordesc_np(errnum);
@@ -39,6 +40,8 @@ static const char *describe(int errnum)
 
 int cv_err_sys(struct cv_err *err, const char *fmt, ...)
 {
+	/* Read first: formatting may change errno.  0 would read as "no error",
+	 * so a call with errno unset still fails, as EIO. */
 	int saved = errno ? errno : EIO;
 	va_list ap;
 	int n;
@@ -50,6 +53,7 @@ int cv_err_sys(struct cv_err *err, const char *fmt, ...)
 		append(err->msg, sizeof(err->msg), (size_t)n, ": %s", describe(saved));
 	err->code = saved;
 	err->hint[0] = '\0';
+	/* kept for the caller, which often picks its hint by errno next */
 	errno = saved;
 	return -saved;
 }
@@ -61,6 +65,7 @@ int cv_err_set(struct cv_err *err, int errnum, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	/* code 0 would be "no error" to every caller: a bad errnum is EINVAL */
 	err->code = errnum > 0 ? errnum : EINVAL;
 	err->hint[0] = '\0';
 	return -err->code;
@@ -82,6 +87,7 @@ int cv_err_wrap(struct cv_err *err, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	/* a copy: the new text is written over the old in place */
 	memcpy(old, err->msg, sizeof(old));
 	va_start(ap, fmt);
 	n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
@@ -98,6 +104,11 @@ void cv_err_clear(struct cv_err *err)
 	err->hint[0] = '\0';
 }
 
+/*
+ * Not stdio: a line built on the stack and written whole, so printing is
+ * safe in a child after clone(), and a line never splits around another
+ * process's.  A failed write to stderr has nowhere to be reported.
+ */
 void cv_err_print(const struct cv_err *err, const char *prog)
 {
 	char line[CV_ERR_MSG_MAX + CV_ERR_HINT_MAX + 64];
@@ -121,6 +132,7 @@ void cv_warn(const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	/* 9: "warning: "; one byte is kept for the newline */
 	memcpy(line, "warning: ", 9);
 	va_start(ap, fmt);
 	n = vsnprintf(line + 9, sizeof(line) - 10, fmt, ap);
@@ -137,8 +149,10 @@ int cv_errno_from_name(const char *name)
 	char *end;
 	long n = strtol(name, &end, 10);
 
+	/* a number: within the kernel's errno range (below 4096, MAX_ERRNO) */
 	if (end != name && !*end)
 		return n > 0 && n < 4096 ? (int)n : -1;
+	/* a name: asm-generic/errno.h's all lie below 256 (the last, EHWPOISON, is 133) */
 	for (int e = 1; e < 256; e++) {
 		const char *known = strerrorname_np(e);
 		if (known && !strcasecmp(known, name))

@@ -1,5 +1,13 @@
 /*
  * file.c - small kernel-interface files (see file.h).
+ *
+ * The kernel's files under /proc and /sys/fs/cgroup are calls in the
+ * guise of files: each write(2) is parsed whole, and some (uid_map,
+ * setgroups, timens_offsets) take one write only.  So a write here is one
+ * write(2) of the whole text, and a short write is an error, never a
+ * reason to write the rest.  Reads loop to EOF instead: a /proc file
+ * made by seq_file comes one page per read(2).  Every descriptor is
+ * O_CLOEXEC, so none reaches a program the caller goes on to exec.
  */
 #include <errno.h>
 #include <ftw.h>
@@ -37,6 +45,7 @@ static void shorten(const char *data, size_t len, char *out, size_t size)
 static int write_once(const char *path, int flags, mode_t mode, const char *data, size_t len,
 		      struct cv_err *err)
 {
+	/* O_NOCTTY: a path that is a terminal never becomes our controlling one */
 	_cleanup_close_ int fd = open(path, flags | O_WRONLY | O_CLOEXEC | O_NOCTTY, mode);
 	char shown[128];
 	ssize_t n;
@@ -74,6 +83,7 @@ ssize_t cv_read_file(const char *path, char *buf, size_t size, struct cv_err *er
 
 	if (fd < 0)
 		return cv_err_sys(err, "open(`%s`, O_RDONLY)", path);
+	/* one byte is kept for the NUL; a longer file is cut there, not refused */
 	while (off + 1 < size) {
 		ssize_t n = read(fd, buf + off, size - 1 - off);
 		if (n < 0 && errno == EINTR)
@@ -92,12 +102,14 @@ static int remove_one(const char *path, const struct stat *st, int type, struct 
 {
 	(void)st;
 	(void)ftw;
+	/* ENOENT: gone already, which is what was wanted */
 	return (type == FTW_DP ? rmdir(path) : unlink(path)) < 0 && errno != ENOENT ? -1 : 0;
 }
 
 int cv_remove_tree(const char *path, struct cv_err *err)
 {
-	/* children first (FTW_DEPTH), links as links (FTW_PHYS), one filesystem (FTW_MOUNT) */
+	/* children first (FTW_DEPTH), links as links (FTW_PHYS), one filesystem (FTW_MOUNT);
+	 * 16: at most that many directories held open on the way down */
 	int r = nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 
 	cv_trace_sys(r, "rm -r `%s`", path);
@@ -113,6 +125,7 @@ int cv_mkdir_p(const char *path, mode_t mode, struct cv_err *err)
 
 	if (len >= sizeof(part))
 		return cv_err_set(err, ENAMETOOLONG, "mkdir -p `%.64s...`: too long", path);
+	/* from 1: a leading "/" is the root, which exists */
 	for (size_t i = 1; i <= len; i++) {
 		if (path[i] != '/' && path[i] != '\0')
 			continue;
@@ -148,6 +161,8 @@ static int close_between(unsigned lo, unsigned hi)
 		return 0;
 	if (errno != ENOSYS)
 		return -1;
+	/* a close(2) per number up to ~0 would take minutes: 65536 is the bound,
+	 * and a descriptor above it stays open on such a kernel */
 	for (unsigned fd = lo; fd <= hi && fd < 65536; fd++)
 		close((int)fd);
 	return 0;
@@ -168,6 +183,7 @@ int cv_close_fds_except(unsigned first, const int *keep, int n, struct cv_err *e
 	for (int i = 0; i < k; i++) {
 		if (sorted[i] < (int)lo)
 			continue;
+		/* kept for this process's own use, not for the program it execs */
 		fcntl(sorted[i], F_SETFD, FD_CLOEXEC);
 		if (close_between(lo, (unsigned)sorted[i] - 1) < 0)
 			return cv_err_sys(err, "close_range(%u, %d)", lo, sorted[i] - 1);

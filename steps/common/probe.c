@@ -22,6 +22,7 @@
 static int have_clone3 = -1, have_pidfd = -1, have_setns_pidfd = -1, have_newidmap = -1,
 	   have_into_cgroup = -1, have_openat2 = -1, have_mount_setattr = -1, have_fchmodat2 = -1;
 
+/* Read every time, never cached: tests change CV_DISABLE between probes. */
 bool cv_probe_disabled(const char *name)
 {
 	const char *list = getenv("CV_DISABLE");
@@ -81,6 +82,7 @@ bool cv_have_clone_into_cgroup(void)
 bool cv_have_openat2(void)
 {
 	if (have_openat2 < 0) {
+		/* an O_PATH of "/": opens nothing that can be read or written */
 		struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT};
 		_cleanup_close_ int fd = -1;
 
@@ -119,6 +121,7 @@ bool cv_have_pidfd(void)
 {
 	if (have_pidfd < 0) {
 		_cleanup_close_ int fd = -1;
+		/* our own pid: a process that surely exists */
 		if (!cv_probe_disabled("pidfd"))
 			fd = sys_pidfd_open(getpid(), 0);
 		answer(&have_pidfd, "pidfd", fd >= 0);
@@ -146,6 +149,10 @@ bool cv_have_setns_pidfd(void)
 	return have_setns_pidfd;
 }
 
+/*
+ * Not a clone: a type compiled out has no /proc/self/ns file
+ * (namespaces(7)), and looking costs no process.
+ */
 bool cv_have_ns(const char *name)
 {
 	char path[64];
@@ -159,6 +166,7 @@ bool cv_have_ns(const char *name)
 bool cv_have_newidmap(void)
 {
 	if (have_newidmap < 0) {
+		/* both: a uid map goes through one, a gid map through the other */
 		bool yes = !cv_probe_disabled("newidmap") &&
 			   access("/usr/bin/newuidmap", X_OK) == 0 &&
 			   access("/usr/bin/newgidmap", X_OK) == 0;

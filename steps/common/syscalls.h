@@ -62,7 +62,10 @@ static inline pid_t sys_clone(unsigned long flags)
 	return (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, 0UL);
 }
 
-/* pivot_root(2): make new_root the root mount; the old one goes to put_old. */
+/*
+ * pivot_root(2): make new_root the root mount; the old one goes to put_old.
+ * glibc has no wrapper for it (pivot_root(2), NOTES).
+ */
 static inline int sys_pivot_root(const char *new_root, const char *put_old)
 {
 	return (int)syscall(SYS_pivot_root, new_root, put_old);
@@ -79,7 +82,10 @@ static inline int sys_setns(int fd, int nstype)
 	return (int)syscall(SYS_setns, fd, nstype);
 }
 
-/* pidfd_open(2): a file descriptor that refers to process `pid` (5.3+). */
+/*
+ * pidfd_open(2): a file descriptor that refers to process `pid` (5.3+).
+ * glibc wraps it only since 2.36.
+ */
 static inline int sys_pidfd_open(pid_t pid, unsigned int flags)
 {
 #ifdef SYS_pidfd_open

@@ -1,5 +1,13 @@
 /*
  * trace.c - the "=>" narration (see trace.h).
+ *
+ * A trace line may come from anywhere: the parent, or a child between
+ * clone() and execve(), whose stdio buffers are copies of the parent's
+ * (what is in them would be written twice).  So no stdio stream and no
+ * malloc: the line is built on the stack and leaves in one write(2) of at
+ * most 1024 bytes, below PIPE_BUF, so on a pipe the lines of parent and
+ * child never interleave mid-line (pipe(7)).  errno is kept, because a
+ * trace sits between a failed call and the code that reads its errno.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -10,8 +18,13 @@
 
 #include "common/trace.h"
 
-int cv_trace_fd = -1;
+int cv_trace_fd = -1; /* off: the macros test it before evaluating any argument */
 
+/*
+ * The environment too, not only --explain: it reaches binaries started by
+ * someone else (containerv run by podman or containerd), whose command
+ * line we do not write.
+ */
 void cv_trace_init(void)
 {
 	const char *v = getenv("CV_EXPLAIN");
@@ -61,6 +74,7 @@ void cv_trace_emit(const char *file, int outcome, const char *fmt, ...)
 	if (outcome == CV_TRACE_OK) {
 		appendf(line, sizeof(line), &len, " ok");
 	} else if (outcome > 0) {
+		/* "EPERM", not its description: the name the man pages' ERRORS list */
 		const char *name = strerrorname_np(outcome);
 		appendf(line, sizeof(line), &len, " failed: %s", name ? name : "E?");
 	}

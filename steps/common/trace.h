@@ -31,6 +31,11 @@ void cv_trace_init(void);
 /* cv_trace_enable - send trace lines to fd, or turn tracing off with -1. */
 void cv_trace_enable(int fd);
 
+/*
+ * cv_trace_emit - write one line to cv_trace_fd, keeping errno.  Call the
+ * macros below instead: they skip it, and their arguments, when tracing
+ * is off.  outcome: CV_TRACE_NOTE, CV_TRACE_OK, or an errno.
+ */
 void cv_trace_emit(const char *file, int outcome, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
