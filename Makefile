@@ -39,7 +39,8 @@ STEPS  := common 01-namespaces 02-cgroups 03-rootfs 05-security
 common_SRCS        := err.c trace.c probe.c file.c args.c child.c fdpass.c
 01-namespaces_SRCS := namespaces.c idmap.c spawn.c
 01-namespaces_LIBS := -lcap
-02-cgroups_SRCS    := layout.c limits.c cgroup.c ops.c v1.c v2.c devices.c stats.c
+02-cgroups_SRCS    := layout.c parse.c limits.c cgroup.c set.c procs.c ops.c v1.c v2.c devices.c \
+                      counters.c stats.c
 02-cgroups_LIBS    := -ljansson
 03-rootfs_SRCS     := resolve.c mounts.c apply.c copyup.c devnodes.c overlay.c rootfs.c layer.c
 03-rootfs_LIBS     := -larchive
@@ -53,6 +54,7 @@ DEMOS  := namespaces cgroups rootfs security
 namespaces_STEPS := 01-namespaces common
 namespaces_DEMO  := demo_opts.c demo_print.c
 cgroups_STEPS    := 02-cgroups 01-namespaces common
+cgroups_DEMO     := demo_opts.c demo_print.c
 rootfs_STEPS     := 03-rootfs 02-cgroups 01-namespaces common
 rootfs_DEMO      := demo_opts.c demo_run.c demo_breakout.c
 security_STEPS   := 05-security common

@@ -17,7 +17,11 @@ int cv_container_pause(const char *root, const char *id, struct cv_err *err);
 /* cv_container_resume - thaw a paused one ("running"). */
 int cv_container_resume(const char *root, const char *id, struct cv_err *err);
 
-/* cv_container_update - apply new limits to its cgroup (checked first: nothing changes on an error). */
+/*
+ * cv_container_update - apply new limits to its cgroup.  l has passed
+ * cv_cg_limits_check(); what this host cannot apply is refused before
+ * anything is written.
+ */
 int cv_container_update(const char *root, const char *id, const struct cv_cg_limits *l,
 			struct cv_err *err);
 

@@ -6,6 +6,19 @@
  * the memory and pids limits and the cpu quota, and any other negative
  * is refused, naming the field; an absent field leaves the cgroup's
  * default.
+ *
+ * This file only reads: each JSON field into its struct field, with the
+ * JSON type checked and the error naming the path (linux.resources.
+ * memory.limit).  Where runc reads a value as "not set" rather than as
+ * itself (cpu shares 0, a pids limit 0), so does this, so that a config
+ * written for runc means the same here.
+ *
+ * The limits are checked once, here, at the end of the parse
+ * (cv_cg_limits_check: ranges, memory against swap, ...), so that a
+ * bad config is refused before any container exists, with the path of
+ * the object it came from.  Step 02 applies them as given from then on;
+ * it does not check them again.  The same parse serves `containerv
+ * update --resources`, whose document is a bare resources object.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -38,6 +51,13 @@ static int limit(struct cv_spec *s, json_t *obj, const char *parent, const char 
 	return r;
 }
 
+/*
+ * memory: limit, reservation (soft limit), swap (memory and swap
+ * together, v1's memsw), kernel and kernelTCP (v1 kernel memory; step 02
+ * warns where a kernel no longer has them), swappiness (0 to 100) and
+ * disableOOMKiller (v1 only).  An absent disableOOMKiller leaves
+ * oom_kill_disable unset (-1), distinct from an explicit false.
+ */
 static int memory(struct cv_spec *s, json_t *res, const char *P)
 {
 	struct cv_json *j = &s->json;
@@ -59,6 +79,7 @@ static int memory(struct cv_spec *s, json_t *res, const char *P)
 	    (r = cv_json_u64(j, m, path, "swappiness", &swappiness)) < 0 ||
 	    cv_json_bool(j, m, path, "disableOOMKiller", &disable) < 0)
 		return -j->err->code;
+	/* swappiness is unsigned in OCI; over 100 is refused here, by its path */
 	if (r == 1 && swappiness > 100)
 		return cv_json_error(j, cv_json_sub(sub, path, "swappiness", 0),
 				     "%llu is not 0 to 100", (unsigned long long)swappiness);
@@ -69,6 +90,14 @@ static int memory(struct cv_spec *s, json_t *res, const char *P)
 	return 0;
 }
 
+/*
+ * cpu: shares, quota and period (CFS bandwidth), the realtime pair,
+ * cpus and mems (cpuset lists, as strings), idle and burst.  A shares,
+ * period or realtimePeriod of 0 is read as unset, as runc does: configs
+ * generated with zero values for "none" are common.  The quota and
+ * realtimeRuntime are signed, -1 for none; the others are unsigned, so
+ * a negative one is a JSON type error.
+ */
 static int cpu(struct cv_spec *s, json_t *res, const char *P)
 {
 	struct cv_json *j = &s->json;
@@ -97,6 +126,7 @@ static int cpu(struct cv_spec *s, json_t *res, const char *P)
 		l->cpu_period = (int64_t)period;
 	if (rr == 1 && rt_period)
 		l->cpu_rt_period = (int64_t)rt_period;
+	/* "" leaves the cpuset alone; the lists are checked with the rest, at the end */
 	snprintf(l->cpuset_cpus, sizeof(l->cpuset_cpus), "%s", cpus ? cpus : "");
 	snprintf(l->cpuset_mems, sizeof(l->cpuset_mems), "%s", mems ? mems : "");
 	if (cv_json_i64(j, c, path, "idle", &l->cpu_idle) < 0 ||
@@ -107,7 +137,12 @@ static int cpu(struct cv_spec *s, json_t *res, const char *P)
 	return 0;
 }
 
-/* One per-device array: weightDevice (key "weight") or a throttle (key "rate"). */
+/*
+ * One per-device array: weightDevice (key "weight") or a throttle (key
+ * "rate").  major and minor are bounded by the kernel's dev_t: 12 and
+ * 20 bits.  An entry without its value (a weightDevice with only
+ * leafWeight, CFQ's, which no current kernel has) is read and skipped.
+ */
 static int dev_values(struct cv_spec *s, json_t *bio, const char *path, const char *array,
 		      const char *key, struct cv_cg_dev_value *out, unsigned *n)
 {
@@ -127,16 +162,19 @@ static int dev_values(struct cv_spec *s, json_t *bio, const char *path, const ch
 			return cv_json_type_error(j, item, "an object {major, minor, ...}", v);
 		if (*n == CV_CG_MAX_DEVS)
 			return cv_json_error(j, item, "more than %d devices", CV_CG_MAX_DEVS);
+		/* values out of range (a rate of 0, a weight under 10): checked at the end */
 		if (cv_json_uint(j, v, item, "major", 0xfff, &out[*n].major) < 0 ||
 		    cv_json_uint(j, v, item, "minor", 0xfffff, &out[*n].minor) < 0 ||
 		    cv_json_u64(j, v, item, key, &out[*n].value) < 0)
 			return -j->err->code;
+		/* the entry was read in place; it counts only if it has its value */
 		if (json_object_get(v, key))
 			(*n)++; /* a weightDevice with only leafWeight sets nothing */
 	}
 	return 0;
 }
 
+/* blockIO: a weight (0: unset, as runc), per-device weights, and the four throttles. */
 static int block_io(struct cv_spec *s, json_t *res, const char *P)
 {
 	struct cv_json *j = &s->json;
@@ -149,6 +187,8 @@ static int block_io(struct cv_spec *s, json_t *res, const char *P)
 	if ((r = cv_json_obj(j, res, P, "blockIO", &b)) <= 0)
 		return r;
 	cv_json_sub(path, P, "blockIO", 0);
+	/* over 1000 is a range error from the JSON read; under 10 (but not 0)
+	 * is cv_cg_limits_check's, with the field's name */
 	if ((r = cv_json_uint(j, b, path, "weight", 1000, &weight)) < 0 ||
 	    dev_values(s, b, path, "weightDevice", "weight", l->weight_dev, &l->n_weight_dev) < 0 ||
 	    dev_values(s, b, path, "throttleReadBpsDevice", "rate", l->rbps, &l->n_rbps) < 0 ||
@@ -161,6 +201,11 @@ static int block_io(struct cv_spec *s, json_t *res, const char *P)
 	return 0;
 }
 
+/*
+ * hugepageLimits: [{pageSize, limit}], the page size as the kernel
+ * names its files ("2MB"); whether the size exists here is step 02's
+ * question, as the page sizes are the host's.
+ */
 static int hugepages(struct cv_spec *s, json_t *res, const char *P)
 {
 	struct cv_json *j = &s->json;
@@ -183,6 +228,7 @@ static int hugepages(struct cv_spec *s, json_t *res, const char *P)
 		if ((r = cv_json_str(j, v, item, "pageSize", &size)) < 0 ||
 		    cv_json_u64(j, v, item, "limit", &value) < 0)
 			return -j->err->code;
+		/* limit is unsigned in OCI: huge pages have no -1 for "none" */
 		if (r == 0)
 			return cv_json_error(j, item, "no pageSize");
 		if (l->n_hugetlb == CV_CG_MAX_PAGES)
@@ -194,6 +240,15 @@ static int hugepages(struct cv_spec *s, json_t *res, const char *P)
 	return 0;
 }
 
+/*
+ * devices: [{allow, type, major, minor, access}], in order: the last
+ * rule that matches decides (devices.h).  OCI's defaults for a missing
+ * field are taken here: allow false, type "a", major and minor -1 (any),
+ * access "rwm".  OCI gives the fields apart, not devices.allow's
+ * "c 1:3 rwm" line, so access is read here, not by cv_cg_parse_rule.
+ * The runtime appends the devices every container needs after these
+ * (core/create.c), as runc does.
+ */
 static int devices(struct cv_spec *s, json_t *res, const char *P)
 {
 	struct cv_json *j = &s->json;
@@ -227,6 +282,7 @@ static int devices(struct cv_spec *s, json_t *res, const char *P)
 			return -j->err->code;
 		if (strlen(type) != 1 || !strchr("abc", type[0]))
 			return cv_json_error(j, item, "type `%s` is not a, b or c", type);
+		/* -1 is OCI's "any"; below it, a typo that must not widen a rule */
 		if (major < -1 || minor < -1) {
 			cv_json_error(j, item, "%s %lld is not a device number",
 				      major < -1 ? "major" : "minor",
@@ -253,6 +309,11 @@ static int devices(struct cv_spec *s, json_t *res, const char *P)
 	return 0;
 }
 
+/*
+ * unified: cgroup v2 files by name, each value a string written as is.
+ * The keys become file names: cv_cg_limits_check refuses any that is not
+ * a plain control file name.
+ */
 static int unified(struct cv_spec *s, json_t *res, const char *P)
 {
 	struct cv_json *j = &s->json;
@@ -279,7 +340,13 @@ static int unified(struct cv_spec *s, json_t *res, const char *P)
 	return 0;
 }
 
-/* network: classID (net_cls) and priorities (net_prio); rdma: per device. */
+/*
+ * network: classID (net_cls) and priorities (net_prio); rdma: per
+ * device.  All three are controllers many hosts do not mount; step 02
+ * skips them there with a warning, as runc does, so a config carrying
+ * them still runs.  An rdma device without hcaHandles or hcaObjects has
+ * no limit on that count ("max").
+ */
 static int network_rdma(struct cv_spec *s, json_t *res, const char *P)
 {
 	struct cv_json *j = &s->json;
@@ -299,6 +366,7 @@ static int network_rdma(struct cv_spec *s, json_t *res, const char *P)
 	    (net && ((r = cv_json_uint(j, net, npath, "classID", 0xffffffff, &classid)) < 0 ||
 		     cv_json_arr(j, net, npath, "priorities", &prios) < 0)))
 		return -j->err->code;
+	/* net_cls.classid is 32 bits: 0xAAAABBBB, the tc class AAAA:BBBB */
 	if (net && r == 1)
 		l->net_classid = classid;
 	json_array_foreach(prios, i, v)
@@ -336,12 +404,20 @@ static int network_rdma(struct cv_spec *s, json_t *res, const char *P)
 	return 0;
 }
 
+/*
+ * The whole object: every part read, then the limits checked as one, so
+ * that the checks that compare fields (swap against limit, burst against
+ * quota) see them all.  A check's error is wrapped with the object's path
+ * ("linux.resources", or "resources" for update's bare document).
+ */
 int cv_spec_resources(struct cv_spec *s, json_t *res, const char *P)
 {
 	char path[CV_JPATH_MAX];
 	json_t *pids = NULL;
 	int r;
 
+	/* only a config with linux.resources has limits: has_resources tells
+	 * create whether a cgroup must be limited (and so must be made) */
 	if (!(s->limits = malloc(sizeof(*s->limits))))
 		return cv_err_set(s->json.err, ENOMEM, "resources: out of memory");
 	cv_cg_limits_init(s->limits);
@@ -350,11 +426,13 @@ int cv_spec_resources(struct cv_spec *s, json_t *res, const char *P)
 	    hugepages(s, res, P) < 0 || devices(s, res, P) < 0 || unified(s, res, P) < 0 ||
 	    network_rdma(s, res, P) < 0 || (r = cv_json_obj(&s->json, res, P, "pids", &pids)) < 0)
 		return -s->json.err->code;
+	/* pids.limit: -1 for none, as the other limits */
 	if (pids && (r = limit(s, pids, cv_json_sub(path, P, "pids", 0), "limit", "processes",
 			       &s->limits->pids_limit)) < 0)
 		return r;
 	if (s->limits->pids_limit == 0)
 		s->limits->pids_limit = CV_CG_UNSET; /* 0: leave it, as runc does */
+	/* checked once, here: step 02 takes the limits as checked from now on */
 	if (cv_cg_limits_check(s->limits, s->json.err) < 0)
 		return cv_json_wrap(&s->json, P[0] ? P : "resources");
 	return 0;

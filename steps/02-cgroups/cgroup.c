@@ -1,29 +1,52 @@
 /*
- * cgroup.c - a cgroup as one path across every tree: making, entering,
- * limiting, freezing, killing and removing it.  What differs between v1
- * and v2 goes through the ops table (ops.h); this file decides *which*
- * directory does what, and undoes what it made when something fails.
+ * cgroup.c - a cgroup as one path across every tree: naming it, making
+ * its directories, finding them again, and removing them.  Applying
+ * limits is set.c; what is done to the processes inside is procs.c.
+ *
+ * cgroupfs has no "create a cgroup" call: mkdir(2) in a mounted tree
+ * makes one, and the kernel fills the new directory with the control
+ * files of every controller that tree drives; rmdir(2) removes it, and
+ * only once it holds no process and no child cgroup (else EBUSY).  On a
+ * legacy or hybrid host there is one tree per v1 controller (memory,
+ * cpu, pids, ...) and maybe a cgroup2 tree too, each its own filesystem,
+ * so a container's cgroup is several directories with one path: we make
+ * the same path in every tree, and each controller is driven in the tree
+ * that has it (cv_cg_tree_of, in layout.c).
+ *
+ * The directories are made with mkdir -p, parents first, because a
+ * cgroup can only be made inside an existing one; the levels this call
+ * made are counted (`made`), so that an error, or a later destroy,
+ * removes exactly those, leaf first, and never a directory that was
+ * there before: whoever made that one means to use it.  Who may mkdir
+ * is plain file permission on the parent directory: root owns the
+ * trees, and a user may make cgroups only below a directory delegated
+ * to it (chowned to it, as systemd's Delegate=yes does; cgroup-v2.rst,
+ * "Delegation").  The per-version setup of a new directory (v1 cpusets
+ * to fill, v2 controllers to enable down the path) is the ops table's
+ * create(), run right after its tree's mkdir -p.
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "02-cgroups/ops.h"
-#include "common/cleanup.h"
 #include "common/file.h"
-#include "common/probe.h"
 #include "common/trace.h"
 
 /* --- paths ------------------------------------------------------------------ */
 
+/*
+ * The path is joined to every tree's mount point, so it is checked as
+ * text before any of them is touched: a ".." would climb out of the
+ * tree (/sys/fs/cgroup/memory/../cpu is another tree), and an empty
+ * component would make two spellings of one cgroup.  At most 255
+ * bytes: more than any runtime's cgroup path, and short enough that
+ * joined to a mount point it fits CV_CG_PATH_MAX (dir_of still checks).
+ */
 int cv_cg_path_check(const char *path, struct cv_err *err)
 {
 	const char *p = path;
@@ -49,7 +72,12 @@ int cv_cg_path_check(const char *path, struct cv_err *err)
 	return 0;
 }
 
-/* Where `path` is in tree t: absolute from its root, else below our own. */
+/*
+ * Where `path` is in tree t: absolute from its root, else below our own
+ * (OCI's relative cgroupsPath).  Each tree has its own "our own": on a
+ * hybrid host this process may sit in /user.slice in one tree and at /
+ * in another, and /proc/self/cgroup says which (layout.c).
+ */
 static int dir_of(const struct cv_cg_tree *t, const char *path, char *out, size_t size,
 		  struct cv_err *err)
 {
@@ -103,7 +131,12 @@ static int fill_dirs(const struct cv_cg_host *host, const char *path, struct cv_
 	return 0;
 }
 
-/* mkdir -p below the tree's mount, counting the components this call made. */
+/*
+ * mkdir -p below the tree's mount, counting the components this call
+ * made.  EEXIST is not an error: the level is there already, such as
+ * /containerv, which every container shares and another one may have
+ * made a moment ago.  Such a level is not counted: never ours to remove.
+ */
 static int make_dirs(struct cv_cg_dir *d, struct cv_err *err)
 {
 	char path[CV_CG_PATH_MAX];
@@ -184,7 +217,12 @@ int cv_cg_in_use(const struct cv_cgroup *cg, struct cv_err *err)
 	return 0;
 }
 
-/* How many trailing components of d->path do not exist yet (what mkdir -p would make). */
+/*
+ * How many trailing components of d->path do not exist yet (what mkdir
+ * -p would make).  Only a prediction: cv_cg_make counts again what it
+ * really made, since another runtime may make or remove a shared parent
+ * in between.
+ */
 static int missing(const struct cv_cg_dir *d)
 {
 	char path[CV_CG_PATH_MAX];
@@ -215,9 +253,14 @@ int cv_cg_make(struct cv_cgroup *cg, struct cv_err *err)
 {
 	int r;
 
+	/* Tree by tree, each complete (mkdir -p, then its version's setup)
+	 * before the next: a failure then leaves whole trees to undo, and the
+	 * undo below removes only the levels each one counted as made. */
 	for (unsigned i = 0; i < cg->n; i++) {
 		struct cv_cg_dir *d = &cg->dir[i];
 		if ((r = make_dirs(d, err)) < 0 || (r = cv_cg_ops_of(d)->create(d, err)) < 0) {
+			/* mkdir in a tree not delegated to us: EACCES; read-only
+			 * cgroupfs (a container's own /sys/fs/cgroup): EROFS */
 			if (!err->hint[0] &&
 			    (err->code == EACCES || err->code == EPERM || err->code == EROFS))
 				cv_err_hint(err,
@@ -296,256 +339,16 @@ int cv_cg_open_existing(const struct cv_cg_host *host, const char *path, struct 
 	return open_dirs(host, path, cg, false, err);
 }
 
-/* --- limits --------------------------------------------------------------- */
-
-/* Every device an io setting names must exist: the kernel's ENODEV says less. */
-static int check_block_devices(const struct cv_cg_limits *l, struct cv_err *err)
-{
-	const struct cv_cg_dev_value *lists[] = {l->weight_dev, l->rbps, l->wbps, l->riops,
-						 l->wiops};
-	const unsigned counts[] = {l->n_weight_dev, l->n_rbps, l->n_wbps, l->n_riops, l->n_wiops};
-	char path[64];
-
-	for (unsigned k = 0; k < 5; k++)
-		for (unsigned i = 0; i < counts[k]; i++) {
-			snprintf(path, sizeof(path), "/sys/dev/block/%u:%u", lists[k][i].major,
-				 lists[k][i].minor);
-			if (access(path, F_OK) == 0)
-				continue;
-			cv_err_set(err, ENODEV, "block device %u:%u does not exist (no %s)",
-				   lists[k][i].major, lists[k][i].minor, path);
-			return cv_err_hint(err,
-					   "`lsblk -d -o NAME,MAJ:MIN` lists the block devices");
-		}
-	return 0;
-}
-
-/* Is each limit that is set driven by some tree here?  Checked before any write. */
-static int check_support(const struct cv_cg_host *host, const struct cv_cg_limits *l,
-			 struct cv_err *err)
-{
-	static const struct {
-		enum cv_cg_ctrl ctrl;
-		const char *what;
-	} wants[] = {{CV_CG_MEMORY, "memory limits"},
-		     {CV_CG_CPU, "cpu shares or quota"},
-		     {CV_CG_CPUSET, "cpuset cpus or mems"},
-		     {CV_CG_PIDS, "a pids limit"},
-		     {CV_CG_IO, "block io weights or throttles"},
-		     {CV_CG_HUGETLB, "hugetlb limits"},
-		     {CV_CG_DEVICES, "device rules"}};
-	bool asked[CV_CG_NCTRL] = {
-	    [CV_CG_MEMORY] = l->memory_limit != CV_CG_UNSET ||
-			     l->memory_reservation != CV_CG_UNSET ||
-			     l->memory_swap != CV_CG_UNSET || l->memory_swappiness != CV_CG_UNSET ||
-			     l->oom_kill_disable >= 0 || l->oom_group >= 0,
-	    [CV_CG_CPU] = l->cpu_shares != CV_CG_UNSET || l->cpu_quota != CV_CG_UNSET ||
-			  l->cpu_period != CV_CG_UNSET || l->cpu_rt_runtime != CV_CG_UNSET ||
-			  l->cpu_rt_period != CV_CG_UNSET || l->cpu_burst != CV_CG_UNSET ||
-			  l->cpu_idle != CV_CG_UNSET,
-	    [CV_CG_CPUSET] = l->cpuset_cpus[0] || l->cpuset_mems[0],
-	    [CV_CG_PIDS] = l->pids_limit != CV_CG_UNSET,
-	    [CV_CG_IO] = l->io_weight != CV_CG_UNSET || l->n_weight_dev || l->n_rbps || l->n_wbps ||
-			 l->n_riops || l->n_wiops,
-	    [CV_CG_HUGETLB] = l->n_hugetlb > 0,
-	    [CV_CG_DEVICES] = l->n_rules > 0,
-	};
-
-	/* as runc: where these controllers are not mounted, the settings are skipped */
-	if (l->net_classid != CV_CG_UNSET && !cv_cg_tree_of(host, CV_CG_NET_CLS))
-		cv_warn(
-		    "network class id: this host has no net_cls controller mounted: not applied");
-	if (l->n_net_prio && !cv_cg_tree_of(host, CV_CG_NET_PRIO))
-		cv_warn("network priorities: this host has no net_prio controller mounted: not "
-			"applied");
-	if ((l->memory_kernel != CV_CG_UNSET || l->memory_kernel_tcp != CV_CG_UNSET) &&
-	    !cv_cg_tree_of(host, CV_CG_MEMORY))
-		cv_warn("memory.kernel, memory.kernelTCP: this host has no memory controller: not "
-			"applied");
-	if (l->n_rdma && !cv_cg_tree_of(host, CV_CG_RDMA))
-		cv_warn("rdma limits: this host has no rdma controller mounted: not applied");
-	for (size_t i = 0; i < sizeof(wants) / sizeof(wants[0]); i++)
-		if (asked[wants[i].ctrl] && !cv_cg_tree_of(host, wants[i].ctrl)) {
-			cv_err_set(err, ENOTSUP, "%s: this host has no %s controller",
-				   wants[i].what, cv_cg_ctrl_name(wants[i].ctrl, 1));
-			return cv_err_hint(err, "`cv-cgroups layout` shows what it has");
-		}
-	if (l->n_unified) {
-		bool v2 = false;
-		for (unsigned i = 0; i < host->n; i++)
-			v2 |= host->tree[i].version == 2;
-		if (!v2) {
-			cv_err_set(err, ENOTSUP, "unified: this host has no cgroup v2 tree");
-			return cv_err_hint(err, "`unified` settings are cgroup v2 files; on v1 use "
-						"the other fields");
-		}
-	}
-	return check_block_devices(l, err);
-}
-
-int cv_cg_check(const struct cv_cg_host *host, const struct cv_cg_limits *l, struct cv_err *err)
-{
-	int r;
-
-	if ((r = cv_cg_limits_check(l, err)) < 0)
-		return r;
-	return check_support(host, l, err);
-}
-
-bool cv_cg_swap_accounted(const struct cv_cgroup *cg)
-{
-	const struct cv_cg_tree *t = cv_cg_tree_of(cg->host, CV_CG_MEMORY);
-
-	for (unsigned i = 0; t && i < cg->n; i++)
-		if (cg->dir[i].tree == t)
-			return cg_has(&cg->dir[i], t->version == 2 ? "memory.swap.max"
-								   : "memory.memsw.limit_in_bytes");
-	return false;
-}
-
-int cv_cg_set(struct cv_cgroup *cg, const struct cv_cg_limits *l, struct cv_err *err)
-{
-	int r;
-
-	if ((r = cv_cg_check(cg->host, l, err)) < 0)
-		return r;
-	for (unsigned i = 0; i < cg->n; i++)
-		if ((r = cv_cg_ops_of(&cg->dir[i])->set(cg, &cg->dir[i], l, err)) < 0)
-			return r;
-	return 0;
-}
-
-/* --- processes ------------------------------------------------------------- */
-
-int cv_cg_enter(struct cv_cgroup *cg, pid_t pid, struct cv_err *err)
-{
-	for (unsigned i = 0; i < cg->n; i++)
-		if (cv_cg_ops_of(&cg->dir[i])->enter(&cg->dir[i], pid, err) < 0)
-			return -err->code;
-	return 0;
-}
-
-static struct cv_cg_dir *v2_dir(const struct cv_cgroup *cg)
-{
-	for (unsigned i = 0; i < cg->n; i++)
-		if (cg->dir[i].tree->version == 2)
-			return (struct cv_cg_dir *)&cg->dir[i];
-	return NULL;
-}
-
-int cv_cg_clone_fd(const struct cv_cgroup *cg, struct cv_err *err)
-{
-	const struct cv_cg_dir *d = v2_dir(cg);
-	int fd;
-
-	if (!d)
-		return cv_err_set(err, ENOENT, "no cgroup v2 tree: nothing to clone into");
-	/* O_RDONLY, not O_PATH: clone3 looks the fd up with fdget(), which skips O_PATH. */
-	fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return cv_err_sys(err, "open(`%s`)", d->path);
-	return fd;
-}
-
-int cv_cg_pids(struct cv_cgroup *cg, pid_t *pids, int max, struct cv_err *err)
-{
-	char buf[16384];
-	int n = 0;
-
-	if (cg->n == 0 || cg_read(&cg->dir[0], "cgroup.procs", buf, sizeof(buf), err) < 0)
-		return cg->n == 0 ? 0 : -err->code;
-	for (char *p = strtok(buf, "\n"); p && n < max; p = strtok(NULL, "\n"))
-		pids[n++] = (pid_t)atoi(p);
-	return n;
-}
-
-int cv_cg_stats(struct cv_cgroup *cg, struct cv_cg_stats *st, struct cv_err *err)
-{
-	memset(st, 0, sizeof(*st));
-	st->memory.limit = st->pids.limit = CV_CG_NO_LIMIT;
-	for (unsigned i = 0; i < cg->n; i++)
-		if (cv_cg_ops_of(&cg->dir[i])->stats(cg, &cg->dir[i], st, err) < 0)
-			return -err->code;
-	return 0;
-}
+/* --- removing ---------------------------------------------------------------- */
 
 /*
- * Which directory freezes: cgroup2's core cgroup.freeze (5.2+) where our
- * v2 directory has it, else the v1 freezer.  CV_DISABLE=cgroup_freeze
- * forces the second.
+ * Removing undoes making, backwards: the trees in the reverse of the
+ * order they were made in, and in each the leaf before the parents it
+ * made (rmdir(2) refuses a cgroup that still has a child).  The
+ * processes must be gone first (cv_cg_kill): a cgroup that holds one
+ * cannot be removed, and cg_remove retries briefly while the last of
+ * them finish exiting.
  */
-static struct cv_cg_dir *freezer_dir(struct cv_cgroup *cg, struct cv_err *err)
-{
-	struct cv_cg_dir *d = v2_dir(cg);
-	const struct cv_cg_tree *t;
-
-	if (d && cv_cg_v2_ops.can_freeze(d) && !cv_probe_disabled("cgroup_freeze"))
-		return d;
-	t = cv_cg_tree_of(cg->host, CV_CG_FREEZER);
-	for (unsigned i = 0; t && t->version == 1 && i < cg->n; i++)
-		if (cg->dir[i].tree == t)
-			return &cg->dir[i];
-	cv_err_set(err, ENOTSUP,
-		   "freezing needs cgroup.freeze (cgroup v2, Linux 5.2) or the v1 "
-		   "freezer controller, and this host has neither");
-	cv_err_hint(err, "`cv-cgroups layout` shows what it has");
-	return NULL;
-}
-
-/*
- * Thaw with every freezer the cgroup has: it may have been frozen by
- * another program, or by us with CV_DISABLE set, through the other one.
- * A process frozen by either stays stopped - even SIGKILL waits.
- */
-static int thaw_all(struct cv_cgroup *cg, struct cv_err *err)
-{
-	int r = 0;
-
-	for (unsigned i = 0; i < cg->n; i++) {
-		struct cv_cg_dir *d = &cg->dir[i];
-		const struct cv_cg_ops *ops = cv_cg_ops_of(d);
-
-		if (ops->can_freeze(d) && ops->freeze(d, false, err) < 0)
-			r = -err->code;
-	}
-	return r;
-}
-
-int cv_cg_freeze(struct cv_cgroup *cg, bool frozen, struct cv_err *err)
-{
-	struct cv_cg_dir *d;
-
-	if (!frozen)
-		return thaw_all(cg, err);
-	d = freezer_dir(cg, err);
-	return d ? cv_cg_ops_of(d)->freeze(d, true, err) : -err->code;
-}
-
-int cv_cg_kill(struct cv_cgroup *cg, struct cv_err *err)
-{
-	struct cv_cg_dir *d = v2_dir(cg);
-	int r;
-
-	if (d && cv_cg_v2_ops.can_kill(d))
-		r = cv_cg_v2_ops.kill(d, err);
-	else if ((d = freezer_dir(cg, err)) != NULL)
-		r = cg_kill_frozen(d, cv_cg_ops_of(d), err);
-	else
-		return -err->code;
-	if (r < 0 || (r = thaw_all(cg, err)) < 0) /* frozen tasks die only once thawed */
-		return r;
-	for (unsigned i = 0; i < cg->n; i++)
-		if (!cg_wait(&cg->dir[i], cg_empty, 2000)) {
-			cv_err_set(err, EBUSY, "processes are still in `%s` after SIGKILL",
-				   cg->dir[i].path);
-			return cv_err_hint(err,
-					   "one may be stuck in the kernel (state D): `ps -o "
-					   "pid,stat,wchan -p $(cat %s/cgroup.procs)`",
-					   cg->dir[i].path);
-		}
-	return 0;
-}
-
 int cv_cg_destroy(struct cv_cgroup *cg, struct cv_err *err)
 {
 	int r = 0;
@@ -558,6 +361,12 @@ int cv_cg_destroy(struct cv_cgroup *cg, struct cv_err *err)
 	return r;
 }
 
+/*
+ * No check for "empty" before the rmdir: another container could join
+ * between a check and the rmdir, and the kernel makes the same test
+ * atomically anyway.  A refusal is the normal case here, so it is only
+ * traced, not reported.
+ */
 void cv_cg_prune(struct cv_cgroup *cg)
 {
 	/* rmdir(2) itself refuses a cgroup with processes or children (EBUSY) */

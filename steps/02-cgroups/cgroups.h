@@ -180,8 +180,12 @@ int cv_cg_open_existing(const struct cv_cg_host *host, const char *path, struct 
 			struct cv_err *err);
 
 /*
- * cv_cg_check - can this host apply these limits?  Ranges, controllers,
- * devices: everything that can be known before a cgroup exists.
+ * cv_cg_check - can this host apply these limits?  Controllers, a
+ * cgroup2 tree for `unified`, block devices: what can be known about the
+ * host before a cgroup exists.  l must have passed cv_cg_limits_check()
+ * (limits.h): the ranges are not checked again here.  Settings for
+ * controllers that are commonly absent (net_cls, net_prio, rdma, kernel
+ * memory) are skipped with a warning, as runc does.
  */
 int cv_cg_check(const struct cv_cg_host *host, const struct cv_cg_limits *l, struct cv_err *err);
 
@@ -190,9 +194,11 @@ bool cv_cg_swap_accounted(const struct cv_cgroup *cg);
 
 /*
  * cv_cg_set - apply limits: each controller in the tree that has it, with
- * the v1 or v2 spelling and the documented conversions (limits.h).  A
- * limit this host cannot apply is an error naming it, before anything is
- * written.
+ * the v1 or v2 spelling and the documented conversions (limits.h).  l
+ * must have passed cv_cg_limits_check(): the writers rely on it (v2's
+ * swap is memory+swap minus memory).  A limit this host cannot apply is
+ * an error naming it (cv_cg_check), before anything is written; a value
+ * the kernel refuses stops at that file, and what was written stays.
  */
 int cv_cg_set(struct cv_cgroup *cg, const struct cv_cg_limits *l, struct cv_err *err);
 

@@ -11,6 +11,9 @@
  * started with step 01's cv_ns_spawn(): born in the cgroup v2 directory
  * (CLONE_INTO_CGROUP) and put in the v1 ones before it runs a single
  * instruction of CMD, so nothing it allocates escapes the limits.
+ *
+ * This file is main, the command table and the commands; beside it,
+ * demo_opts.c reads the limit options and demo_print.c prints.
  */
 #include <errno.h>
 #include <signal.h>
@@ -21,285 +24,10 @@
 #include <unistd.h>
 
 #include "01-namespaces/spawn.h"
-#include "02-cgroups/cgroups.h"
-#include "02-cgroups/stats.h"
-#include "common/args.h"
+#include "02-cgroups/demo.h"
 #include "common/child.h"
 #include "common/cleanup.h"
-#include "common/file.h"
 #include "common/trace.h"
-
-enum {
-	O_MEMORY = 1,
-	O_MEMORY_SWAP,
-	O_MEMORY_RES,
-	O_OOM_DISABLE,
-	O_CPUS,
-	O_CPU_SHARES,
-	O_CPU_QUOTA,
-	O_CPU_PERIOD,
-	O_CPUSET_CPUS,
-	O_CPUSET_MEMS,
-	O_PIDS,
-	O_IO_WEIGHT,
-	O_READ_BPS,
-	O_WRITE_BPS,
-	O_READ_IOPS,
-	O_WRITE_IOPS,
-	O_HUGETLB,
-	O_DEV_ALLOW,
-	O_DEV_DENY,
-	O_UNIFIED,
-	O_NAME,
-	O_CGROUP,
-	O_KEEP,
-	O_SYSTEMD,
-	O_JSON,
-	O_WATCH,
-};
-
-/* Option tables read best one option per line. */
-/* clang-format off */
-#define LIMIT_OPTS                                                                                 \
-	{"memory", 'm', "SIZE", "memory limit, as in 32M (no swap unless --memory-swap)", O_MEMORY}, \
-	{"memory-swap", 0, "SIZE", "memory + swap limit; -1 for unlimited swap", O_MEMORY_SWAP},  \
-	{"memory-reservation", 0, "SIZE", "memory kept under pressure (v2 memory.low)", O_MEMORY_RES}, \
-	{"oom-kill-disable", 0, NULL, "do not OOM-kill, stall instead (v1 only)", O_OOM_DISABLE},   \
-	{"cpus", 0, "N", "CPU time as a number of CPUs, as in 0.5", O_CPUS},                      \
-	{"cpu-shares", 0, "N", "relative CPU weight, 2-262144 (v2: converted)", O_CPU_SHARES},     \
-	{"cpu-quota", 0, "US", "CPU microseconds per period (-1: none)", O_CPU_QUOTA},             \
-	{"cpu-period", 0, "US", "the period of --cpu-quota and --cpus (default 100000)", O_CPU_PERIOD}, \
-	{"cpuset-cpus", 0, "LIST", "the CPUs it may run on, as in 0 or 0-1", O_CPUSET_CPUS},       \
-	{"cpuset-mems", 0, "LIST", "the memory nodes it may use", O_CPUSET_MEMS},                  \
-	{"pids", 'p', "N", "the most processes and threads at once (-1: none)", O_PIDS},           \
-	{"io-weight", 0, "N", "relative block io weight, 10-1000", O_IO_WEIGHT},                   \
-	{"device-read-bps", 0, "MAJ:MIN:N", "read bytes per second from a block device", O_READ_BPS}, \
-	{"device-write-bps", 0, "MAJ:MIN:N", "write bytes per second", O_WRITE_BPS},              \
-	{"device-read-iops", 0, "MAJ:MIN:N", "read operations per second", O_READ_IOPS},          \
-	{"device-write-iops", 0, "MAJ:MIN:N", "write operations per second", O_WRITE_IOPS},       \
-	{"hugetlb", 0, "PAGE=SIZE", "huge pages of one size, as in 2MB=64M", O_HUGETLB},          \
-	{"device-allow", 0, "RULE", "allow a device, as in 'c 1:3 rwm' (repeatable)", O_DEV_ALLOW}, \
-	{"device-deny", 0, "RULE", "deny a device, as in 'c 1:3' (repeatable)", O_DEV_DENY},       \
-	{"unified", 0, "KEY=VALUE", "write a cgroup v2 file as given", O_UNIFIED}
-
-static const struct cv_opt run_opts[] = {
-	LIMIT_OPTS,
-	{"name", 'n', "NAME", "the cgroup is /containerv/NAME (default: run-PID)", O_NAME},
-	{"cgroup", 0, "PATH", "the cgroup path itself (absolute, or below yours)", O_CGROUP},
-	{"keep", 0, NULL, "leave the cgroup for stats, freeze, kill, rm", O_KEEP},
-	{"systemd-cgroup", 0, NULL, "ask for the systemd cgroup driver", O_SYSTEMD},
-	{NULL, 0, NULL, NULL, 0},
-};
-static const struct cv_opt set_opts[] = {LIMIT_OPTS, {NULL, 0, NULL, NULL, 0}};
-static const struct cv_opt stats_opts[] = {
-	{"json", 0, NULL, "print JSON (runc's `events --stats` data)", O_JSON},
-	{"watch", 'w', "SECS", "print again every SECS seconds until interrupted", O_WATCH},
-	{NULL, 0, NULL, NULL, 0},
-};
-static const struct cv_opt no_opts[] = {{NULL, 0, NULL, NULL, 0}};
-/* clang-format on */
-
-/* What the limit options say, before they become a struct cv_cg_limits. */
-struct request {
-	struct cv_cg_limits limits;
-	const char *cpus; /* --cpus waits for the final --cpu-period */
-	const char *name, *path;
-	bool keep, systemd;
-};
-
-/* "-1" or "max": no limit; else an integer of at least min. */
-static int count_value(struct cv_args *a, long long min, int64_t *out)
-{
-	long long v;
-
-	if (!strcmp(a->val, "-1") || !strcmp(a->val, "max")) {
-		*out = CV_CG_MAX;
-		return 0;
-	}
-	if (cv_args_long(a, a->val, min, INT64_MAX, &v) < 0)
-		return CV_EXIT_USAGE;
-	*out = v;
-	return 0;
-}
-
-/* "MAJ:MIN:N" (the shell-friendly form) into a per-device value. */
-static int dev_value(struct cv_args *a, struct cv_cg_dev_value *list, unsigned *n)
-{
-	char text[64];
-	const char *last = strrchr(a->val, ':');
-
-	if (*n == CV_CG_MAX_DEVS)
-		return cv_args_usage_error(a, "--%s: at most %d devices", a->opt->name,
-					   CV_CG_MAX_DEVS);
-	snprintf(text, sizeof(text), "%.*s %s", last ? (int)(last - a->val) : 0, a->val,
-		 last ? last + 1 : "");
-	if (cv_cg_parse_dev_value(text, a->opt->name, &list[*n], a->err) < 0)
-		return CV_EXIT_USAGE;
-	(*n)++;
-	return 0;
-}
-
-static int rule(struct cv_args *a, struct cv_cg_limits *l, bool allow)
-{
-	if (l->n_rules == CV_CG_MAX_RULES)
-		return cv_args_usage_error(a, "at most %d device rules", CV_CG_MAX_RULES);
-	return cv_cg_parse_rule(a->val, allow, &l->rules[l->n_rules++], a->err) < 0 ? CV_EXIT_USAGE
-										    : 0;
-}
-
-static int hugetlb(struct cv_args *a, struct cv_cg_limits *l)
-{
-	const char *eq = strchr(a->val, '=');
-
-	if (!eq || l->n_hugetlb == CV_CG_MAX_PAGES)
-		return cv_args_usage_error(
-		    a, "--hugetlb `%s`: expected PAGESIZE=LIMIT, as in 2MB=64M", a->val);
-	snprintf(l->hugetlb[l->n_hugetlb].pagesize, sizeof(l->hugetlb[0].pagesize), "%.*s",
-		 (int)(eq - a->val), a->val);
-	if (cv_cg_parse_size(eq + 1, "--hugetlb", &l->hugetlb[l->n_hugetlb].limit, a->err) < 0)
-		return CV_EXIT_USAGE;
-	l->n_hugetlb++;
-	return 0;
-}
-
-static int unified(struct cv_args *a, struct cv_cg_limits *l)
-{
-	const char *eq = strchr(a->val, '=');
-
-	if (!eq || l->n_unified == CV_CG_MAX_UNIFIED)
-		return cv_args_usage_error(a,
-					   "--unified `%s`: expected KEY=VALUE, as in "
-					   "memory.high=64M",
-					   a->val);
-	snprintf(l->unified[l->n_unified].key, sizeof(l->unified[0].key), "%.*s",
-		 (int)(eq - a->val), a->val);
-	snprintf(l->unified[l->n_unified].value, sizeof(l->unified[0].value), "%s", eq + 1);
-	l->n_unified++;
-	return 0;
-}
-
-static int size_option(struct cv_args *a, int64_t *out)
-{
-	char what[48];
-
-	snprintf(what, sizeof(what), "--%s", a->opt->name);
-	return cv_cg_parse_size(a->val, what, out, a->err) < 0 ? CV_EXIT_USAGE : 0;
-}
-
-/* One option of run or set; returns 0 to go on, or an exit status. */
-static int option(struct cv_args *a, int opt, struct request *q)
-{
-	struct cv_cg_limits *l = &q->limits;
-
-	switch (opt) {
-	case O_MEMORY:
-		return size_option(a, &l->memory_limit);
-	case O_MEMORY_SWAP:
-		return size_option(a, &l->memory_swap);
-	case O_MEMORY_RES:
-		return size_option(a, &l->memory_reservation);
-	case O_OOM_DISABLE:
-		l->oom_kill_disable = 1;
-		return 0;
-	case O_CPUS:
-		q->cpus = a->val;
-		return 0;
-	case O_CPU_SHARES:
-		return count_value(a, 2, &l->cpu_shares);
-	case O_CPU_QUOTA:
-		return count_value(a, 1000, &l->cpu_quota);
-	case O_CPU_PERIOD:
-		return count_value(a, 1000, &l->cpu_period);
-	case O_CPUSET_CPUS:
-	case O_CPUSET_MEMS: {
-		char *dst = opt == O_CPUSET_CPUS ? l->cpuset_cpus : l->cpuset_mems;
-		snprintf(dst, sizeof(l->cpuset_cpus), "%s", a->val);
-		return cv_cg_parse_cpuset(dst,
-					  opt == O_CPUSET_CPUS ? "--cpuset-cpus" : "--cpuset-mems",
-					  a->err) < 0
-			   ? CV_EXIT_USAGE
-			   : 0;
-	}
-	case O_PIDS:
-		return count_value(a, 1, &l->pids_limit);
-	case O_IO_WEIGHT:
-		return count_value(a, 10, &l->io_weight);
-	case O_READ_BPS:
-		return dev_value(a, l->rbps, &l->n_rbps);
-	case O_WRITE_BPS:
-		return dev_value(a, l->wbps, &l->n_wbps);
-	case O_READ_IOPS:
-		return dev_value(a, l->riops, &l->n_riops);
-	case O_WRITE_IOPS:
-		return dev_value(a, l->wiops, &l->n_wiops);
-	case O_HUGETLB:
-		return hugetlb(a, l);
-	case O_DEV_ALLOW:
-		return rule(a, l, true);
-	case O_DEV_DENY:
-		return rule(a, l, false);
-	case O_UNIFIED:
-		return unified(a, l);
-	case O_NAME:
-		q->name = a->val;
-		return 0;
-	case O_CGROUP:
-		q->path = a->val;
-		return 0;
-	case O_KEEP:
-		q->keep = true;
-		return 0;
-	default:
-		q->systemd = true;
-		return 0; /* O_SYSTEMD */
-	}
-}
-
-/* Parse run's or set's options; returns 0, -1 after --help, or an exit status. */
-static int parse_limits(struct cv_args *a, struct request *q)
-{
-	int opt, r;
-
-	cv_cg_limits_init(&q->limits);
-	while ((opt = cv_args_next(a)) > 0 || opt == CV_ARG_POSITIONAL) {
-		if (opt == CV_ARG_POSITIONAL) { /* set NAME: the one word it takes */
-			if (q->name)
-				return cv_args_usage_error(a, "unexpected `%s`", a->val);
-			q->name = a->val;
-		} else if ((r = option(a, opt, q)) != 0) {
-			return r;
-		}
-	}
-	if (opt == CV_ARG_HELP)
-		return -1;
-	if (opt == CV_ARG_ERROR)
-		return CV_EXIT_USAGE;
-	if (q->cpus) {
-		int64_t period =
-		    q->limits.cpu_period == CV_CG_UNSET ? 100000 : q->limits.cpu_period;
-		if (cv_cg_parse_cpus(q->cpus, period, &q->limits.cpu_quota, a->err) < 0)
-			return CV_EXIT_USAGE;
-		q->limits.cpu_period = period;
-	}
-	return 0;
-}
-
-/* A NAME means /containerv/NAME; anything with a slash is a path. */
-static const char *cgroup_path(const char *name, char *buf, size_t size)
-{
-	if (strchr(name, '/'))
-		return name;
-	snprintf(buf, size, "/containerv/%s", name);
-	return buf;
-}
-
-/* Without --memory-swap, a memory limit means no swap: the hog is killed, not swapped. */
-static void default_swap(struct cv_cgroup *cg, struct cv_cg_limits *l)
-{
-	if (l->memory_limit != CV_CG_UNSET && l->memory_limit != CV_CG_MAX &&
-	    l->memory_swap == CV_CG_UNSET && cv_cg_swap_accounted(cg))
-		l->memory_swap = l->memory_limit;
-}
 
 /* --- run ------------------------------------------------------------------- */
 
@@ -320,22 +48,6 @@ static int exec_child(void *arg)
 static int enter_hook(pid_t child, void *arg, struct cv_err *err)
 {
 	return cv_cg_enter(arg, child, err);
-}
-
-static void report(const char *cmd, int status, int sig, const struct cv_cg_stats *st)
-{
-	char limit[32];
-
-	if (sig == SIGKILL && st->memory.oom_kills > 0)
-		fprintf(stderr,
-			"cv-cgroups: `%s` was killed by SIGKILL: the OOM killer, at the "
-			"memory limit of %s\n",
-			cmd, cv_cg_format_bytes(st->memory.limit, limit, sizeof(limit)));
-	else if (sig)
-		fprintf(stderr, "cv-cgroups: `%s` was killed by SIG%s\n", cmd, sigabbrev_np(sig));
-	else
-		fprintf(stderr, "cv-cgroups: `%s` exited with status %d\n", cmd, status);
-	cv_cg_stats_print(st, stderr);
 }
 
 /* Run argv in cg, wait, report; returns its exit status. */
@@ -384,9 +96,11 @@ static int cmd_run(struct cv_args *a)
 		return 1;
 	snprintf(name, sizeof(name), "run-%d", (int)getpid());
 	path = q.path ? q.path : cgroup_path(q.name ? q.name : name, buf, sizeof(buf));
-	/* Everything that can be refused is refused before anything is made. */
+	/* Everything that can be refused is refused before anything is made:
+	 * the limits themselves (checked once, here, now that all the options
+	 * are read), then whether this host can apply them. */
 	if (cv_cg_path_check(path, a->err) < 0 || cv_cg_detect(NULL, &host, a->err) < 0 ||
-	    cv_cg_check(&host, &q.limits, a->err) < 0)
+	    cv_cg_limits_check(&q.limits, a->err) < 0 || cv_cg_check(&host, &q.limits, a->err) < 0)
 		return 1;
 	/* From here a signal (^C, kill, a reader that went away: `| head -1`)
 	 * waits until the cgroup is removed, or it would stay in every tree. */
@@ -441,27 +155,11 @@ static int cmd_set(struct cv_args *a)
 		return r;
 	if (cv_cg_limits_empty(&q.limits))
 		return cv_args_usage_error(a, "no limits given: what should change?");
+	/* checked once, before default_swap: swap = memory always passes */
+	if (cv_cg_limits_check(&q.limits, a->err) < 0)
+		return 1;
 	default_swap(&cg, &q.limits);
 	return cv_cg_set(&cg, &q.limits, a->err) < 0 ? 1 : 0;
-}
-
-static int print_stats(struct cv_cgroup *cg, bool json, struct cv_err *err)
-{
-	struct cv_cg_stats st;
-	char *text;
-
-	if (cv_cg_stats(cg, &st, err) < 0)
-		return 1;
-	if (!json) {
-		cv_cg_stats_print(&st, stdout);
-	} else if ((text = cv_cg_stats_json(&st, err)) != NULL) {
-		printf("%s\n", text);
-		free(text);
-	} else {
-		return 1;
-	}
-	fflush(stdout);
-	return 0;
 }
 
 static int cmd_stats(struct cv_args *a)
@@ -519,84 +217,6 @@ static int cmd_act(struct cv_args *a)
 	    cv_cg_open(cg.host, "/containerv", &cg, a->err) == 0)
 		cv_cg_prune(&cg); /* the parent /containerv too, once nobody uses it */
 	return r < 0 ? 1 : 0;
-}
-
-/* --- layout --------------------------------------------------------------- */
-
-static const char *const why[] = {
-    [CV_CG_UNIFIED] = "One tree holds every controller. A directory's children may use a "
-		      "controller only once it\nis listed in the directory's "
-		      "cgroup.subtree_control, and a directory whose children use\n"
-		      "controllers cannot hold processes itself: containers live in leaves.",
-    [CV_CG_HYBRID] = "Each controller is in one tree only: here most are cgroup v1, with "
-		     "v1 file names\n(memory.limit_in_bytes), and the cgroup2 tree holds the "
-		     "rest. Some runtimes refuse such\nhosts; containerv gives a container a "
-		     "directory in every tree and drives each controller\nwhere it lives.",
-    [CV_CG_LEGACY] = "One cgroup v1 tree per controller (or per group of them), each with "
-		     "its own directory\nfor a container and its own file names. No cgroup2: "
-		     "no cgroup.kill, no BPF device programs.",
-};
-
-static void print_mounts(const char *root)
-{
-	char mountinfo[65536];
-	struct cv_err err;
-
-	if (cv_read_file("/proc/self/mountinfo", mountinfo, sizeof(mountinfo), &err) < 0)
-		return;
-	printf("\nthe cgroup mounts, from /proc/self/mountinfo:\n");
-	for (char *line = strtok(mountinfo, "\n"); line; line = strtok(NULL, "\n"))
-		if (strstr(line, root) &&
-		    (strstr(line, " - cgroup ") || strstr(line, " - cgroup2 ") ||
-		     strstr(line, " - tmpfs ")))
-			printf("  %s\n", line);
-}
-
-static void print_controllers(const struct cv_cg_host *host)
-{
-	printf("\n%-12s %s\n", "controller", "driven in");
-	for (int c = 0; c < CV_CG_NCTRL; c++) {
-		const struct cv_cg_tree *t = cv_cg_tree_of(host, (enum cv_cg_ctrl)c);
-		const char *how = "";
-
-		if (c == CV_CG_DEVICES && t)
-			how = t->version == 2 ? "  (a BPF program)"
-					      : "  (devices.allow, devices.deny)";
-		if (c == CV_CG_FREEZER && t && t->version == 1)
-			how = "  (cgroup2's cgroup.freeze instead, where a kernel has it)";
-		if (c == CV_CG_FREEZER && t && t->version == 2)
-			how = "  (cgroup.freeze)";
-		if (t)
-			printf("%-12s v%d %s%s\n", cv_cg_ctrl_name((enum cv_cg_ctrl)c, t->version),
-			       t->version, t->mount, how);
-		else
-			printf("%-12s -  (not on this host)\n",
-			       cv_cg_ctrl_name((enum cv_cg_ctrl)c, 1));
-	}
-}
-
-static int cmd_layout(struct cv_args *a)
-{
-	static struct cv_cg_host host;
-	int opt;
-
-	while ((opt = cv_args_next(a)) > 0)
-		;
-	if (opt < 0)
-		return opt == CV_ARG_HELP ? 0 : CV_EXIT_USAGE;
-	if (cv_args_rest(a) > 0)
-		return cv_args_usage_error(a, "unexpected `%s`", a->argv[a->i]);
-	if (cv_cg_detect(NULL, &host, a->err) < 0)
-		return 1;
-	printf("layout: %s (%s)\n", cv_cg_layout_name(host.layout), host.root);
-	print_mounts(host.root);
-	printf("\n%-16s %-3s %-28s %s\n", "tree", "", "mounted at", "you are in");
-	for (unsigned i = 0; i < host.n; i++)
-		printf("%-16s v%-2d %-28s %s\n", host.tree[i].name, host.tree[i].version,
-		       host.tree[i].mount, host.tree[i].self);
-	print_controllers(&host);
-	printf("\nwhy it matters: %s\n", why[host.layout]);
-	return 0;
 }
 
 static const struct cv_cmd commands[] = {

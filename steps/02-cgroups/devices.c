@@ -138,7 +138,14 @@ size_t cv_cg_dev_program(const struct cv_cg_dev_rule *rules, unsigned n, struct 
 	return len;
 }
 
-/* Attach prog_fd to the cgroup, then detach what was there before it. */
+/*
+ * Attach prog_fd to the cgroup, then detach what was there before it:
+ * in that order, so that there is no moment with no program, when every
+ * device would be allowed.  BPF_F_ALLOW_MULTI lets both be attached at
+ * once (each must allow an access for it to go ahead).  Only programs
+ * attached to this very cgroup are replaced; those its parents attached
+ * with BPF_F_ALLOW_MULTI run too, and may still say no.
+ */
 static int replace_programs(int cg_fd, int prog_fd, const char *path, struct cv_err *err)
 {
 	__u32 old[64], n_old = 64;
@@ -176,6 +183,11 @@ static int replace_programs(int cg_fd, int prog_fd, const char *path, struct cv_
 	return 0;
 }
 
+/*
+ * Load, then attach.  Loading a cgroup program needs CAP_BPF with
+ * CAP_NET_ADMIN, or CAP_SYS_ADMIN (bpf(2)): without them EPERM, and no
+ * second load for the verifier's log, which would only fail the same way.
+ */
 int cv_cg_devices_bpf(struct cv_cg_dir *d, const struct cv_cg_dev_rule *rules, unsigned n,
 		      struct cv_err *err)
 {

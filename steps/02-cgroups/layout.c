@@ -68,7 +68,13 @@ static bool under(const char *path, const char *dir)
 	return !strncmp(path, dir, len) && (path[len] == '\0' || path[len] == '/');
 }
 
-/* One mountinfo line: a cgroup tree under root? Adds it to host. */
+/*
+ * One mountinfo line: a cgroup tree under root? Adds it to host.  The
+ * fields (proc(5)): ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS ... - FSTYPE
+ * SOURCE SUPEROPTIONS; a v1 tree's controllers are in its super options
+ * ("rw,cpu,cpuacct").  ROOT is not "/" when a tree is mounted from a
+ * subdirectory, as inside a container with its own cgroup namespace.
+ */
 static int add_mount(struct cv_cg_host *host, const char *root, const char *line,
 		     struct cv_err *err)
 {
@@ -123,6 +129,11 @@ static bool same_tree(const struct cv_cg_tree *t, const char *list, size_t len)
 	return len > 0 && ctrls_in(copy, 1) == t->ctrls;
 }
 
+/*
+ * /proc/self/cgroup has a line per tree (cgroups(7)): "ID:CTRLS:PATH",
+ * with "0::PATH" for cgroup2.  Lines are matched to trees by their
+ * controller set, since the hierarchy IDs are not in mountinfo.
+ */
 static void find_self(struct cv_cg_host *host, const char *self_cgroup)
 {
 	for (const char *line = self_cgroup; *line;) {
@@ -161,6 +172,14 @@ int cv_cg_parse(enum cv_cg_layout layout, const char *root, const char *mountinf
 	return 0;
 }
 
+/*
+ * A controller is bound to one hierarchy at a time: one mounted in a v1
+ * tree does not appear in cgroup2's cgroup.controllers.  But the three
+ * that cgroup2 has in its core (device programs, cgroup.freeze, cpu.stat,
+ * added by v2_controllers) are always "there", so on a hybrid host the
+ * v1 tree is asked first: where the v1 devices or freezer controller is
+ * mounted, it is the one that host's processes are under.
+ */
 const struct cv_cg_tree *cv_cg_tree_of(const struct cv_cg_host *host, enum cv_cg_ctrl c)
 {
 	/* A v1 controller where there is one (hybrid hosts), else cgroup2. */
@@ -172,6 +191,13 @@ const struct cv_cg_tree *cv_cg_tree_of(const struct cv_cg_host *host, enum cv_cg
 	return NULL;
 }
 
+/*
+ * By filesystem type, as crun and systemd tell: the root is cgroup2
+ * itself (unified), or a tmpfs holding the v1 trees, with or without a
+ * cgroup2 tree at ./unified (hybrid, legacy).  A kernel version says
+ * nothing: the layout is the distribution's and the boot command line's
+ * choice (systemd.unified_cgroup_hierarchy).
+ */
 static int detect_layout(const char *root, enum cv_cg_layout *layout, struct cv_err *err)
 {
 	char unified[CV_CG_PATH_MAX + 16];

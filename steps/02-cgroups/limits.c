@@ -1,16 +1,34 @@
 /*
- * limits.c - parsing and checking limits, and the v1 <-> v2 scales
- * (see limits.h).  Pure code: no files are touched here.
+ * limits.c - checking limits, and the v1 <-> v2 scales (see limits.h).
+ * Pure code: no files are touched here.  Reading them from text is
+ * parse.c.
+ *
+ * A limit is checked once, where it is made: the OCI spec's parser,
+ * `containerv update` and the demo's options each run
+ * cv_cg_limits_check() on the struct they built, and the functions that
+ * apply limits (cv_cg_check, cv_cg_set) take them as checked.  The
+ * checks here are the ones that hold on every host, so that a mistake is
+ * found before a cgroup exists, with the field's OCI name in the error,
+ * rather than as a bare EINVAL from write(2) half-way through applying.
+ *
+ * Some of them only repeat the kernel's own refusals, earlier and by
+ * name (a cpu period outside 1 ms to 1 s, a memory+swap limit below the
+ * memory limit).  Others catch what the kernel would take quietly and
+ * turn into something else: it clamps cpu.shares into its range, reads
+ * -7 in a limit file as "no limit", and takes a throttle of 0 as
+ * "remove the throttle".  A typo must not lift a limit without a word.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "02-cgroups/limits.h"
 
+/*
+ * 0 cannot mean "unset": it is a real value for several fields (a cpu
+ * rt runtime, swappiness, a classid), hence CV_CG_UNSET, and -1 for the
+ * two OOM flags.  The arrays are empty by their counts.
+ */
 void cv_cg_limits_init(struct cv_cg_limits *l)
 {
 	memset(l, 0, sizeof(*l));
@@ -24,215 +42,13 @@ void cv_cg_limits_init(struct cv_cg_limits *l)
 	l->pids_limit = l->io_weight = CV_CG_UNSET;
 }
 
+/* memcmp is exact for a struct made by init(), which memsets: padding compares equal. */
 bool cv_cg_limits_empty(const struct cv_cg_limits *l)
 {
 	struct cv_cg_limits none;
 
 	cv_cg_limits_init(&none);
 	return memcmp(l, &none, sizeof(none)) == 0;
-}
-
-/* --- parsing ----------------------------------------------------------- */
-
-static int size_error(struct cv_err *err, const char *what, const char *text, const char *why)
-{
-	cv_err_set(err, EINVAL, "%s `%s`: %s", what, text, why);
-	return cv_err_hint(err, "a size is a number with an optional unit K, M, G or T (powers "
-				"of 1024), as in 32M; or -1 for no limit");
-}
-
-/* The multiplier of a unit suffix ("", "k", "KiB", "mb", ...), or 0. */
-static uint64_t unit_of(const char *u)
-{
-	static const char units[] = "kmgt";
-	const char *p;
-	uint64_t m = 1;
-
-	if (*u == '\0' || !strcasecmp(u, "b"))
-		return 1;
-	p = strchr(units, tolower((unsigned char)*u));
-	if (!p || !(u[1] == '\0' || !strcasecmp(u + 1, "b") || !strcasecmp(u + 1, "ib")))
-		return 0;
-	for (long i = 0; i <= p - units; i++)
-		m *= 1024;
-	return m;
-}
-
-int cv_cg_parse_size(const char *text, const char *what, int64_t *bytes, struct cv_err *err)
-{
-	uint64_t whole = 0, frac = 0, scale = 1, mult;
-	const char *p = text;
-
-	if (!strcmp(text, "-1") || !strcasecmp(text, "max") || !strcasecmp(text, "unlimited")) {
-		*bytes = CV_CG_MAX;
-		return 0;
-	}
-	if (*p == '-')
-		return size_error(err, what, text, "a size cannot be negative");
-	if (!isdigit((unsigned char)*p))
-		return size_error(err, what, text, "not a number");
-	for (; isdigit((unsigned char)*p); p++) {
-		if (whole > (UINT64_MAX - 9) / 10)
-			return size_error(err, what, text, "too large");
-		whole = whole * 10 + (uint64_t)(*p - '0');
-	}
-	if (*p == '.')
-		for (p++; isdigit((unsigned char)*p); p++)
-			if (scale < 1000000000) {
-				frac = frac * 10 + (uint64_t)(*p - '0');
-				scale *= 10;
-			}
-	mult = unit_of(p);
-	if (mult == 0) {
-		char why[64];
-		snprintf(why, sizeof(why), "unknown unit `%s`", p);
-		return size_error(err, what, text, why);
-	}
-	if (whole > (uint64_t)INT64_MAX / mult)
-		return size_error(err, what, text, "too large");
-	*bytes = (int64_t)(whole * mult + frac * mult / scale);
-	if (*bytes == 0)
-		return size_error(err, what, text, "must be more than 0");
-	return 0;
-}
-
-int cv_cg_parse_cpus(const char *text, int64_t period, int64_t *quota, struct cv_err *err)
-{
-	char *end;
-	double cpus;
-
-	errno = 0;
-	cpus = strtod(text, &end);
-	if (end == text || *end || errno || cpus != cpus) {
-		cv_err_set(err, EINVAL, "--cpus `%s`: not a number", text);
-		return cv_err_hint(err, "the number of CPUs' worth of time, as in 0.5 or 2");
-	}
-	if (cpus <= 0 || cpus > 1024) {
-		cv_err_set(err, EINVAL, "--cpus `%s`: must be more than 0 and at most 1024", text);
-		return cv_err_hint(err, "0.5 is half of one CPU; 2 is two whole CPUs");
-	}
-	*quota = (int64_t)(cpus * (double)period + 0.5);
-	if (*quota < 1000) {
-		cv_err_set(err, EINVAL, "--cpus `%s`: %lld us per %lld us period is below 1 ms",
-			   text, (long long)*quota, (long long)period);
-		return cv_err_hint(err, "the kernel's smallest quota is 1000 us");
-	}
-	return 0;
-}
-
-int cv_cg_parse_cpuset(const char *text, const char *what, struct cv_err *err)
-{
-	const char *p = text;
-
-	while (*p) {
-		char *end;
-		unsigned long a = strtoul(p, &end, 10), b = a;
-
-		if (end == p || !isdigit((unsigned char)*p))
-			break;
-		p = end;
-		if (*p == '-') {
-			b = strtoul(p + 1, &end, 10);
-			if (end == p + 1 || !isdigit((unsigned char)p[1]) || b < a)
-				break;
-			p = end;
-		}
-		if (*p == '\0')
-			return 0;
-		if (*p++ != ',' || *p == '\0')
-			break;
-	}
-	cv_err_set(err, EINVAL, "%s `%s`: not a list of numbers and ranges", what, text);
-	return cv_err_hint(err, "as in 0, 0-3 or 0,2-3");
-}
-
-/* A device number or "*" (-1). */
-static int parse_devnum(const char *s, size_t len, int64_t *out)
-{
-	char *end;
-
-	if (len == 1 && *s == '*') {
-		*out = -1;
-		return 0;
-	}
-	if (len == 0 || !isdigit((unsigned char)*s))
-		return -1;
-	*out = (int64_t)strtoul(s, &end, 10);
-	return (size_t)(end - s) == len && *out <= 0xfffff ? 0 : -1;
-}
-
-static int parse_access(const char *s, unsigned *access)
-{
-	*access = 0;
-	for (; *s; s++) {
-		unsigned bit = *s == 'r'   ? CV_DEV_READ
-			       : *s == 'w' ? CV_DEV_WRITE
-			       : *s == 'm' ? CV_DEV_MKNOD
-					   : 0;
-		if (!bit || (*access & bit))
-			return -1;
-		*access |= bit;
-	}
-	return *access ? 0 : -1;
-}
-
-int cv_cg_parse_rule(const char *text, bool allow, struct cv_cg_dev_rule *rule, struct cv_err *err)
-{
-	char type, nums[64] = "", access[8] = "rwm", extra[2];
-	int n = sscanf(text, " %c %63s %7s %1s", &type, nums, access, extra);
-	const char *colon = strchr(nums, ':');
-
-	*rule = (struct cv_cg_dev_rule){.allow = allow, .type = type, .major = -1, .minor = -1};
-	/* "a" and "a rwm": every device, so the numbers may be left out */
-	if (type == 'a' && (n == 1 || (n == 2 && !colon)) &&
-	    parse_access(n == 1 ? "rwm" : nums, &rule->access) == 0)
-		return 0;
-	if (n < 2 || n > 3 || !strchr("abc", type) || !colon ||
-	    parse_devnum(nums, (size_t)(colon - nums), &rule->major) < 0 ||
-	    parse_devnum(colon + 1, strlen(colon + 1), &rule->minor) < 0 ||
-	    parse_access(access, &rule->access) < 0) {
-		cv_err_set(err, EINVAL, "device rule `%s`: expected TYPE MAJOR:MINOR [ACCESS]",
-			   text);
-		return cv_err_hint(err, "TYPE is a, b or c; MAJOR and MINOR numbers or *; ACCESS "
-					"some of r, w, m: as in `c 1:3 rwm` (/dev/null)");
-	}
-	return 0;
-}
-
-const char *cv_cg_format_rule(const struct cv_cg_dev_rule *r, char *buf, size_t size)
-{
-	char major[24] = "*", minor[24] = "*", access[4];
-	int n = 0;
-
-	if (r->major >= 0)
-		snprintf(major, sizeof(major), "%lld", (long long)r->major);
-	if (r->minor >= 0)
-		snprintf(minor, sizeof(minor), "%lld", (long long)r->minor);
-	if (r->access & CV_DEV_READ)
-		access[n++] = 'r';
-	if (r->access & CV_DEV_WRITE)
-		access[n++] = 'w';
-	if (r->access & CV_DEV_MKNOD)
-		access[n++] = 'm';
-	access[n] = '\0';
-	snprintf(buf, size, "%c %s:%s %s", r->type, major, minor, access);
-	return buf;
-}
-
-int cv_cg_parse_dev_value(const char *text, const char *what, struct cv_cg_dev_value *out,
-			  struct cv_err *err)
-{
-	unsigned long long value;
-	unsigned major, minor;
-	char extra;
-
-	if (sscanf(text, "%u:%u %llu %c", &major, &minor, &value, &extra) != 3) {
-		cv_err_set(err, EINVAL, "%s `%s`: expected MAJOR:MINOR VALUE", what, text);
-		return cv_err_hint(err, "as in `8:0 1048576`; `lsblk -d -o NAME,MAJ:MIN` lists "
-					"the block devices");
-	}
-	*out = (struct cv_cg_dev_value){.major = major, .minor = minor, .value = value};
-	return 0;
 }
 
 /* --- checking ------------------------------------------------------------ */
@@ -248,7 +64,11 @@ static int out_of_range(struct cv_err *err, const char *field, int64_t v, const 
 	return cv_err_hint(err, "it must be %s", range);
 }
 
-/* A byte limit: more than 0, or CV_CG_MAX. */
+/*
+ * A byte limit: more than 0, or CV_CG_MAX.  0 bytes is no memory at
+ * all, not a limit to run under; a negative is a typo (only -1, turned
+ * into CV_CG_MAX by the parsers, means "none").
+ */
 static int check_bytes(int64_t v, const char *field, struct cv_err *err)
 {
 	if (set(v) && v != CV_CG_MAX && v <= 0)
@@ -256,6 +76,14 @@ static int check_bytes(int64_t v, const char *field, struct cv_err *err)
 	return 0;
 }
 
+/*
+ * memory.swap is OCI's (and v1's memsw) memory and swap together, so it
+ * is at least the memory limit: the kernel refuses memsw below the
+ * memory limit (EINVAL), and equal means no swap at all.  Without a
+ * memory limit there is nothing to add swap to.  A reservation (a soft
+ * limit) above the hard limit could never take effect.  Swappiness is
+ * 0 to 100, as runc takes it (kernels since 5.8 would take up to 200).
+ */
 static int check_memory(const struct cv_cg_limits *l, struct cv_err *err)
 {
 	bool limited = set(l->memory_limit) && l->memory_limit != CV_CG_MAX;
@@ -286,6 +114,16 @@ static int check_memory(const struct cv_cg_limits *l, struct cv_err *err)
 	return 0;
 }
 
+/*
+ * The CFS bandwidth ranges are the kernel's (kernel/sched/core.c): a
+ * period of 1 ms to 1 s, a quota of at least 1 ms (or -1: none), and a
+ * burst no larger than the quota.  cpu.shares is 2 to 262144; outside
+ * it the kernel clamps instead of refusing, and v2's cpu.weight would be
+ * converted from a value the user never asked for.  cpu.idle is a flag;
+ * a realtime runtime of 0 is real (no realtime time at all) and -1 is
+ * none.  The cpuset lists are checked as text here too, since OCI gives
+ * them as strings.
+ */
 static int check_cpu(const struct cv_cg_limits *l, struct cv_err *err)
 {
 	if (set(l->cpu_shares) && (l->cpu_shares < 2 || l->cpu_shares > 262144))
@@ -311,6 +149,12 @@ static int check_cpu(const struct cv_cg_limits *l, struct cv_err *err)
 	return 0;
 }
 
+/*
+ * Block io weights are blkio.weight's 10 to 1000, in v1 terms as OCI
+ * gives them (v2.c converts).  A throttle of 0 is refused: written to
+ * blkio.throttle.* it removes the device's throttle instead of
+ * stopping its io (cgroup-v1/blkio-controller.rst).
+ */
 static int check_io(const struct cv_cg_limits *l, struct cv_err *err)
 {
 	const struct cv_cg_dev_value *rates[] = {l->rbps, l->wbps, l->riops, l->wiops};
@@ -329,6 +173,15 @@ static int check_io(const struct cv_cg_limits *l, struct cv_err *err)
 	return 0;
 }
 
+/*
+ * pids: at least 1, or -1; 0 would refuse every fork (OCI's 0, "leave
+ * it", is made unset by the spec's parser).  Huge page sizes must be spelled as the
+ * kernel names its files, hugetlb.<size>.limit_in_bytes or .max:
+ * "2MB", "1GB".  A `unified` key becomes a file name joined to the
+ * cgroup's directory, so it may hold only the characters of control
+ * file names: no "/" and no leading ".", so that it can never name a
+ * file outside the directory (the key "../../cgroup.procs" would).
+ */
 static int check_other(const struct cv_cg_limits *l, struct cv_err *err)
 {
 	if (set(l->pids_limit) && l->pids_limit != CV_CG_MAX && l->pids_limit <= 0)
@@ -356,6 +209,7 @@ static int check_other(const struct cv_cg_limits *l, struct cv_err *err)
 	return 0;
 }
 
+/* The first failure is the error: one field named, with the range it must be in. */
 int cv_cg_limits_check(const struct cv_cg_limits *l, struct cv_err *err)
 {
 	int r;
@@ -368,7 +222,15 @@ int cv_cg_limits_check(const struct cv_cg_limits *l, struct cv_err *err)
 
 /* --- v1 <-> v2 ------------------------------------------------------------- */
 
-/* a + (v - lo) * (b' - a) / (hi - lo), rounded to nearest: one linear map for all four. */
+/*
+ * The two scales, both ways.  v1 -> v2 is the formula runc and crun use,
+ * truncating, so one config gives the same cpu.weight and io.weight
+ * under any of the three.  v2 -> v1 (reading a v2 host's values back in
+ * OCI terms) rounds to nearest instead, so that a value sent through
+ * both returns where the v2 scale can tell it apart from its neighbours.
+ *
+ * a + (v - lo) * (b' - a) / (hi - lo), rounded to nearest: one linear map for both inverses.
+ */
 static uint64_t rescale(uint64_t v, uint64_t lo, uint64_t hi, uint64_t to_lo, uint64_t to_hi)
 {
 	if (v <= lo)

@@ -109,8 +109,16 @@ bool cv_cg_limits_empty(const struct cv_cg_limits *l);
 /*
  * cv_cg_limits_check - ranges and consistency that hold on every host:
  * no zero or negative limits, shares and weights in range, a swap limit
- * not below the memory limit, a quota of at least 1 ms, ...  The error
- * names the field and the value.
+ * not below the memory limit, a quota of at least 1 ms, ...  Returns 0,
+ * or -EINVAL with an error naming the field (by its OCI name) and the
+ * value.
+ *
+ * The contract: whoever makes a struct cv_cg_limits checks it, once, as
+ * soon as it is complete - the OCI spec's parser (runtime/spec/
+ * resources.c), `containerv update` (runtime/cli/running.c), the demo
+ * (demo.c) - and everything that applies limits (cv_cg_check,
+ * cv_cg_set, cv_container_update) takes them as checked and does not
+ * check again.  Code that builds limits in memory must call this.
  */
 int cv_cg_limits_check(const struct cv_cg_limits *l, struct cv_err *err);
 

@@ -2,6 +2,15 @@
  * ops.c - the helpers ops.h promises v1.c and v2.c: control files read
  * and written with errors that say which file and why, waiting for the
  * kernel to catch up, and the few operations both versions spell alike.
+ *
+ * A control file is read and written whole, with one read(2) or
+ * write(2) each: the kernel parses a write as one value and answers it
+ * with the write's own errno (EINVAL for a value it refuses, EBUSY for
+ * one it cannot apply now, ENOENT for a file this kernel or tree lacks).
+ * Those errnos alone say little, so cg_write adds a hint that names the
+ * file and the value.  Some changes take effect after the write returns
+ * (a freeze, the exit of a killed process), and cgroupfs offers no
+ * wait for them that works on both versions: cg_wait polls.
  */
 #include <errno.h>
 #include <signal.h>
@@ -101,6 +110,10 @@ bool cg_empty(struct cv_cg_dir *d)
 	return cg_read(d, "cgroup.procs", buf, sizeof(buf), &ignored) == 0 && buf[0] == '\0';
 }
 
+/*
+ * Every 5 ms: short next to a container's start, long enough not to
+ * spin.  (v2's cgroup.events can be poll(2)ed, v1's freezer.state not.)
+ */
 bool cg_wait(struct cv_cg_dir *d, bool (*fn)(struct cv_cg_dir *d), int ms)
 {
 	struct timespec pause = {0, 5 * 1000 * 1000};
@@ -124,7 +137,8 @@ int cg_remove(struct cv_cg_dir *d, struct cv_err *err)
 	if (d->made <= 0)
 		return 0;
 	snprintf(path, sizeof(path), "%s", d->path);
-	/* The leaf: it must go; processes that were just killed may still be leaving. */
+	/* The leaf: it must go; processes that were just killed may still be
+	 * leaving, and rmdir is EBUSY until the last has: up to about 1 s. */
 	for (int tries = 0; tries < 200; tries++) {
 		r = rmdir(path);
 		if (r == 0 || errno == ENOENT || errno != EBUSY)
@@ -173,6 +187,11 @@ int cg_kill_frozen(struct cv_cg_dir *d, const struct cv_cg_ops *ops, struct cv_e
 	return r;
 }
 
+/*
+ * The kernel refuses (EINVAL) a cpu or memory node the machine lacks,
+ * and on v1 one outside the parent's set: a v1 child's cpuset is always
+ * within its parent's.  The hint says where to look.
+ */
 int cg_set_cpuset(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err)
 {
 	int r = 0;
@@ -227,6 +246,11 @@ int cg_set_rdma(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err
 	return r;
 }
 
+/*
+ * Both files are younger than the rest of the cpu controller (burst 5.14,
+ * idle 5.15): asked for on an older kernel, they are an error naming the
+ * version, found before either is written.
+ */
 int cg_set_cpu_extras(struct cv_cg_dir *d, const struct cv_cg_limits *l, const char *burst,
 		      struct cv_err *err)
 {

@@ -82,6 +82,12 @@ int cg_set_cpuset(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_e
 int cg_set_pids(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err);
 void cg_pids_stats(struct cv_cg_dir *d, struct cv_cg_stats *st);
 
+/* counters.c: each version's ops->stats, the counters where that version keeps them. */
+int cg_v1_stats(const struct cv_cgroup *cg, struct cv_cg_dir *d, struct cv_cg_stats *st,
+		struct cv_err *err);
+int cg_v2_stats(const struct cv_cgroup *cg, struct cv_cg_dir *d, struct cv_cg_stats *st,
+		struct cv_err *err);
+
 /* stats.c: add to a device's io counters (bytes or operations, read or write). */
 void cv_cg_stats_add_io(struct cv_cg_stats *st, unsigned major, unsigned minor, bool read,
 			bool write, bool bytes, uint64_t value);

@@ -6,6 +6,29 @@
  * cpuset.cpus, pids.max, blkio.weight and blkio.throttle.*, hugetlb.<size>.
  * limit_in_bytes, devices.allow / devices.deny, freezer.state.  "No limit"
  * is -1 (pids.max: "max").  See Documentation/admin-guide/cgroup-v1/.
+ *
+ * v1 has no rule about where processes may live: any directory may hold
+ * them and have children, and a controller is on in every directory of
+ * the tree it is mounted in.  So there is nothing to enable here, but
+ * each controller keeps its own rules, and several pairs of files must
+ * be written in an order that keeps the kernel's invariant after every
+ * single write, since each write is checked alone:
+ *
+ *   memory.limit_in_bytes <= memory.memsw.limit_in_bytes: raising both,
+ *     memsw goes first; lowering both, the memory limit goes first.
+ *   cpu.cfs_period_us before cpu.cfs_quota_us: the quota is time per
+ *     period, and the kernel checks the pair (and its burst) as a whole.
+ *   cpu.rt_period_us before cpu.rt_runtime_us: the runtime must fit in
+ *     the period, and in what the parent has left to give.
+ *   devices.deny and devices.allow in the rules' order: each write edits
+ *     the list the previous ones left.
+ *
+ * A new v1 cgroup inherits some settings from its parent and not
+ * others: the devices list is copied from the parent, but cpuset.cpus
+ * and cpuset.mems start empty, and a process cannot join an empty cpuset
+ * (ENOSPC), hence v1_create.  Freezing is a controller of its own, the
+ * freezer, with three states: THAWED, FREEZING while its tasks are being
+ * stopped, FROZEN once all are.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -58,6 +81,14 @@ static int v1_create(struct cv_cg_dir *d, struct cv_err *err)
 	return 0;
 }
 
+/*
+ * memory.limit_in_bytes and memsw together.  Raising, memsw first (a
+ * memory limit above the current memsw is EINVAL); then the memory
+ * limit; then memsw again, to its final value, which also lowers it
+ * when both go down.  Lowering the memory limit below what the cgroup
+ * uses makes the kernel reclaim, and if it cannot reclaim enough it
+ * refuses with EBUSY instead of killing: the hint says how much is used.
+ */
 static int v1_memory_limit(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err)
 {
 	bool swap = l->memory_swap != CV_CG_UNSET, limit = l->memory_limit != CV_CG_UNSET;
@@ -123,6 +154,12 @@ static int v1_kmem(struct cv_cg_dir *d, int64_t v, const char *field, const char
 	return 0;
 }
 
+/*
+ * The hard limits first: a soft limit (the reservation) is what reclaim
+ * aims for under pressure, and means something only below them.
+ * memory.oom_control 1 stops the OOM killer in this cgroup: a task over
+ * the limit then waits for memory instead of being killed.
+ */
 static int v1_memory(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err)
 {
 	int r;
@@ -149,6 +186,13 @@ static int v1_memory(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct c
 		       "memory.kmem.tcp.limit_in_bytes", err);
 }
 
+/*
+ * cpu.shares is a weight against the sibling cgroups, felt only when the
+ * CPUs are busy; the quota is a hard cap, felt always.  The realtime
+ * fields exist only with CONFIG_RT_GROUP_SCHED, where every cgroup's
+ * realtime runtime comes out of its parent's: a new cgroup has 0, and
+ * must be given some before a SCHED_FIFO task may run in it.
+ */
 static int v1_cpu(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err)
 {
 	int r = 0;
@@ -181,7 +225,12 @@ static int v1_cpu(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_e
 	return r;
 }
 
-/* blkio weights live in blkio.weight (CFQ, gone since 5.0) or blkio.bfq.weight. */
+/*
+ * blkio weights live in blkio.weight (CFQ, gone since 5.0) or
+ * blkio.bfq.weight: a weight is the io scheduler's business, and only
+ * these two schedulers have one.  BFQ's is tried first: where both
+ * exist it is the one in use.
+ */
 static const char *v1_weight_file(struct cv_cg_dir *d, bool per_device, struct cv_err *err)
 {
 	const char *cfq = per_device ? "blkio.weight_device" : "blkio.weight";
@@ -226,6 +275,12 @@ static int v1_io(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_er
 	return 0;
 }
 
+/*
+ * Each controller only in the tree that drives it (cg_drives): on a host
+ * where cpu and cpuacct share a tree, that one directory gets the cpu
+ * writes; the others skip them.  Devices last, so that a failure earlier
+ * leaves the device list as it was.
+ */
 static int v1_set(const struct cv_cgroup *cg, struct cv_cg_dir *d, const struct cv_cg_limits *l,
 		  struct cv_err *err)
 {
@@ -256,85 +311,13 @@ static int v1_set(const struct cv_cgroup *cg, struct cv_cg_dir *d, const struct 
 			return r;
 	if (cg_drives(cg, d, CV_CG_RDMA) && (r = cg_set_rdma(d, l, err)) < 0)
 		return r;
-	/* In order: a new cgroup allows everything, and each rule edits that list. */
+	/* In order: a new cgroup has its parent's list (at the root: every
+	 * device), and each rule edits that list.  A child may not be allowed
+	 * more than its parent: such an allow is refused (EPERM). */
 	for (unsigned i = 0; cg_drives(cg, d, CV_CG_DEVICES) && i < l->n_rules; i++)
 		if ((r = cg_write(d, l->rules[i].allow ? "devices.allow" : "devices.deny", err,
 				  "%s", cv_cg_format_rule(&l->rules[i], rule, sizeof(rule)))) < 0)
 			return r;
-	return 0;
-}
-
-/* "254:0 Read 1234" lines of blkio.throttle.io_service_bytes and _serviced. */
-static void v1_io_stats(struct cv_cg_dir *d, struct cv_cg_stats *st)
-{
-	static const char *const files[] = {"blkio.throttle.io_service_bytes_recursive",
-					    "blkio.throttle.io_serviced_recursive"};
-	struct cv_err ignored;
-	char buf[8192], op[16];
-
-	for (int f = 0; f < 2; f++) {
-		if (cg_read(d, files[f], buf, sizeof(buf), &ignored) < 0)
-			continue;
-		for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
-			unsigned major, minor;
-			unsigned long long v;
-			if (sscanf(line, "%u:%u %15s %llu", &major, &minor, op, &v) != 4)
-				continue;
-			cv_cg_stats_add_io(st, major, minor, !strcmp(op, "Read"),
-					   !strcmp(op, "Write"), f == 0, v);
-		}
-	}
-}
-
-/*
- * cpuacct.usage is exact; its user/system split comes from sampling at each
- * timer tick and need not add up to it.  Keep the split, scaled to the total.
- */
-static void v1_split_cpu(struct cv_cg_stats *st)
-{
-	uint64_t sum = st->cpu.user_ns + st->cpu.system_ns;
-
-	if (sum == 0)
-		return;
-	st->cpu.user_ns =
-	    (uint64_t)((double)st->cpu.usage_ns * (double)st->cpu.user_ns / (double)sum);
-	st->cpu.system_ns = st->cpu.usage_ns - st->cpu.user_ns;
-}
-
-static int v1_stats(const struct cv_cgroup *cg, struct cv_cg_dir *d, struct cv_cg_stats *st,
-		    struct cv_err *err)
-{
-	struct cv_err e;
-
-	(void)err; /* a counter this kernel lacks reads as zero */
-	if (cg_drives(cg, d, CV_CG_MEMORY)) {
-		st->have |= CV_CG_BIT(CV_CG_MEMORY);
-		cg_read_u64(d, "memory.usage_in_bytes", &st->memory.usage, &e);
-		cg_read_u64(d, "memory.max_usage_in_bytes", &st->memory.peak, &e);
-		cg_read_u64(d, "memory.limit_in_bytes", &st->memory.limit, &e);
-		if (st->memory.limit >= (1ULL << 62)) /* v1 says "none" as PAGE_COUNTER_MAX */
-			st->memory.limit = CV_CG_NO_LIMIT;
-		cg_read_u64(d, "memory.failcnt", &st->memory.failcnt, &e);
-		cg_read_key(d, "memory.oom_control", "oom_kill", &st->memory.oom_kills, &e);
-	}
-	if (cg_drives(cg, d, CV_CG_CPUACCT)) {
-		st->have |= CV_CG_BIT(CV_CG_CPU);
-		cg_read_u64(d, "cpuacct.usage", &st->cpu.usage_ns, &e);
-		cg_read_u64(d, "cpuacct.usage_user", &st->cpu.user_ns, &e);
-		cg_read_u64(d, "cpuacct.usage_sys", &st->cpu.system_ns, &e);
-		v1_split_cpu(st);
-	}
-	if (cg_drives(cg, d, CV_CG_CPU)) {
-		cg_read_key(d, "cpu.stat", "nr_periods", &st->cpu.periods, &e);
-		cg_read_key(d, "cpu.stat", "nr_throttled", &st->cpu.throttled_periods, &e);
-		cg_read_key(d, "cpu.stat", "throttled_time", &st->cpu.throttled_ns, &e);
-	}
-	if (cg_drives(cg, d, CV_CG_PIDS))
-		cg_pids_stats(d, st);
-	if (cg_drives(cg, d, CV_CG_IO)) {
-		st->have |= CV_CG_BIT(CV_CG_IO);
-		v1_io_stats(d, st);
-	}
 	return 0;
 }
 
@@ -353,6 +336,12 @@ static bool v1_settled(struct cv_cg_dir *d)
 	       strncmp(state, "FREEZING", 8) != 0;
 }
 
+/*
+ * Writing FROZEN starts the freeze and returns; the state reads FREEZING
+ * until every task has stopped, which a task in an uninterruptible sleep
+ * (state D) can delay.  Thawing a cgroup that is not frozen is skipped:
+ * thaw_all() asks every freezer, whichever froze it.
+ */
 static int v1_freeze(struct cv_cg_dir *d, bool frozen, struct cv_err *err)
 {
 	char state[32] = "";
@@ -370,6 +359,7 @@ static int v1_freeze(struct cv_cg_dir *d, bool frozen, struct cv_err *err)
 	return r;
 }
 
+/* v1 has no cgroup.kill: killing is by pid, under a freeze (cg_kill_frozen). */
 static bool v1_can_kill(struct cv_cg_dir *d)
 {
 	(void)d;
@@ -386,7 +376,7 @@ const struct cv_cg_ops cv_cg_v1_ops = {
     .create = v1_create,
     .set = v1_set,
     .enter = cg_enter_procs,
-    .stats = v1_stats,
+    .stats = cg_v1_stats,
     .can_freeze = v1_can_freeze,
     .freeze = v1_freeze,
     .can_kill = v1_can_kill,

@@ -8,6 +8,26 @@
  * hugetlb.<size>.max; "no limit" is "max".  Devices are a BPF program
  * (devices.c); freezing and killing are the core files cgroup.freeze and
  * cgroup.kill.  See Documentation/admin-guide/cgroup-v2.rst.
+ *
+ * Two rules shape how a cgroup is made here (cgroup-v2.rst, "Controlling
+ * Controllers"):
+ *
+ *   top-down: a directory may enable a controller for its children only
+ *     if its own parent enabled it for it.  So controllers are enabled
+ *     from the tree's root downwards, one level at a time, after the
+ *     levels exist, and each level can give only what cgroup.controllers
+ *     says it has.
+ *   no internal processes: a directory (other than the root) that hands
+ *     controllers to its children may not hold processes itself; writing
+ *     cgroup.subtree_control there fails with EBUSY.  So the container's
+ *     own directory, the leaf, is never given a subtree_control: its
+ *     processes live there, and their limits are the leaf's own files.
+ *
+ * Delegation is by ownership: a user given a directory, its cgroup.procs
+ * and cgroup.subtree_control (systemd's Delegate=yes) can make cgroups
+ * below it and move its processes among them, but not change the limits
+ * in its own directory, whose files stay root's: what it was given is
+ * the most it can hand out.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,7 +38,11 @@
 #include "common/probe.h"
 #include "common/trace.h"
 
-/* The controllers we enable down the path, in cgroup.subtree_control terms. */
+/*
+ * The controllers we enable down the path, in cgroup.subtree_control
+ * terms.  Devices and freezing are not among them: in v2 they are a BPF
+ * program and a core file, with nothing to enable.
+ */
 static const enum cv_cg_ctrl enabled[] = {CV_CG_CPU,  CV_CG_CPUSET, CV_CG_MEMORY,
 					  CV_CG_PIDS, CV_CG_IO,     CV_CG_HUGETLB};
 
@@ -43,7 +67,13 @@ static bool listed(const char *list, const char *word)
 	return false;
 }
 
-/* Let directory `level`'s children use every controller it has. */
+/*
+ * Let directory `level`'s children use every controller it has.  One
+ * write per controller, not "+cpu +memory ..." in one: the kernel takes
+ * a whole line or nothing, and one it cannot enable would then stop the
+ * others too.  A controller already on is not written again, so a
+ * shared parent such as /containerv costs one read after the first.
+ */
 static int enable_below(struct cv_cg_dir *level, struct cv_err *err)
 {
 	char have[512], on[512];
@@ -69,7 +99,12 @@ static int enable_below(struct cv_cg_dir *level, struct cv_err *err)
 	return 0;
 }
 
-/* Enable controllers from the tree's root down to the leaf's parent. */
+/*
+ * Enable controllers from the tree's root down to the leaf's parent,
+ * top-down as the kernel requires.  Levels we did not make are visited
+ * too: a parent made by another runtime, or made before a controller
+ * was wanted, may not have it on yet.
+ */
 static int v2_create(struct cv_cg_dir *d, struct cv_err *err)
 {
 	struct cv_cg_dir level = *d;
@@ -85,6 +120,12 @@ static int v2_create(struct cv_cg_dir *d, struct cv_err *err)
 	return 0;
 }
 
+/*
+ * No order is forced on these writes, unlike v1's: v2 counts swap on
+ * its own (memory.swap.max is swap alone, not memory + swap), so no
+ * write can cross another.  The v1-only settings are ignored with a
+ * warning: there is nothing in v2 to write them to.
+ */
 static int v2_memory(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err)
 {
 	char v[32];
@@ -124,6 +165,13 @@ static int v2_memory(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct c
 	return r;
 }
 
+/*
+ * cpu.weight is shares on v2's 1 to 10000 scale (limits.h).  The quota
+ * and period share one file, cpu.max, written in one go, which is why
+ * v2 needs no order between them where v1 does.  cgroup2 has no
+ * realtime group scheduling at all: such a limit is an error, since the
+ * container asked for a guarantee this host cannot give.
+ */
 static int v2_cpu(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err)
 {
 	char now[64], quota[32] = "max";
@@ -155,6 +203,11 @@ static int v2_cpu(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_e
 	return r;
 }
 
+/*
+ * io.weight (or BFQ's io.bfq.weight, where that scheduler runs) takes
+ * "default N" for the cgroup and "MAJ:MIN N" per device, both on the v2
+ * scale.  The throttles are all in io.max, one key per write.
+ */
 static int v2_io(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_err *err)
 {
 	const struct cv_cg_dev_value *rates[] = {l->rbps, l->wbps, l->riops, l->wiops};
@@ -190,6 +243,12 @@ static int v2_io(struct cv_cg_dir *d, const struct cv_cg_limits *l, struct cv_er
 	return 0;
 }
 
+/*
+ * The named limits first, then `unified`, OCI's raw v2 files: written
+ * last, as given, so that a key naming a file a field also sets (say
+ * memory.max) has the last word.  The keys were checked to be plain
+ * file names (cv_cg_limits_check): none can reach outside the directory.
+ */
 static int v2_set(const struct cv_cgroup *cg, struct cv_cg_dir *d, const struct cv_cg_limits *l,
 		  struct cv_err *err)
 {
@@ -227,64 +286,6 @@ static int v2_set(const struct cv_cgroup *cg, struct cv_cg_dir *d, const struct 
 	return 0;
 }
 
-/* io.stat: "254:0 rbytes=1 wbytes=2 rios=3 wios=4 dbytes=0 dios=0" */
-static void v2_io_stats(struct cv_cg_dir *d, struct cv_cg_stats *st)
-{
-	struct cv_err ignored;
-	char buf[8192];
-
-	if (cg_read(d, "io.stat", buf, sizeof(buf), &ignored) < 0)
-		return;
-	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
-		unsigned long long rb = 0, wb = 0, ri = 0, wi = 0;
-		unsigned major, minor;
-		if (sscanf(line, "%u:%u rbytes=%llu wbytes=%llu rios=%llu wios=%llu", &major,
-			   &minor, &rb, &wb, &ri, &wi) < 2)
-			continue;
-		cv_cg_stats_add_io(st, major, minor, true, false, true, rb);
-		cv_cg_stats_add_io(st, major, minor, false, true, true, wb);
-		cv_cg_stats_add_io(st, major, minor, true, false, false, ri);
-		cv_cg_stats_add_io(st, major, minor, false, true, false, wi);
-	}
-}
-
-static int v2_stats(const struct cv_cgroup *cg, struct cv_cg_dir *d, struct cv_cg_stats *st,
-		    struct cv_err *err)
-{
-	uint64_t usec = 0;
-	struct cv_err e;
-
-	(void)err; /* a counter this kernel lacks reads as zero */
-	if (cg_drives(cg, d, CV_CG_MEMORY)) {
-		st->have |= CV_CG_BIT(CV_CG_MEMORY);
-		cg_read_u64(d, "memory.current", &st->memory.usage, &e);
-		cg_read_u64(d, "memory.peak", &st->memory.peak, &e); /* 5.19+ */
-		cg_read_u64(d, "memory.max", &st->memory.limit, &e);
-		cg_read_key(d, "memory.events", "max", &st->memory.failcnt, &e);
-		cg_read_key(d, "memory.events", "oom_kill", &st->memory.oom_kills, &e);
-	}
-	if (cg_drives(cg, d, CV_CG_CPUACCT)) {
-		st->have |= CV_CG_BIT(CV_CG_CPU);
-		cg_read_key(d, "cpu.stat", "usage_usec", &usec, &e);
-		st->cpu.usage_ns = usec * 1000;
-		cg_read_key(d, "cpu.stat", "user_usec", &usec, &e);
-		st->cpu.user_ns = usec * 1000;
-		cg_read_key(d, "cpu.stat", "system_usec", &usec, &e);
-		st->cpu.system_ns = usec * 1000;
-		cg_read_key(d, "cpu.stat", "nr_periods", &st->cpu.periods, &e);
-		cg_read_key(d, "cpu.stat", "nr_throttled", &st->cpu.throttled_periods, &e);
-		cg_read_key(d, "cpu.stat", "throttled_usec", &usec, &e);
-		st->cpu.throttled_ns = usec * 1000;
-	}
-	if (cg_drives(cg, d, CV_CG_PIDS))
-		cg_pids_stats(d, st);
-	if (cg_drives(cg, d, CV_CG_IO)) {
-		st->have |= CV_CG_BIT(CV_CG_IO);
-		v2_io_stats(d, st);
-	}
-	return 0;
-}
-
 static bool v2_can_freeze(struct cv_cg_dir *d)
 {
 	return cg_has(d, "cgroup.freeze");
@@ -304,6 +305,12 @@ static bool v2_thawed(struct cv_cg_dir *d)
 	return !v2_frozen(d);
 }
 
+/*
+ * cgroup.freeze (5.2) is a core file, in every cgroup2 directory, with
+ * no controller to enable.  It freezes the whole subtree; "frozen 1" in
+ * cgroup.events says when every process has stopped.  Unlike the v1
+ * freezer, a fatal signal still kills a frozen process.
+ */
 static int v2_freeze(struct cv_cg_dir *d, bool frozen, struct cv_err *err)
 {
 	uint64_t now = 1;
@@ -322,6 +329,11 @@ static int v2_freeze(struct cv_cg_dir *d, bool frozen, struct cv_err *err)
 	return r;
 }
 
+/*
+ * cgroup.kill (5.14): writing 1 sends SIGKILL to every process in the
+ * cgroup and below it, in the kernel, so none can fork away while it
+ * happens.  CV_DISABLE=cgroup_kill takes the older way, for tests.
+ */
 static bool v2_can_kill(struct cv_cg_dir *d)
 {
 	return cg_has(d, "cgroup.kill") && !cv_probe_disabled("cgroup_kill");
@@ -339,7 +351,7 @@ const struct cv_cg_ops cv_cg_v2_ops = {
     .create = v2_create,
     .set = v2_set,
     .enter = cg_enter_procs,
-    .stats = v2_stats,
+    .stats = cg_v2_stats,
     .can_freeze = v2_can_freeze,
     .freeze = v2_freeze,
     .can_kill = v2_can_kill,
