@@ -291,10 +291,10 @@ int cv_cmd_update(struct cv_args *a)
 		r = cv_args_usage_error(a, "expected one container ID");
 	if (r == 0 && cv_cg_limits_empty(l))
 		r = cv_args_usage_error(a, "nothing to update: give a limit, or --resources FILE");
-	/* the limits as the flags left them, checked once they are all read:
-	 * cv_container_update takes checked limits (limits.h) */
+	/* the limits as the flags left them: cv_container_update checks them
+	 * once it knows the container (manage.h), as runc looks it up first */
 	if (r == 0)
-		r = cv_cli_preflight(a) || cv_cg_limits_check(l, a->err) < 0 ||
+		r = cv_cli_preflight(a) ||
 			    cv_container_update(cv_cli.root, a->argv[a->i], l, a->err) < 0
 			? 1
 			: 0;

@@ -119,9 +119,12 @@ int cv_container_update(const char *root, const char *id, const struct cv_cg_lim
 	/* all of it checked before any of it is written (cv_cg_check): a limit the
 	 * host refuses leaves the others as they were, not half of them changed.
 	 * Created and paused containers take new limits too */
+	/* l comes from outside the core (flags, a document, the C API): this is
+	 * where it enters, so its ranges are checked here (limits.h), after the
+	 * container is known - a missing container is the first thing said */
 	if (now == CV_STOPPED)
 		r = cv_err_set(err, EINVAL, "cannot update container `%s`: it is stopped", id);
-	else if ((r = cv_cg_check(&host, l, err)) == 0)
+	else if ((r = cv_cg_limits_check(l, err)) == 0 && (r = cv_cg_check(&host, l, err)) == 0)
 		r = cv_cg_set(&cg, l, err);
 	cv_state_close(&st);
 	return r;

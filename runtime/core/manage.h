@@ -18,9 +18,10 @@ int cv_container_pause(const char *root, const char *id, struct cv_err *err);
 int cv_container_resume(const char *root, const char *id, struct cv_err *err);
 
 /*
- * cv_container_update - apply new limits to its cgroup.  l has passed
- * cv_cg_limits_check(); what this host cannot apply is refused before
- * anything is written.
+ * cv_container_update - apply new limits to its cgroup.  l is checked
+ * here (cv_cg_limits_check) once the container is known: a caller's
+ * limits enter the core at this door, from flags, a document or the C
+ * API.  What this host cannot apply is refused before anything is written.
  */
 int cv_container_update(const char *root, const char *id, const struct cv_cg_limits *l,
 			struct cv_err *err);
