@@ -64,7 +64,7 @@ security_DEMO    := demo_options.c demo_run.c
 # ends (cli/, api/) -> core/ -> spec/ -> the steps.  spec/ and core/ are one
 # library every front end links; each front end adds its own files.
 RUNTIME_SPEC := json.c spec.c process.c linux.c resources.c defaults.c
-RUNTIME_CORE := state.c hooks.c console.c init.c execve.c create.c lifecycle.c join.c \
+RUNTIME_CORE := state.c hooks.c console.c init.c execve.c prepare.c create.c lifecycle.c join.c \
                 manage.c events.c fault.c seal.c stop.c
 RUNTIME_SRCS := $(addprefix spec/,$(RUNTIME_SPEC)) $(addprefix core/,$(RUNTIME_CORE))
 RUNTIME_LIB  := $(BUILD)/lib/libcv-runtime.a

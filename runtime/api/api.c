@@ -2,15 +2,24 @@
  * api.c - the C API of <containerv.h>: options, create, destroy.
  *
  * A container of the API is a runtime container like any other: its
- * options become a config.json (written to a bundle that lives only while
- * create reads it), `create` makes it with an idle init (no program), and
- * `start` lets that init run - reaping, holding the namespaces.  Spawned
- * processes are exec's tenants (run.c).  `containerv list --root R`
- * shows these containers too, and `containerv exec` works on them.
+ * options become a config (config.c), built and parsed in memory and
+ * handed to `create` as a struct cv_spec - no bundle is written, only the
+ * state directory every container has, with its copy of the config.
+ * `create` makes it with an idle init (no program), and `start` lets that
+ * init run - reaping, holding the namespaces.  Spawned processes are
+ * exec's tenants (run.c).  `containerv list --root R` shows these
+ * containers too, and `containerv exec` works on them.
+ *
+ * The library never exits: every failure is a negative errno, its
+ * message kept per thread for containerv_error() (a struct cv_err, no
+ * malloc: it is filled in children after clone() as well).  The caller's
+ * process is the runtime here, and may be a daemon with fds 0-2 closed:
+ * each call that starts a process first puts /dev/null there
+ * (cv_stdio_open), as `containerv` does once.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,15 +36,21 @@
 #include "runtime/core/container.h"
 #include "runtime/spec/spec.h"
 
+/* Per thread: two threads' failures must not overwrite each other's message. */
 static __thread struct cv_err last;
 static __thread char last_text[CV_ERR_MSG_MAX + CV_ERR_HINT_MAX + 16];
 
+/* An error without a code is EIO: a failure must never read as 0, success. */
 int cv_api_fail(const struct cv_err *err)
 {
 	last = *err;
 	return -(err->code ? err->code : EIO);
 }
 
+/*
+ * The message and its hint as one text, in a buffer of this thread's:
+ * the pointer stays valid until the thread's next call that fails.
+ */
 const char *containerv_error(void)
 {
 	if (!last.code)
@@ -47,6 +62,11 @@ const char *containerv_error(void)
 
 /* ---- options ---------------------------------------------------------- */
 
+/*
+ * Every CV_CAP_* but CV_CAP_USERS: in a user namespace the caller's
+ * rootfs, owned by the host's root, would be nobody's, and its root could
+ * not write it (capabilities reach only files of mapped ids).
+ */
 struct containerv_options *containerv_options_new(void)
 {
 	struct containerv_options *o = calloc(1, sizeof(*o));
@@ -69,6 +89,7 @@ static void free_mounts(struct containerv_options *o)
 	o->n_mounts = 0;
 }
 
+/* The policy is not freed: it is the caller's (containerv_policy_delete). */
 void containerv_options_delete(struct containerv_options *o)
 {
 	if (!o)
@@ -103,6 +124,7 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/* Copied, strings and all: the caller's array may be gone before create reads it. */
 int containerv_options_set_mounts(struct containerv_options *o,
 				  const struct containerv_mount *mounts, int count)
 {
@@ -120,6 +142,11 @@ int containerv_options_set_mounts(struct containerv_options *o,
 	return 0;
 }
 
+/*
+ * NULL takes the default: 1G of memory, a weight of 100 (an even share),
+ * 256 processes.  Kept as text and checked at create (config.c), where a
+ * failure can be returned and named.
+ */
 void containerv_options_set_cgroup_limits(struct containerv_options *o, const char *memory_max,
 					  const char *cpu_weight, const char *pids_max)
 {
@@ -132,6 +159,7 @@ void containerv_options_set_cgroup_limits(struct containerv_options *o, const ch
 	o->pids_max = strdup(pids_max ? pids_max : "256");
 }
 
+/* NULL: /run/containerv, containerv's own default, so `containerv list` shows them. */
 void containerv_options_set_root(struct containerv_options *o, const char *dir)
 {
 	free(o->root);
@@ -145,6 +173,10 @@ void containerv_options_set_policy(struct containerv_options *o, struct containe
 
 /* ---- create and destroy ----------------------------------------------- */
 
+/*
+ * cv- and 48 random bits: processes sharing a state root each make ids,
+ * and a counter or a pid of each would collide.
+ */
 static int new_id(char *id, size_t size, struct cv_err *err)
 {
 	unsigned char bytes[6];
@@ -156,7 +188,11 @@ static int new_id(char *id, size_t size, struct cv_err *err)
 	return 0;
 }
 
-/* The options' mounts: host directories made first where asked. */
+/*
+ * The options' mounts: host directories made first where asked.  Here,
+ * before create: a bind of a missing source would fail inside the
+ * container's setup, in words about a mount rather than about the option.
+ */
 static int check_mounts(const struct containerv_options *o, struct cv_err *err)
 {
 	for (int i = 0; i < o->n_mounts; i++) {
@@ -174,38 +210,28 @@ static int check_mounts(const struct containerv_options *o, struct cv_err *err)
 	return 0;
 }
 
-static void remove_bundle(const char *bundle)
+/*
+ * The container's config, in memory (config.c).  Its bundle - what the
+ * OCI state reports, and where a relative path in the config would point
+ * - is the container's state directory, absolute: there is no other
+ * directory of the container's, and that one holds its config.json.
+ */
+static int build_spec(const struct containerv_options *o, const char *rootfs,
+		      const struct containerv_container *c, struct cv_spec **spec,
+		      struct cv_err *err)
 {
-	char path[4300];
+	char root[PATH_MAX], bundle[PATH_MAX + 32];
 
-	snprintf(path, sizeof(path), "%s/config.json", bundle);
-	unlink(path);
-	rmdir(bundle);
+	if (!realpath(c->root, root))
+		return cv_err_sys(err, "the state root `%s`", c->root);
+	snprintf(bundle, sizeof(bundle), "%s/%s", root, c->id);
+	return cv_api_spec(o, rootfs, c->id, bundle, spec, err);
 }
 
-/* The bundle: a config.json in a directory of its own, for create to read. */
-static int write_bundle(const struct containerv_options *o, const char *rootfs, const char *root,
-			const char *id, char *bundle, size_t size, struct cv_err *err)
-{
-	char path[4300], *text;
-	int r;
-
-	snprintf(bundle, size, "%s/.bundle-%s", root, id);
-	if (mkdir(bundle, 0700) < 0)
-		return cv_err_sys(err, "mkdir(`%s`)", bundle);
-	if (!(text = cv_api_config(o, rootfs, id, err))) {
-		rmdir(bundle);
-		return -err->code;
-	}
-	snprintf(path, sizeof(path), "%s/config.json", bundle);
-	r = cv_write_file_new(path, text, strlen(text), 0600, err);
-	free(text);
-	if (r < 0)
-		remove_bundle(bundle);
-	return r;
-}
-
-/* The host's ids of the container's root: what uploaded files belong to. */
+/*
+ * The host's ids of the container's root: what uploaded files belong to.
+ * Without a map of the caller's, config.c's: the container's 0 is 100000.
+ */
 static void owner(const struct containerv_options *o, struct containerv_container *c)
 {
 	c->owner_uid = 0;
@@ -217,7 +243,12 @@ static void owner(const struct containerv_options *o, struct containerv_containe
 	c->owner_gid = !o->groups.set ? 100000 : o->groups.child == 0 ? o->groups.host : 65534;
 }
 
-/* After create: started, and its root open for upload and download. */
+/*
+ * After create: started, and its root open for upload and download.
+ * Through /proc/INIT/root, the root as the init sees it after
+ * pivot_root: the rootfs directory given would not show the mounts made
+ * inside the container's mount namespace (a tmpfs on /tmp, say).
+ */
 static int run_it(struct containerv_container *c, struct cv_err *err)
 {
 	char path[64];
@@ -235,7 +266,7 @@ int containerv_create(const char *rootfs, struct containerv_options *o,
 {
 	struct containerv_container *c = calloc(1, sizeof(*c));
 	struct cv_create cc = {.console_fd = -1, .idle = true};
-	char bundle[4200];
+	struct cv_spec *spec = NULL;
 	struct cv_err err;
 	int r;
 
@@ -251,7 +282,7 @@ int containerv_create(const char *rootfs, struct containerv_options *o,
 	} else if ((r = cv_stdio_open(&err)) == 0 &&
 		   (r = new_id(c->id, sizeof(c->id), &err)) == 0 &&
 		   (r = check_mounts(o, &err)) == 0 && (r = cv_mkdir_p(c->root, 0711, &err)) == 0) {
-		r = write_bundle(o, rootfs, c->root, c->id, bundle, sizeof(bundle), &err);
+		r = build_spec(o, rootfs, c, &spec, &err);
 	}
 	if (r < 0) {
 		free(c);
@@ -259,12 +290,14 @@ int containerv_create(const char *rootfs, struct containerv_options *o,
 	}
 	cc.root = c->root;
 	cc.id = c->id;
-	cc.bundle = bundle;
+	cc.spec = spec;
 	r = cv_container_create(&cc, &c->init, &err);
-	remove_bundle(bundle); /* read whole: the state keeps its own copy */
+	free(spec); /* create took what it held, and left it empty */
+	/* a container that cannot run is no container: made and started, or neither */
 	if (r == 0 && (r = run_it(c, &err)) < 0) {
 		struct cv_err ignored;
 		cv_container_delete(c->root, c->id, true, &ignored);
+		/* the init is our child: delete kills it, we collect it */
 		waitpid(c->init, NULL, 0);
 	}
 	if (r < 0) {
@@ -272,12 +305,14 @@ int containerv_create(const char *rootfs, struct containerv_options *o,
 		return cv_api_fail(&err);
 	}
 	owner(o, c);
+	/* the caller's: it must outlive the container (containerv_options_set_policy) */
 	c->policy = o->policy;
 	cv_trace("container `%s` runs: init pid %d", c->id, (int)c->init);
 	*out = c;
 	return 0;
 }
 
+/* NULL for no container: safe to call in a caller's error path. */
 const char *containerv_id(struct containerv_container *c)
 {
 	return c ? c->id : NULL;
@@ -299,7 +334,8 @@ int containerv_destroy(struct containerv_container *c)
 		waitpid(c->spawned[i], NULL, 0);
 	if (c->init > 0)
 		waitpid(c->init, NULL, 0);
-	cv_err_clear(&err);
+	cv_err_clear(&err); /* a kill that found nothing left to kill is no failure */
+	/* forced, as `delete --force`: the idle init never stops of itself */
 	r = cv_container_delete(c->root, c->id, true, &err);
 	if (c->root_fd >= 0)
 		close(c->root_fd);

@@ -1,6 +1,10 @@
 /*
- * api.h - what the C API's files (api.c, run.c) share: the two
- * opaque structs of <containerv.h> and the per-thread error.
+ * api.h - what the C API's files (api.c, config.c, run.c) share: the
+ * two opaque structs of <containerv.h> and the per-thread error.
+ *
+ * The caller sees only pointers to these (libminijail's way): their
+ * fields can change without a new soname, and no caller can fill one in
+ * wrongly.  Only containerv_* symbols leave the library (containerv.map).
  */
 #ifndef CV_RT_API_H
 #define CV_RT_API_H
@@ -11,27 +15,32 @@
 #include "common/err.h"
 #include "include/containerv.h"
 
+struct cv_spec;
+
+/* One id map, as containerv_options_set_users/groups give it; unset: 0 -> 100000, 65536 ids. */
 struct cv_api_idmap {
 	bool set;
 	unsigned host, child;
 	int count;
 };
 
+/* What containerv_options_* set; copies of the caller's strings, freed with the options. */
 struct containerv_options {
-	unsigned caps;
+	unsigned caps; /* CV_CAP_*: one namespace each (config.c) */
 	struct cv_api_idmap users, groups;
 	struct containerv_mount *mounts; /* copies, strings included */
 	int n_mounts;
-	bool limits;
+	bool limits; /* the three below are set: checked only at create */
 	char *memory_max, *cpu_weight, *pids_max;
-	char *root;
-	struct containerv_policy *policy;
+	char *root;                       /* the state root, or NULL: /run/containerv */
+	struct containerv_policy *policy; /* the caller's: not copied, not freed */
 };
 
+/* A container made by containerv_create, alive until containerv_destroy. */
 struct containerv_container {
-	char id[16];
-	char root[4096];
-	pid_t init;
+	char id[16];     /* cv- and 12 random hex digits: also its hostname and cgroup */
+	char root[4096]; /* the state root it lives under */
+	pid_t init;      /* the idle init: our child, reaped at destroy */
 	int root_fd;     /* O_PATH of its / (through /proc/INIT/root): upload, download */
 	uid_t owner_uid; /* the container's root, as the host numbers it */
 	gid_t owner_gid;
@@ -43,8 +52,13 @@ struct containerv_container {
 /* cv_api_fail - keep err as this thread's last error (containerv_error()); -err->code. */
 int cv_api_fail(const struct cv_err *err);
 
-/* cv_api_config - the config.json of a container made with these options, malloc()ed. */
-char *cv_api_config(const struct containerv_options *o, const char *rootfs, const char *id,
-		    struct cv_err *err);
+/*
+ * cv_api_spec - the config of a container made with these options, built
+ * in memory and parsed as a bundle's config.json would be; its relative
+ * paths are taken from bundle.  0, or -errno with err naming the option.
+ * On success *spec is malloc()ed, for cv_container_create to take.
+ */
+int cv_api_spec(const struct containerv_options *o, const char *rootfs, const char *id,
+		const char *bundle, struct cv_spec **spec, struct cv_err *err);
 
 #endif

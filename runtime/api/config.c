@@ -1,11 +1,20 @@
 /*
- * config.c - the options of <containerv.h> as an OCI config.json.
+ * config.c - the options of <containerv.h> as an OCI config, and that
+ * config as the runtime's struct cv_spec.
  *
  * It starts from what `containerv spec` writes (defaults.c) and
  * changes what the options say: the root filesystem (writable: it is the
  * caller's own), a namespace per CV_CAP_* (uts always: the hostname is
  * the id), id maps, Docker's default capabilities (a build needs chown
  * and setuid where runc's three would not do), mounts, limits.
+ *
+ * Why a JSON document, and not the struct filled in directly: the parser
+ * (runtime/spec/) is where every field is checked - a mount's options, a
+ * limit's range (cv_cg_limits_check), an id map's size - and where the
+ * errors name the field.  Going through it, an API container is refused
+ * for exactly what a bundle would be, in the same words, and its config
+ * is one the runtime can save and read back (exec, delete).  The text
+ * never touches the disk: it is parsed where it was made.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -23,6 +32,7 @@ static const char *const default_caps[] = {
     "CAP_SETGID", "CAP_SETUID",       "CAP_SETPCAP",    "CAP_NET_BIND_SERVICE", "CAP_NET_RAW",
     "CAP_MKNOD",  "CAP_AUDIT_WRITE",  "CAP_SYS_CHROOT", "CAP_SETFCAP",          NULL};
 
+/* A JSON array of the NULL-terminated list. */
 static json_t *strings(const char *const *list)
 {
 	json_t *a = json_array();
@@ -32,6 +42,11 @@ static json_t *strings(const char *const *list)
 	return a;
 }
 
+/*
+ * One namespace per CV_CAP_* the options give, and uts always: the
+ * container's hostname is its id, which must not become the host's.
+ * A capability not given means the host's namespace, shared.
+ */
 static json_t *namespaces(unsigned caps)
 {
 	static const struct {
@@ -48,6 +63,11 @@ static json_t *namespaces(unsigned caps)
 	return ns;
 }
 
+/*
+ * A single range.  Unset, the container's 0 is the host's 100000, for
+ * 65536 ids: the first range useradd hands out in /etc/subuid, so that
+ * no id in the container is an id of the host's own users.
+ */
 static json_t *idmap(const struct cv_api_idmap *m)
 {
 	unsigned host = m->set ? m->host : 100000, child = m->set ? m->child : 0;
@@ -57,6 +77,10 @@ static json_t *idmap(const struct cv_api_idmap *m)
 			 (json_int_t)host, "size", (json_int_t)count);
 }
 
+/*
+ * A mount of the options, as an OCI mount: no fstype means a bind (there
+ * is no filesystem to make); a recursive one takes the mounts beneath too.
+ */
 static json_t *mount_of(const struct containerv_mount *m)
 {
 	json_t *options = json_array();
@@ -71,7 +95,11 @@ static json_t *mount_of(const struct containerv_mount *m)
 			 bind ? "bind" : m->fstype, "source", m->what, "options", options);
 }
 
-/* The limits' text, checked: each error names the option. */
+/*
+ * The limits' text, checked: each error names the option - the parser
+ * would name linux.resources, which the caller never wrote.  Devices:
+ * all denied, then the standard ones allowed (prepare.c), as runc does.
+ */
 static json_t *resources(const struct containerv_options *o, struct cv_err *err)
 {
 	json_t *res = json_pack("{s:[{s:b, s:s}]}", "devices", "allow", 0, "access", "rwm");
@@ -112,16 +140,40 @@ bad:
 	return cv_err_wrap(err, "containerv_options_set_cgroup_limits"), NULL;
 }
 
-char *cv_api_config(const struct containerv_options *o, const char *rootfs, const char *id,
-		    struct cv_err *err)
+/*
+ * The standard mounts (defaults.c), then the options' own, after them:
+ * mounted in that order, one of the caller's may cover a standard one.
+ */
+static void add_mounts(json_t *mounts, const struct containerv_options *o)
+{
+	bool userns = o->caps & CV_CAP_USERS;
+
+	for (size_t i = json_array_size(mounts); userns && !(o->caps & CV_CAP_IPC) && i-- > 0;)
+		/* mqueue belongs to the IPC namespace's owner: not mountable from a user
+		 * namespace on the host's */
+		if (!strcmp(json_string_value(json_object_get(json_array_get(mounts, i), "type")),
+			    "mqueue"))
+			json_array_remove(mounts, i);
+	for (int i = 0; i < o->n_mounts; i++)
+		json_array_append_new(mounts, mount_of(&o->mounts[i]));
+}
+
+/*
+ * The config.json text of a container made with these options,
+ * malloc()ed: `containerv spec`'s defaults, changed where the options say.
+ */
+static char *config_text(const struct containerv_options *o, const char *rootfs, const char *id,
+			 struct cv_err *err)
 {
 	bool userns = o->caps & CV_CAP_USERS;
 	char *text = cv_spec_default(userns, NULL), abs[PATH_MAX], cgroup[64];
-	json_t *doc = text ? json_loads(text, 0, NULL) : NULL, *lx, *process, *res, *mounts;
+	json_t *doc = text ? json_loads(text, 0, NULL) : NULL, *lx, *process, *res;
 
 	free(text);
 	if (!doc)
 		return cv_err_set(err, ENOMEM, "containerv_create: the config"), NULL;
+	/* the rootfs is mounted for the container alone: without a mount namespace
+	 * of its own, its mounts would be the host's */
 	if (!(o->caps & CV_CAP_FILESYSTEM)) {
 		cv_err_set(err, EINVAL, "containerv_create: CV_CAP_FILESYSTEM is not set");
 		cv_err_hint(err, "a root filesystem needs a mount namespace of its own: add it");
@@ -153,15 +205,8 @@ char *cv_api_config(const struct containerv_options *o, const char *rootfs, cons
 			    json_pack("{s:o, s:o, s:o}", "bounding", strings(default_caps),
 				      "effective", strings(default_caps), "permitted",
 				      strings(default_caps)));
-	mounts = json_object_get(doc, "mounts");
-	for (size_t i = json_array_size(mounts); userns && !(o->caps & CV_CAP_IPC) && i-- > 0;)
-		/* mqueue belongs to the IPC namespace's owner: not mountable from a user
-		 * namespace on the host's */
-		if (!strcmp(json_string_value(json_object_get(json_array_get(mounts, i), "type")),
-			    "mqueue"))
-			json_array_remove(mounts, i);
-	for (int i = 0; i < o->n_mounts; i++)
-		json_array_append_new(mounts, mount_of(&o->mounts[i]));
+	add_mounts(json_object_get(doc, "mounts"), o);
+	/* indented, a field to a line: a parse error's line number then points at one */
 	text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(doc);
 	if (!text)
@@ -170,4 +215,25 @@ char *cv_api_config(const struct containerv_options *o, const char *rootfs, cons
 fail:
 	json_decref(doc);
 	return NULL;
+}
+
+int cv_api_spec(const struct containerv_options *o, const char *rootfs, const char *id,
+		const char *bundle, struct cv_spec **spec, struct cv_err *err)
+{
+	char *text = config_text(o, rootfs, id, err);
+	int r;
+
+	if (!text)
+		return -err->code;
+	if (!(*spec = malloc(sizeof(**spec)))) {
+		free(text);
+		return cv_err_set(err, ENOMEM, "containerv_create: the config");
+	}
+	r = cv_spec_load_text(bundle, text, *spec, err);
+	free(text); /* the spec holds the parsed document, not the text */
+	if (r < 0) {
+		free(*spec);
+		*spec = NULL;
+	}
+	return r;
 }

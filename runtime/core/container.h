@@ -17,10 +17,18 @@
 
 #include "common/err.h"
 
+struct cv_spec;
+
 struct cv_create {
 	const char *root; /* the state root, /run/containerv */
 	const char *id;
-	const char *bundle;         /* default "." */
+	const char *bundle; /* default "."; its config.json is read unless spec is given */
+	/*
+	 * The config already parsed (the C API builds it in memory), or NULL.
+	 * Create takes it: the struct is moved out (left empty) and freed by
+	 * create whatever happens; BUNDLE is then not read at all.
+	 */
+	struct cv_spec *spec;
 	const char *pid_file;       /* write the init's pid here, or NULL */
 	const char *console_socket; /* path of the console socket, or NULL */
 	int console_fd;             /* or a connected socket to send the terminal over; -1 */

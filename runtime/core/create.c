@@ -5,7 +5,7 @@
  * cv_container_create() reads like the list of what a container is made
  * of, each line a step's module, in the order that works:
  *
- *   1. the bundle's config.json, checked whole   nothing is made for a bad one
+ *   1. the config, checked whole (prepare.c)     nothing is made for a bad one
  *   2. the state directory, state.json           so `delete` finds whatever follows
  *   3. exec.fifo                                 where the init will wait for start
  *   4. the cgroup and its limits (step 02)       before the init exists: it is born in it
@@ -22,6 +22,20 @@
  * cgroup directories it made (one it found, empty, stays), and the init.
  * A cgroup that other processes use is refused: its processes are not
  * the container's to kill (step 02, cv_cg_plan).
+ *
+ * Why the runtime makes these and not the init: the state directory, the
+ * cgroup and the hooks need the host's view - its mount namespace, its
+ * cgroupfs, its paths - which the init leaves behind at clone().  What
+ * the init makes (its mounts, its root, its security) is what it alone
+ * can make from inside.  The two talk over a socket pair (init.h).
+ *
+ * The config comes from BUNDLE/config.json, or already parsed from the
+ * C API (struct cv_create's spec): the API builds the same document in
+ * memory and parses it with the same code, so both are checked alike and
+ * nothing but the state directory is written.
+ *
+ * The fault points (fault.h) sit in the helpers, at the end of the step
+ * each names: a test build dies there, to show delete cleans up after it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -39,7 +53,6 @@
 #include "02-cgroups/cgroups.h"
 #include "03-rootfs/copyup.h"
 #include "03-rootfs/rootfs.h"
-#include "05-security/apparmor.h"
 #include "common/cleanup.h"
 #include "common/file.h"
 #include "common/syscalls.h"
@@ -49,13 +62,14 @@
 #include "runtime/core/fault.h"
 #include "runtime/core/hooks.h"
 #include "runtime/core/init.h"
+#include "runtime/core/prepare.h"
 #include "runtime/core/state.h"
 #include "runtime/core/stop.h"
 
 /* Everything create holds while it works. */
 struct creation {
 	const struct cv_create *c;
-	struct cv_spec spec;
+	struct cv_spec spec; /* read from the bundle, or moved here from c->spec */
 	struct cv_state st;
 	struct cv_cg_host host;
 	struct cv_cgroup cg;
@@ -67,168 +81,95 @@ struct creation {
 };
 
 /*
- * A sysctl is the container's own only when its namespace is: written in a
- * namespace shared with the host, it would change the host (vm.swappiness
- * is the host's, whatever the container).  runc's list.
+ * Create's record, every descriptor "none" (-1, never 0: fd 0 is stdin).
+ * A spec the caller parsed (c->spec) is moved in at once - the struct
+ * copied, the caller's emptied - so that every way out of create frees
+ * it exactly once, and the caller never does.
  */
-static int check_sysctl(const struct cv_spec *s, struct cv_err *err)
+static struct creation *creation_new(const struct cv_create *c)
 {
-	static const char *const ipc[] = {
-	    "kernel.msgmax", "kernel.msgmnb",          "kernel.msgmni",
-	    "kernel.sem",    "kernel.shmall",          "kernel.shmmax",
-	    "kernel.shmmni", "kernel.shm_rmid_forced", NULL};
-	int own = s->ns_new;
+	struct creation *k = calloc(1, sizeof(*k));
 
-	for (unsigned i = 0; i < s->n_joins; i++)
-		own |= s->joins[i].flag; /* joined: not the host's either */
-	for (size_t i = 0; i < s->n_sysctl; i++) {
-		const char *key = s->sysctl[i].key;
-		int needs = 0;
-		for (const char *const *k = ipc; *k; k++)
-			if (!strcmp(key, *k))
-				needs = CLONE_NEWIPC;
-		if (!strncmp(key, "fs.mqueue.", 10))
-			needs = CLONE_NEWIPC;
-		if (!strncmp(key, "net.", 4))
-			needs = CLONE_NEWNET;
-		if (!strcmp(key, "kernel.hostname") || !strcmp(key, "kernel.domainname"))
-			needs = CLONE_NEWUTS;
-		if (needs && (own & needs))
-			continue;
-		cv_err_set(err, EINVAL, "config.json: linux.sysctl: `%s` %s", key,
-			   needs
-			       ? "needs a namespace of its own, which the container has not"
-			       : "is not in a separate kernel namespace: it would change the host");
-		return cv_err_hint(err,
-				   "namespaced sysctls are net.* (with a network namespace), "
-				   "kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.* (ipc), and "
-				   "kernel.hostname, kernel.domainname (uts)");
+	if (!k) {
+		if (c->spec)
+			cv_spec_free(c->spec);
+		return NULL;
 	}
-	return 0;
+	k->c = c;
+	k->st.lock_fd = k->in.fifo_fd = k->in.console_fd = k->sync_fd = k->in.exec.fd = -1;
+	if (c->spec) {
+		k->spec = *c->spec;
+		memset(c->spec, 0, sizeof(*c->spec));
+	}
+	return k;
 }
 
-/* Checks that need no change to the system: a bad config leaves nothing behind. */
-static int check_spec(struct creation *k, struct cv_err *err)
+/*
+ * Step 1: the config, and everything that can be decided from it before
+ * the system changes (prepare.c).  A CV_FAULT naming no point fails even
+ * earlier: a test that misspells one must not pass by never dying.
+ */
+static int prepare(struct creation *k, struct cv_err *err)
 {
-	struct cv_spec *s = &k->spec;
+	const struct cv_create *c = k->c;
+	int r;
 
-	if (!s->has_process) {
-		cv_err_set(err, EINVAL, "config.json: process: missing");
-		return cv_err_hint(err, "a container needs a process to run: \"process\": "
-					"{\"args\": [\"sh\"], \"cwd\": \"/\"}");
-	}
-	if (s->terminal && !k->c->console_socket && k->c->console_fd < 0 && !k->c->foreground) {
-		cv_err_set(err, EINVAL,
-			   "cannot allocate a terminal when detaching without a console "
-			   "socket");
-		return cv_err_hint(err, "give --console-socket, or set process.terminal to false");
-	}
-	if (!s->terminal && k->c->console_socket) {
-		cv_err_set(err, EINVAL, "--console-socket given, but process.terminal is false");
-		return cv_err_hint(err, "the console socket receives the container's terminal");
-	}
-	if (check_sysctl(s, err) < 0)
-		return -err->code;
-	if (s->apparmor && !cv_apparmor_enabled())
-		return cv_apparmor_exec(s->apparmor, err); /* the error that says why */
-	/* the runtime's own profile is loaded if it is not yet; any other must be */
-	if (s->apparmor && !strcmp(s->apparmor, CV_APPARMOR_DEFAULT) && !cv_apparmor_default(err))
-		return cv_err_wrap(err, "process.apparmorProfile `%s`", s->apparmor);
-	if (s->has_seccomp && cv_seccomp_check(&s->seccomp, err) < 0)
-		return cv_err_wrap(err, "config.json: linux.seccomp");
-	if (s->has_resources && cv_cg_check(&k->host, s->limits, err) < 0)
-		return cv_err_wrap(err, "config.json: linux.resources");
+	cv_fault(NULL);
+	/* the id names a directory: checked before any path is built from it */
+	if ((r = cv_state_id_check(c->id, err)) < 0)
+		return r;
+	if (!c->spec && (r = cv_spec_load(c->bundle, &k->spec, err)) < 0)
+		return r;
+	k->spec.json.err = err; /* where the spec's late errors go: this create's */
+	if ((r = cv_cg_detect(NULL, &k->host, err)) < 0 ||
+	    (r = cv_prepare_check(c, &k->spec, &k->host, err)) < 0)
+		return r;
+	cv_prepare_devices(&k->spec);
+	cv_prepare_init(c, &k->spec, &k->in);
+	if ((r = cv_rootfs_check(&k->in.rootfs, err)) < 0)
+		return r;
+	/* our own binary, as it is now: the container's program must never be it */
+	cv_prepare_self(&k->in);
 	return 0;
 }
 
 /*
- * The devices every container has (null, zero, full, random, urandom,
- * tty, console, ptmx and the ptys) are allowed after the config's own
- * rules, as runc does: a config that denies all ("a", "rwm") still gets a
- * working /dev.  So are the devices linux.devices creates, and mknod of
- * any node (using one is what the rules decide).
+ * The config as it was, whole, beside state.json: exec reads it back,
+ * and delete's poststop hooks (state.h).  A bundle's is copied byte for
+ * byte - the bundle may change or go once create is done; one given in
+ * memory (the C API's) is written out from its document.
  */
-static void allow_default_devices(struct cv_spec *s)
+static int save_config(struct creation *k, struct cv_err *err)
 {
-	static const struct cv_cg_dev_rule standard[] = {
-	    {true, 'c', -1, -1, CV_DEV_MKNOD}, {true, 'b', -1, -1, CV_DEV_MKNOD},
-	    {true, 'c', 1, 3, CV_DEV_ALL},     {true, 'c', 1, 5, CV_DEV_ALL},
-	    {true, 'c', 1, 7, CV_DEV_ALL},     {true, 'c', 1, 8, CV_DEV_ALL},
-	    {true, 'c', 1, 9, CV_DEV_ALL},     {true, 'c', 5, 0, CV_DEV_ALL},
-	    {true, 'c', 5, 1, CV_DEV_ALL},     {true, 'c', 5, 2, CV_DEV_ALL},
-	    {true, 'c', 136, -1, CV_DEV_ALL},
-	};
-	struct cv_cg_limits *l = s->limits;
+	char path[PATH_MAX + 16], copy[PATH_MAX + 16], *text;
+	_cleanup_close_ int from = -1, to = -1;
+	int r;
 
-	if (!s->has_resources || !l->n_rules)
-		return; /* no device rules at all: the cgroup allows everything */
-	for (size_t i = 0;
-	     i < sizeof(standard) / sizeof(standard[0]) && l->n_rules < CV_CG_MAX_RULES; i++)
-		l->rules[l->n_rules++] = standard[i];
-	for (size_t i = 0; i < s->n_devices && l->n_rules < CV_CG_MAX_RULES; i++)
-		l->rules[l->n_rules++] =
-		    (struct cv_cg_dev_rule){true, s->devices[i].type == 'b' ? 'b' : 'c',
-					    s->devices[i].major, s->devices[i].minor, CV_DEV_ALL};
-}
-
-/* Step 03's spec and step 05's settings, from the config. */
-static void build_init(struct creation *k)
-{
-	const struct cv_spec *s = &k->spec;
-	struct cv_rootfs_spec *r = &k->in.rootfs;
-	bool dev_bound = false;
-
-	for (size_t i = 0; i < s->n_mounts; i++)
-		if (!strcmp(s->mounts[i].destination, "/dev") && s->mounts[i].bind)
-			dev_bound = true;
-	cv_rootfs_spec_init(r);
-	r->root = s->root_abs;
-	r->readonly = s->root_readonly;
-	r->no_pivot = k->c->no_pivot;
-	r->propagation = s->propagation;
-	r->mounts = s->mounts;
-	r->n_mounts = s->n_mounts;
-	r->populate_dev = !dev_bound;
-	r->devices = s->devices;
-	r->n_devices = s->n_devices;
-	r->masked = s->masked;
-	r->readonly_paths = s->readonly_paths;
-	r->ctx.userns = s->ns_new & CLONE_NEWUSER;
-	r->ctx.own_netns = s->ns_new & CLONE_NEWNET;
-	r->ctx.own_cgroupns = s->ns_new & CLONE_NEWCGROUP;
-	for (unsigned i = 0; i < s->n_joins; i++) {
-		if (s->joins[i].flag == CLONE_NEWNET)
-			r->ctx.own_netns = true; /* joined, but not the host's */
-		if (s->joins[i].flag == CLONE_NEWNS)
-			k->in.ns_mnt_join = s->joins[i].path;
-		if (s->joins[i].flag == CLONE_NEWPID)
-			k->in.ns_pid_join = s->joins[i].path; /* entered by the init's child */
-		if (s->joins[i].flag == CLONE_NEWUSER) {
-			k->in.ns_user_join = s->joins[i].path;
-			r->ctx.userns = true;
-		}
+	snprintf(copy, sizeof(copy), "%s/config.json", k->st.dir);
+	if (k->c->spec) {
+		text = json_dumps(k->spec.json.root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		if (!text)
+			return cv_err_set(err, ENOMEM, "writing `%s`", copy);
+		r = cv_write_file_new(copy, text, strlen(text), 0600, err);
+		free(text);
+		return r;
 	}
-	/* no mount namespace, new or joined: the container's mounts are made in ours */
-	r->callers_ns = !(s->ns_new & CLONE_NEWNS) && !k->in.ns_mnt_join;
-	cv_security_init(&k->in.sec);
-	k->in.sec.id = s->id;
-	k->in.sec.set_caps = s->has_caps;
-	k->in.sec.caps = s->caps;
-	if (s->has_caps)
-		cv_caps_usable(&k->in.sec.caps); /* one this host lacks: a warning, as runc gives */
-	k->in.sec.seccomp = s->has_seccomp ? &s->seccomp : NULL;
-	k->in.sec.apparmor = s->apparmor;
-	k->in.spec = s;
-	k->in.preserve_fds = k->c->preserve_fds;
-	k->in.new_keyring = !k->c->no_new_keyring;
-	k->in.idle = k->c->idle;
+	snprintf(path, sizeof(path), "%s/config.json", k->spec.bundle);
+	if ((from = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return cv_err_sys(err, "open(`%s`)", path);
+	if ((to = open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
+		return cv_err_sys(err, "open(`%s`, O_CREAT)", copy);
+	return cv_copy_bytes(from, to, copy, err);
 }
 
-/* Step 2: the directory, and a state.json saying what to clean if we die. */
+/*
+ * Step 2: the directory, and a state.json saying what to clean if we die.
+ * The lock cv_state_make takes is held until "created": other commands on
+ * this id wait, and one that gets it while the status is still
+ * "creating" knows this create died (state.h).
+ */
 static int make_state(struct creation *k, struct cv_err *err)
 {
-	char path[PATH_MAX + 16], copy[PATH_MAX + 16];
-	_cleanup_close_ int from = -1, to = -1;
 	int r;
 
 	if ((r = cv_state_make(k->c->root, k->c->id, &k->st, err)) < 0)
@@ -244,17 +185,18 @@ static int make_state(struct creation *k, struct cv_err *err)
 	if ((r = cv_state_note(&k->st, err, "cgroup %s", k->st.cgroup)) < 0 ||
 	    (r = cv_state_save(&k->st, err)) < 0)
 		return r;
-	/* the config as it was, whole (exec reads it; delete's poststop hooks) */
-	snprintf(path, sizeof(path), "%s/config.json", k->spec.bundle);
-	snprintf(copy, sizeof(copy), "%s/config.json", k->st.dir);
-	if ((from = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return cv_err_sys(err, "open(`%s`)", path);
-	if ((to = open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
-		return cv_err_sys(err, "open(`%s`, O_CREAT)", copy);
-	return cv_copy_bytes(from, to, copy, err);
+	if ((r = save_config(k, err)) < 0)
+		return r;
+	cv_fault("after-state");
+	return 0;
 }
 
-/* Step 3: the fifo, open for reading and writing: the init inherits it. */
+/*
+ * Step 3: the fifo, open for reading and writing: the init inherits it.
+ * O_RDWR, not O_RDONLY: opening a fifo for reading alone blocks until a
+ * writer comes (fifo(7)); with both ends ours it opens at once, and the
+ * init's read then blocks until `start` writes a byte.
+ */
 static int make_fifo(struct creation *k, struct cv_err *err)
 {
 	char path[PATH_MAX + 16];
@@ -326,15 +268,44 @@ static int bind_root(struct creation *k, struct cv_err *err)
 	const char *root = k->in.rootfs.root;
 	int r;
 
-	if (!k->in.rootfs.callers_ns)
-		return 0;
-	if ((r = cv_state_note(&k->st, err, "mount 0 %s", root)) < 0 ||
-	    (r = cv_rootfs_bind(root, &k->root_mount, err)) < 0)
+	if (k->in.rootfs.callers_ns &&
+	    ((r = cv_state_note(&k->st, err, "mount 0 %s", root)) < 0 ||
+	     (r = cv_rootfs_bind(root, &k->root_mount, err)) < 0 ||
+	     (r = cv_state_note(&k->st, err, "mount %llu %s", k->root_mount, root)) < 0))
 		return r;
-	return cv_state_note(&k->st, err, "mount %llu %s", k->root_mount, root);
+	/* the cgroup with its limits, and the bind: all the init will be born into */
+	cv_fault("after-cgroup");
+	return 0;
 }
 
-/* Runs in create once the init exists: into every cgroup tree, before it does anything. */
+/*
+ * The terminal's way out, before the init: it inherits the descriptor
+ * and sends the master over it once it has made the terminal in the
+ * container's own devpts (init.c).  --console-socket is connected here,
+ * in our mount namespace, where its path means what the caller meant.  A
+ * socket handed over connected (`run` in the foreground, console.h) is
+ * used only when the config asks for a terminal.
+ */
+static int open_console(struct creation *k, struct cv_err *err)
+{
+	const struct cv_create *c = k->c;
+
+	if (c->console_socket &&
+	    (k->in.console_fd = cv_console_connect(c->console_socket, err)) < 0)
+		return k->in.console_fd;
+	if (c->console_fd >= 0 && k->spec.terminal)
+		k->in.console_fd = c->console_fd;
+	return 0;
+}
+
+/*
+ * Runs in create once the init exists: into every cgroup tree, before it
+ * does anything.  Where it can, the init is born in the v2 tree already
+ * (clone3's CLONE_INTO_CGROUP, with cv_cg_clone_fd's directory); a v1
+ * host has a tree per controller, which only this puts it in.  The init
+ * waits until it is done (step 01's parent_hook): nothing it does escapes
+ * the limits.
+ */
 static int enter_cgroup(pid_t child, void *arg, struct cv_err *err)
 {
 	struct creation *k = arg;
@@ -370,7 +341,39 @@ static int join_around(const struct cv_spec *s, int *saved, bool back, struct cv
 	return 0;
 }
 
-/* Step 5: the init, in its namespaces and cgroup. */
+/*
+ * The namespaces the init is born in (step 01).  Joining a user namespace
+ * by path, the init makes them itself, after joining it (init.c,
+ * join_late): new namespaces belong to the user namespace of the process
+ * that makes them (user_namespaces(7)), and clone() from here would make
+ * them ours.
+ */
+static void init_namespaces(const struct creation *k, struct cv_ns_spec *ns)
+{
+	const struct cv_spec *s = &k->spec;
+
+	cv_ns_spec_init(ns);
+	if (k->in.ns_user_join)
+		return;
+	ns->flags = s->ns_new & ~CLONE_NEWCGROUP; /* the init unshares it once in its cgroup */
+	ns->hostname = s->hostname;
+	ns->domainname = s->domainname;
+	ns->uid_map = s->uid_map;
+	ns->gid_map = s->gid_map;
+	/* in a new user namespace, become its root at once (when mapped): until then
+	 * the init is the overflow uid there and cannot even create a file */
+	if ((s->ns_new & CLONE_NEWUSER) && cv_idmap_has_inside(&s->uid_map, 0) &&
+	    cv_idmap_has_inside(&s->gid_map, 0))
+		ns->uid = 0, ns->gid = 0;
+	ns->monotonic = s->monotonic;
+	ns->boottime = s->boottime;
+}
+
+/*
+ * Step 5: the init, in its namespaces and cgroup.  SOCK_SEQPACKET keeps
+ * each message whole (a struct cv_sync per read) and, unlike a pipe, says
+ * EOF when the init dies: its end of the pair is then closed by the kernel.
+ */
 static int spawn_init(struct creation *k, struct cv_err *err)
 {
 	const struct cv_spec *s = &k->spec;
@@ -385,27 +388,12 @@ static int spawn_init(struct creation *k, struct cv_err *err)
 	k->sync_fd = k->in.runtime_fd = sv[0];
 	k->in.sync_fd = sv[1];
 	keep[0] = sv[0], keep[1] = sv[1], keep[2] = k->in.fifo_fd, keep[3] = k->in.console_fd;
-	cv_ns_spec_init(ns);
 	if (k->in.ns_user_join || k->in.ns_pid_join) {
 		/* the init's child will say its pid, as the kernel translates it for us */
 		int on = 1;
 		setsockopt(k->sync_fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on));
 	}
-	if (k->in.ns_user_join) /* the init joins it and makes the rest itself (init.c) */
-		goto spawn;
-	ns->flags = s->ns_new & ~CLONE_NEWCGROUP; /* the init unshares it once in its cgroup */
-	ns->hostname = s->hostname;
-	ns->domainname = s->domainname;
-	ns->uid_map = s->uid_map;
-	ns->gid_map = s->gid_map;
-	/* in a new user namespace, become its root at once (when mapped): until then
-	 * the init is the overflow uid there and cannot even create a file */
-	if ((s->ns_new & CLONE_NEWUSER) && cv_idmap_has_inside(&s->uid_map, 0) &&
-	    cv_idmap_has_inside(&s->gid_map, 0))
-		ns->uid = 0, ns->gid = 0;
-	ns->monotonic = s->monotonic;
-	ns->boottime = s->boottime;
-spawn:
+	init_namespaces(k, ns);
 	ns->cgroup_fd = k->have_cg ? cv_cg_clone_fd(&k->cg, err) : -1;
 	ns->parent_hook = enter_cgroup;
 	ns->parent_hook_arg = k;
@@ -429,8 +417,11 @@ spawn:
 	if (ns->cgroup_fd >= 0)
 		close(ns->cgroup_fd);
 	free(ns);
-	close(k->in.sync_fd);
-	return r < 0 ? r : k->pid < 0 ? (int)k->pid : 0;
+	close(k->in.sync_fd); /* the init's end: ours open would hide its EOF from us */
+	if (r < 0 || k->pid < 0)
+		return r < 0 ? r : (int)k->pid;
+	cv_fault("after-namespaces"); /* its pid not yet in state.json: record_init is next */
+	return 0;
 }
 
 /* The init, in the record of what is the container's (state.h) and in state.json. */
@@ -484,15 +475,59 @@ static bool state_read_inside(const struct cv_spec *s)
 	       (s->has_seccomp && s->seccomp.listener_path[0]);
 }
 
-/* Steps 6 and 7: answer the init until it is created, or reports its error. */
+/*
+ * Step 6, when the init says its mounts are made: prestart and
+ * createRuntime, here in the runtime's namespaces.  Before its
+ * pivot_root, so a hook can still reach the container's mounts from
+ * outside (runtime-spec config.md, createRuntime).  The answer carries
+ * the OCI state, for the createContainer and startContainer hooks the
+ * init runs inside, where our state directory cannot be read.
+ */
+static int run_hooks(struct creation *k, struct cv_sync *m, struct cv_err *err)
+{
+	char *state;
+	size_t len;
+	int r;
+
+	cv_fault("after-mounts");
+	if (!(state = cv_state_json(&k->st, CV_CREATING)))
+		return cv_err_set(err, ENOMEM, "state");
+	r = cv_hooks_run(k->spec.hooks[CV_HOOK_PRESTART], k->spec.n_hooks[CV_HOOK_PRESTART],
+			 CV_HOOK_PRESTART, state, false, err);
+	if (r == 0)
+		r = cv_hooks_run(k->spec.hooks[CV_HOOK_CREATE_RUNTIME],
+				 k->spec.n_hooks[CV_HOOK_CREATE_RUNTIME], CV_HOOK_CREATE_RUNTIME,
+				 state, false, err);
+	m->type = CV_SYNC_HOOKS_DONE;
+	if (r == 0 && strlen(state) >= sizeof(m->state) && state_read_inside(&k->spec)) {
+		cv_err_set(err, E2BIG, "the OCI state for the hooks is %zu bytes, more than %zu",
+			   strlen(state), sizeof(m->state) - 1);
+		r = cv_err_hint(err, "fewer or shorter annotations in config.json");
+	}
+	/* cut only when no one in the container reads it */
+	len = strnlen(state, sizeof(m->state) - 1);
+	memcpy(m->state, state, len);
+	m->state[len] = '\0';
+	free(state);
+	if (r < 0)
+		return r;
+	/* MSG_NOSIGNAL: an init that died meanwhile is an error here, not our SIGPIPE */
+	if (send(k->sync_fd, m, sizeof(*m), MSG_NOSIGNAL) < 0)
+		return cv_err_sys(err, "send(to the container's init)");
+	return 0;
+}
+
+/*
+ * Steps 6 and 7: answer the init until it is created, or reports its
+ * error.  A read shorter than the header is EOF: the init died, and the
+ * kernel closed its end (SOCK_SEQPACKET keeps each message whole).
+ */
 static int converse(struct creation *k, struct cv_err *err)
 {
 	struct cv_sync m = {0}; /* sent back whole: no stack bytes in what is not filled */
 	char control[CMSG_SPACE(sizeof(struct ucred))];
 	struct iovec iov = {&m, sizeof(m)};
 	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
-	char *state;
-	size_t len;
 	ssize_t n;
 	int r;
 
@@ -511,7 +546,7 @@ static int converse(struct creation *k, struct cv_err *err)
 			return -err->code;
 		}
 		if (m.type == CV_SYNC_CREATED) {
-			cv_fault("before-exec");
+			cv_fault("before-exec"); /* it waits at exec.fifo; still "creating" */
 			return 0;
 		}
 		if (m.type == CV_SYNC_PID) {
@@ -520,31 +555,8 @@ static int converse(struct creation *k, struct cv_err *err)
 			continue;
 		}
 		/* CV_SYNC_HOOKS: the mounts are made; before pivot_root */
-		cv_fault("after-mounts");
-		if (!(state = cv_state_json(&k->st, CV_CREATING)))
-			return cv_err_set(err, ENOMEM, "state");
-		r = cv_hooks_run(k->spec.hooks[CV_HOOK_PRESTART], k->spec.n_hooks[CV_HOOK_PRESTART],
-				 CV_HOOK_PRESTART, state, false, err);
-		if (r == 0)
-			r = cv_hooks_run(k->spec.hooks[CV_HOOK_CREATE_RUNTIME],
-					 k->spec.n_hooks[CV_HOOK_CREATE_RUNTIME],
-					 CV_HOOK_CREATE_RUNTIME, state, false, err);
-		m.type = CV_SYNC_HOOKS_DONE;
-		if (r == 0 && strlen(state) >= sizeof(m.state) && state_read_inside(&k->spec)) {
-			cv_err_set(err, E2BIG,
-				   "the OCI state for the hooks is %zu bytes, more than %zu",
-				   strlen(state), sizeof(m.state) - 1);
-			r = cv_err_hint(err, "fewer or shorter annotations in config.json");
-		}
-		/* cut only when no one in the container reads it */
-		len = strnlen(state, sizeof(m.state) - 1);
-		memcpy(m.state, state, len);
-		m.state[len] = '\0';
-		free(state);
-		if (r < 0)
+		if ((r = run_hooks(k, &m, err)) < 0)
 			return r;
-		if (send(k->sync_fd, &m, sizeof(m), MSG_NOSIGNAL) < 0)
-			return cv_err_sys(err, "send(to the container's init)");
 	}
 }
 
@@ -572,6 +584,11 @@ static void unmake(struct creation *k)
 		cv_state_remove(&k->st, &ignored);
 }
 
+/*
+ * The pid file, as runc writes it: whole or not at all - written beside
+ * and renamed over (rename(2) is atomic), so that an engine polling for it
+ * never reads half a number.
+ */
 static int write_pid_file(const char *path, pid_t pid, struct cv_err *err)
 {
 	char text[32], tmp[PATH_MAX];
@@ -583,77 +600,93 @@ static int write_pid_file(const char *path, pid_t pid, struct cv_err *err)
 	return rename(tmp, path) < 0 ? cv_err_sys(err, "rename(`%s`, `%s`)", tmp, path) : 0;
 }
 
+/*
+ * Step 7: "created".  Signals are blocked first (cv_stop_final): one that
+ * comes after state.json says "created" is the caller's to handle, not a
+ * reason to undo a container it was told exists.  state.json is saved
+ * before the lock is let go, so the next command reads "created".
+ */
+static int finish(struct creation *k, struct cv_err *err)
+{
+	int r;
+
+	k->st.status = CV_CREATED;
+	if ((r = cv_stop_final(err)) < 0 || (r = cv_state_save(&k->st, err)) < 0 ||
+	    (k->c->pid_file && (r = write_pid_file(k->c->pid_file, k->pid, err)) < 0))
+		return r;
+	cv_trace("container `%s` created: init is pid %d, waiting for start", k->c->id,
+		 (int)k->pid);
+	cv_state_close(&k->st);
+	return 0;
+}
+
+/*
+ * What create holds only while it works, let go whether it made the
+ * container or not: its ends of the fifo, the socket pair and the
+ * console (the init holds its own), and the spec; then the caller's
+ * signal handlers are put back (stop.h).
+ */
+static void release(struct creation *k, const struct cv_err *err)
+{
+	if (k->in.fifo_fd >= 0)
+		close(k->in.fifo_fd);
+	if (k->in.console_fd >= 0 && k->in.console_fd != k->c->console_fd)
+		close(k->in.console_fd); /* the caller's own socket stays the caller's */
+	if (k->sync_fd >= 0)
+		close(k->sync_fd);
+	cv_spec_free(&k->spec);
+	free(k);
+	cv_stop_disarm(err); /* a signal that stopped create is raised again here */
+}
+
 int cv_container_create(const struct cv_create *c, pid_t *init, struct cv_err *err)
 {
-	struct creation *k = calloc(1, sizeof(*k));
-	struct stat self;
+	struct creation *k = creation_new(c);
 	int r;
 
 	if (!k)
 		return cv_err_set(err, ENOMEM, "create");
-	k->c = c;
-	cv_fault(NULL);
-	k->st.lock_fd = k->in.fifo_fd = k->in.console_fd = k->sync_fd = k->in.exec.fd = -1;
-	if ((r = cv_state_id_check(c->id, err)) < 0 ||
-	    (r = cv_spec_load(c->bundle, &k->spec, err)) < 0)
-		goto out;
-	if ((r = cv_cg_detect(NULL, &k->host, err)) < 0 || (r = check_spec(k, err)) < 0)
-		goto out_spec;
-	allow_default_devices(&k->spec);
-	build_init(k);
-	if ((r = cv_rootfs_check(&k->in.rootfs, err)) < 0)
-		goto out_spec;
-	if (stat("/proc/self/exe", &self) == 0) {
-		k->in.self_dev = self.st_dev;
-		k->in.self_ino = self.st_ino;
-	}
+	/* 1. the config checked whole first: one refused leaves nothing to undo */
+	if ((r = prepare(k, err)) < 0)
+		goto release;
 	/* from here on, SIGTERM, SIGINT or SIGHUP undoes what was made (stop.h) */
 	if ((r = cv_stop_arm(err)) < 0)
-		goto out_spec;
-	/* 2-4: what delete must be able to find, then the fifo, then the cgroup */
+		goto release;
+	/* 2. the state directory first: all that follows is written down there, for delete */
 	if ((r = make_state(k, err)) < 0)
-		goto fail;
-	cv_fault("after-state");
-	if ((r = make_fifo(k, err)) < 0 || (r = make_cgroup(k, err)) < 0 ||
-	    (r = bind_root(k, err)) < 0)
-		goto fail;
-	cv_fault("after-cgroup");
-	if (c->console_socket &&
-	    (k->in.console_fd = cv_console_connect(c->console_socket, err)) < 0) {
-		r = k->in.console_fd;
-		goto fail;
-	}
-	if (c->console_fd >= 0 && k->spec.terminal)
-		k->in.console_fd = c->console_fd;
-	/* 5: the init (unless create was stopped meanwhile) */
+		goto unmake;
+	/* 3. exec.fifo before the init: it inherits the end it will wait at */
+	if ((r = make_fifo(k, err)) < 0)
+		goto unmake;
+	/* 4. the cgroup before the init: it must be born inside it */
+	if ((r = make_cgroup(k, err)) < 0)
+		goto unmake;
+	/* 4b. no mount namespace of its own: its rootfs bound in ours, for its mounts to go in */
+	if ((r = bind_root(k, err)) < 0)
+		goto unmake;
+	/* the console socket before the init: it takes the descriptor along */
+	if ((r = open_console(k, err)) < 0)
+		goto unmake;
+	/* 5. the init, unless a signal stopped create meanwhile */
 	if ((r = cv_stop_check(err)) < 0 || (r = spawn_init(k, err)) < 0)
-		goto fail;
-	cv_fault("after-namespaces");
-	if ((r = record_init(k, err)) < 0 || (r = converse(k, err)) < 0)
-		goto fail;
-	/* 7: created */
-	k->st.status = CV_CREATED;
-	if ((r = cv_stop_final(err)) < 0 || (r = cv_state_save(&k->st, err)) < 0 ||
-	    (c->pid_file && (r = write_pid_file(c->pid_file, k->pid, err)) < 0))
-		goto fail;
+		goto unmake;
+	/* its pid written down at once: killed from here, create leaves delete a process */
+	if ((r = record_init(k, err)) < 0)
+		goto unmake;
+	/* 6. the hooks when the init has mounted; until it says "created" */
+	if ((r = converse(k, err)) < 0)
+		goto unmake;
+	/* 7. created: the init waits at exec.fifo for start */
+	if ((r = finish(k, err)) < 0)
+		goto unmake;
 	*init = k->pid;
-	cv_trace("container `%s` created: init is pid %d, waiting for start", c->id, (int)k->pid);
-	cv_state_close(&k->st);
-	goto out_spec;
-fail:
+	release(k, err);
+	return 0;
+unmake:
 	unmake(k);
 	if (cv_stop_check(err) < 0) /* whatever failed, it failed because create was stopped */
 		r = -EINTR;
-out_spec:
-	if (k->in.fifo_fd >= 0)
-		close(k->in.fifo_fd);
-	if (k->in.console_fd >= 0 && k->in.console_fd != c->console_fd)
-		close(k->in.console_fd);
-	if (k->sync_fd >= 0)
-		close(k->sync_fd);
-	cv_spec_free(&k->spec);
-out:
-	free(k);
-	cv_stop_disarm(err); /* a signal that stopped create is raised again here */
+release:
+	release(k, err);
 	return r;
 }

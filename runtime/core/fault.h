@@ -8,7 +8,9 @@
  * to nothing that reads the environment.  The points, in create's order:
  *
  *   after-state       the state directory and state.json exist
- *   after-cgroup      the cgroup exists, its limits are set
+ *   after-cgroup      the cgroup exists, its limits are set (and, for a
+ *                     container with no mount namespace, its rootfs is
+ *                     bound in ours)
  *   after-namespaces  the init exists in its namespaces and cgroup (its
  *                     pid not yet in state.json)
  *   after-mounts      the init has made the container's mounts and waits

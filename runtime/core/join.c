@@ -1,5 +1,28 @@
 /*
  * join.c - `exec` (see join.h for the picture).
+ *
+ * Joining is not cloning: setns(2) moves the caller into a namespace,
+ * except the pid namespace, which only the caller's children are born in
+ * (pid_namespaces(7)) - a process never changes its pid.  Hence two
+ * forks.  The child joins every namespace of the container's init at
+ * once, through a pidfd (setns(2), since Linux 5.8): the kernel enters
+ * the user namespace first and checks the others with the privileges
+ * held there, and either all are joined or none.  Its child, the
+ * grandchild, is born in the container's pid namespace and becomes the
+ * program; the child exits at once.
+ *
+ * The runtime stays on the host, with the host's view, and does what
+ * needs it: it puts the child in the container's cgroup (the host's
+ * cgroupfs, at the path state.json names) before the child joins
+ * anything, so that the grandchild is born in the cgroup, charged and
+ * limited from its first page.  It becomes a child subreaper
+ * (PR_SET_CHILD_SUBREAPER), so the grandchild, orphaned when the child
+ * exits, is reparented to it and not to the host's init, and exec can
+ * wait for its exit status.
+ *
+ * Success is silence: the report pipe is O_CLOEXEC, so the grandchild's
+ * execve closes it and exec reads EOF; anything read before that is the
+ * struct cv_err of a failure.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,8 +45,9 @@
 #include "common/trace.h"
 #include "runtime/core/console.h"
 #include "runtime/core/init.h"
-#include "runtime/core/state.h"
 #include "runtime/core/join.h"
+#include "runtime/core/prepare.h"
+#include "runtime/core/state.h"
 
 /* Everything exec holds. */
 struct tenant {
@@ -35,10 +59,18 @@ struct tenant {
 	bool have_extra;
 	const char **env;
 	struct cv_init in;
+	struct cv_cg_host host;
+	struct cv_cgroup cg; /* the container's, when have_cg */
+	bool have_cg;
+	/* report: errors up, EOF at execve; go: "in the cgroup now"; pid: the grandchild's */
 	int report[2], go[2], pid[2], console[2];
 };
 
-/* The environment: the container's, with -e entries replacing or adding. */
+/*
+ * The environment: the container's, with -e entries replacing or adding.
+ * Replacing, not appending a second NAME=: getenv() returns the first
+ * one, so an appended -e would lose to the container's own value.
+ */
 static int merge_env(struct tenant *t, struct cv_err *err)
 {
 	size_t n = 0, k = 0;
@@ -61,7 +93,14 @@ static int merge_env(struct tenant *t, struct cv_err *err)
 	return 0;
 }
 
-/* The options of exec over the container's process settings. */
+/*
+ * The options of exec over the container's process settings, as runc's
+ * exec takes them: -u without a group means gid 0, --additional-gids
+ * replaces the list, and a --cap is added to every set - bounding,
+ * effective, permitted, inheritable and ambient - so that it survives the
+ * execve of a program run as a user other than root (capabilities(7):
+ * only ambient ones do).
+ */
 static int apply_options(struct tenant *t, struct cv_err *err)
 {
 	const struct cv_exec_opts *o = t->o;
@@ -112,6 +151,11 @@ static int apply_options(struct tenant *t, struct cv_err *err)
 	return merge_env(t, err);
 }
 
+/*
+ * --process FILE: an OCI process object, parsed with the config's own
+ * parser (cv_spec_process), so it is checked, and its errors read, as a
+ * config.json's process would be.
+ */
 static int load_process(struct cv_spec *s, const char *path, const char *name, struct cv_err *err)
 {
 	char *text = malloc(CV_JSON_MAX + 16);
@@ -169,13 +213,23 @@ static int load(struct tenant *t, struct cv_err *err)
 	return apply_options(t, err);
 }
 
+/*
+ * A failure before execve, sent up the report pipe whole: a struct
+ * cv_err is a fixed buffer, written with one write() (under PIPE_BUF
+ * bytes, so never split: pipe(7)), and exec reads it as it was.
+ */
 static void __attribute__((noreturn)) report_and_exit(int fd, const struct cv_err *err, int code)
 {
 	(void)!write(fd, err, sizeof(*err));
 	_exit(code);
 }
 
-/* The grandchild: in the container now; finish like the init, and exec. */
+/*
+ * The grandchild: in the container now; finish like the init, and exec.
+ * The terminal first: it is made from the container's devpts, now ours
+ * (the mount namespace is joined), and cv_init_finish closes every
+ * descriptor it was not told of, the console socket among them.
+ */
 static void __attribute__((noreturn)) tenant_main(struct tenant *t)
 {
 	const struct cv_spec *p = &t->proc;
@@ -223,6 +277,7 @@ static int shared_root(pid_t init, int *root, struct cv_err *err)
 	return *root < 0 ? cv_err_sys(err, "open(`%s`)", path) : 0;
 }
 
+/* fchdir, then chroot("."): the root entered by its descriptor, no path looked up again. */
 static int enter_root(int root, struct cv_err *err)
 {
 	int r = fchdir(root) < 0 ? -1 : chroot(".");
@@ -243,6 +298,7 @@ static void __attribute__((noreturn)) child_main(struct tenant *t)
 	cv_err_clear(&err);
 	close(t->go[1]);
 	close(t->pid[0]);
+	/* until exec has put us in the cgroup: all we fork is then born inside it */
 	if (read(t->go[0], &byte, 1) != 1)
 		_exit(1);
 	close(t->go[0]);
@@ -294,6 +350,11 @@ static int check_terminal(const struct tenant *t, struct cv_err *err)
 	return 0;
 }
 
+/*
+ * The pipes, and the terminal's way out, before the fork: the child takes
+ * its ends along.  All O_CLOEXEC: the report pipe must close at execve
+ * (that EOF is the success), and none of them may reach the program.
+ */
 static int pipes(struct tenant *t, struct cv_err *err)
 {
 	int r = 0;
@@ -320,7 +381,6 @@ static int pipes(struct tenant *t, struct cv_err *err)
 static void build(struct tenant *t)
 {
 	struct cv_init *in = &t->in;
-	struct stat self;
 
 	memset(in, 0, sizeof(*in));
 	in->spec = &t->proc;
@@ -330,43 +390,55 @@ static void build(struct tenant *t)
 	in->runtime_fd = -1;
 	in->exec.fd = -1;
 	in->preserve_fds = t->o->preserve_fds;
-	if (stat("/proc/self/exe", &self) == 0) {
-		in->self_dev = self.st_dev;
-		in->self_ino = self.st_ino;
-	}
+	/* our own binary: the program exec runs must never be it (CVE-2019-5736) */
+	cv_prepare_self(in);
 	cv_security_init(&in->sec);
 	in->sec.id = t->proc.id;
 	in->sec.set_caps = t->proc.has_caps;
 	in->sec.caps = t->proc.caps;
 	if (t->proc.has_caps)
 		cv_caps_usable(&in->sec.caps);
+	/* the container's filter, always: a process file cannot loosen it */
 	in->sec.seccomp = t->spec.has_seccomp ? &t->spec.seccomp : NULL;
 	in->sec.apparmor = t->proc.apparmor;
 	in->policy = t->o->policy;
 }
 
+/*
+ * The container's cgroup, when it has one (a rootless container without
+ * limits has none) and it can be opened; the process is put in it before
+ * it joins anything (start).
+ */
+static void open_cgroup(struct tenant *t, struct cv_err *err)
+{
+	if (t->st.cgroup[0] && cv_cg_detect(NULL, &t->host, err) == 0 &&
+	    cv_cg_open(&t->host, t->st.cgroup, &t->cg, err) == 0)
+		t->have_cg = true;
+}
+
 /* Start the process; its pid (as seen here), or -errno with err set. */
-static pid_t start(struct tenant *t, struct cv_cgroup *cg, bool have_cg, struct cv_err *err)
+static pid_t start(struct tenant *t, struct cv_err *err)
 {
 	struct cv_err report;
 	pid_t child, pid = -1;
 	ssize_t n;
 
-	fflush(NULL);
+	fflush(
+	    NULL); /* before the fork: an unwritten buffer copied into the child is written twice */
 	if ((child = fork()) < 0)
 		return cv_err_sys(err, "fork()");
 	if (child == 0)
 		child_main(t);
 	close(t->go[0]);
 	close(t->pid[1]);
-	if (have_cg && cv_cg_enter(cg, child, err) < 0) {
+	if (t->have_cg && cv_cg_enter(&t->cg, child, err) < 0) {
 		kill(child, SIGKILL);
 		waitpid(child, NULL, 0);
 		return -err->code;
 	}
 	(void)!write(t->go[1], "g", 1);
 	close(t->go[1]);
-	waitpid(child, NULL, 0);
+	waitpid(child, NULL, 0); /* it exits once it has forked: the grandchild is ours now */
 	if (read(t->pid[0], &pid, sizeof(pid)) != sizeof(pid))
 		pid = -1;
 	close(t->pid[0]);
@@ -395,50 +467,29 @@ static int write_pid(const char *path, pid_t pid, struct cv_err *err)
 	return cv_write_file_new(path, text, (size_t)n, 0644, err);
 }
 
-int cv_container_exec(const struct cv_exec_opts *o, struct cv_err *err)
+/* Only a container with processes can be joined: it is their namespaces exec enters. */
+static int check_status(const struct tenant *t, struct cv_err *err)
 {
-	struct tenant *t = calloc(1, sizeof(*t));
-	struct cv_cg_host host;
-	struct cv_cgroup cg;
-	bool have_cg = false;
-	enum cv_status now;
-	int r, status = 1, master = -1;
-	pid_t pid;
+	enum cv_status now = cv_state_status(&t->st);
 
-	if (!t)
-		return cv_err_set(err, ENOMEM, "exec");
-	t->o = o;
-	if ((r = cv_state_open(o->root, o->id, &t->st, err)) < 0)
-		goto out;
-	now = cv_state_status(&t->st);
-	if (now != CV_RUNNING && now != CV_CREATED) {
-		cv_err_set(err, EINVAL, "cannot exec in container `%s`: it is %s", o->id,
-			   cv_status_name(now));
-		cv_err_hint(err, "exec needs a running container");
-		goto out_state;
-	}
-	if ((r = load(t, err)) < 0 || (r = check_terminal(t, err)) < 0 || (r = pipes(t, err)) < 0)
-		goto out_state;
-	if (t->proc.apparmor && !cv_apparmor_enabled() &&
-	    (r = cv_apparmor_exec(t->proc.apparmor, err)) < 0)
-		goto out_state;
-	if (t->st.cgroup[0] && cv_cg_detect(NULL, &host, err) == 0 &&
-	    cv_cg_open(&host, t->st.cgroup, &cg, err) == 0)
-		have_cg = true;
-	build(t);
-	/* the container's processes must not reach ours: /proc/PID/exe, ptrace (CVE-2019-5736) */
-	prctl(PR_SET_DUMPABLE, 0);
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	pid = start(t, &cg, have_cg, err);
-	cv_state_close(&t->st); /* other commands on the container need not wait for this one */
-	if (pid < 0 || (o->pid_file && write_pid(o->pid_file, pid, err) < 0))
-		goto out;
-	status = 0;
-	if (o->started)
-		*o->started = pid;
-	if (o->detach)
-		goto out;
-	if (t->proc.terminal && !o->console_socket &&
+	if (now == CV_RUNNING || now == CV_CREATED)
+		return 0;
+	cv_err_set(err, EINVAL, "cannot exec in container `%s`: it is %s", t->o->id,
+		   cv_status_name(now));
+	return cv_err_hint(err, "exec needs a running container");
+}
+
+/*
+ * In the foreground, exec's exit status is the process's (128+N for
+ * signal N, as a shell reports it).  A terminal that is ours to serve (no
+ * --console-socket) is relayed until the process exits; otherwise the
+ * signals exec gets are passed on to it.
+ */
+static int wait_tenant(struct tenant *t, pid_t pid, struct cv_err *err)
+{
+	int status, master;
+
+	if (t->proc.terminal && !t->o->console_socket &&
 	    (master = cv_console_recv(t->console[0], true, err)) >= 0) {
 		status = cv_console_copy(master, pid);
 		close(master);
@@ -446,11 +497,17 @@ int cv_container_exec(const struct cv_exec_opts *o, struct cv_err *err)
 	} else {
 		status = cv_wait_forwarding(pid, NULL);
 	}
-	cv_err_clear(err);
-	goto out;
-out_state:
-	cv_state_close(&t->st);
-out:
+	cv_err_clear(err); /* it ran: what came of it is its exit status, not our error */
+	return status;
+}
+
+/*
+ * What exec holds, let go.  Its ends of the terminal's socket: the
+ * process has its own.  The parsed configs last: proc's strings point
+ * into them.
+ */
+static void free_tenant(struct tenant *t)
+{
 	if (t->console[0] >= 0)
 		close(t->console[0]);
 	if (t->console[1] >= 0)
@@ -461,5 +518,51 @@ out:
 		cv_spec_free(&t->spec);
 	free(t->env);
 	free(t);
+}
+
+int cv_container_exec(const struct cv_exec_opts *o, struct cv_err *err)
+{
+	struct tenant *t = calloc(1, sizeof(*t));
+	int status = 1;
+	pid_t pid;
+
+	if (!t)
+		return cv_err_set(err, ENOMEM, "exec");
+	t->o = o;
+	t->console[0] = t->console[1] = -1; /* -1 is "no fd": fd 0 is stdin */
+	/* the state, locked: the container is not deleted while we join it */
+	if (cv_state_open(o->root, o->id, &t->st, err) < 0)
+		goto free_tenant;
+	/* what to run, checked whole before anything starts: the saved config, the options */
+	if (check_status(t, err) < 0 || load(t, err) < 0 || check_terminal(t, err) < 0)
+		goto close_state;
+	/* the pipes and the terminal before the fork: the child takes its ends */
+	if (pipes(t, err) < 0)
+		goto close_state;
+	/* a profile asked where AppArmor is off: refused here, saying why */
+	if (t->proc.apparmor && !cv_apparmor_enabled() &&
+	    cv_apparmor_exec(t->proc.apparmor, err) < 0)
+		goto close_state;
+	open_cgroup(t, err);
+	build(t);
+	/* before the fork, so the child is born so: the container's processes must not
+	 * reach ours through /proc/PID/exe or ptrace (CVE-2019-5736) */
+	prctl(PR_SET_DUMPABLE, 0);
+	/* the grandchild, orphaned when the child exits, comes to us to be waited for */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	/* the cgroup, then every namespace (user first), then a fork into the pid one */
+	pid = start(t, err);
+	cv_state_close(&t->st); /* other commands on the container need not wait for this one */
+	if (pid < 0 || (o->pid_file && write_pid(o->pid_file, pid, err) < 0))
+		goto free_tenant;
+	if (o->started)
+		*o->started = pid;
+	status = o->detach ? 0 : wait_tenant(t, pid, err);
+	free_tenant(t);
+	return status;
+close_state:
+	cv_state_close(&t->st);
+free_tenant:
+	free_tenant(t);
 	return status;
 }

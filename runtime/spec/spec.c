@@ -242,6 +242,19 @@ int cv_spec_load(const char *bundle, struct cv_spec *s, struct cv_err *err)
 	return r;
 }
 
+int cv_spec_load_text(const char *bundle, const char *text, struct cv_spec *s, struct cv_err *err)
+{
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	if (snprintf(s->bundle, sizeof(s->bundle), "%s", bundle) >= (int)sizeof(s->bundle))
+		return cv_err_set(err, ENAMETOOLONG, "bundle `%s`: the path is too long", bundle);
+	if ((r = cv_json_parse(&s->json, text, strlen(text), "config.json", err)) < 0 ||
+	    (r = cv_spec_parse(s, err)) < 0)
+		cv_spec_free(s);
+	return r;
+}
+
 void cv_spec_free(struct cv_spec *s)
 {
 	for (int p = 0; p < CV_HOOK_N; p++) {

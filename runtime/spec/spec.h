@@ -118,6 +118,13 @@ struct cv_spec {
  */
 int cv_spec_load(const char *bundle, struct cv_spec *spec, struct cv_err *err);
 
+/*
+ * cv_spec_load_text - the same from a config.json held in memory (the C
+ * API's), its relative paths taken from bundle; errors name config.json.
+ */
+int cv_spec_load_text(const char *bundle, const char *text, struct cv_spec *spec,
+		      struct cv_err *err);
+
 /* cv_spec_parse - the same from a document already loaded (tests). */
 int cv_spec_parse(struct cv_spec *spec, struct cv_err *err);
 

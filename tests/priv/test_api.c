@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -161,15 +162,44 @@ static const char *fetch(struct containerv_container *c, const char *path)
 	return text;
 }
 
+/*
+ * What containerv_create made in the state root, as inotify saw it: only
+ * the container's own directory, with its config.json (the runtime's
+ * record).  The config is built in memory: no bundle (.bundle-ID) is
+ * written for create to read back.
+ */
+static void only_state_made(int fd, const char *id)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	char path[PATH_MAX + 64];
+	const struct inotify_event *ev;
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		for (char *p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
+			ev = (const struct inotify_event *)p;
+			CHECK(!ev->len || !strcmp(ev->name, id),
+			      "containerv_create made `%s` in the state root", ev->name);
+		}
+	snprintf(path, sizeof(path), "%s/%s/config.json", root, id);
+	CHECK(access(path, R_OK) == 0, "the state's own %s", path);
+}
+
 static void test_lifecycle(void)
 {
 	struct containerv_container *c;
 	const char *id;
 	char expect[128];
+	int watch;
 
 	setup();
+	watch = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	CHECK(watch >= 0 && inotify_add_watch(watch, root, IN_CREATE | IN_MOVED_TO) >= 0,
+	      "inotify on %s: %s", root, strerror(errno));
 	c = create();
 	id = containerv_id(c);
+	only_state_made(watch, id);
+	close(watch);
 	CHECK(strlen(id) == 15 && !strncmp(id, "cv-", 3), "id `%s`", id);
 	CHECK(sh(c, "echo $$ > /tmp/o; hostname >> /tmp/o; cat /proc/1/comm >> /tmp/o") == 0, "sh");
 	snprintf(expect, sizeof(expect), "2\n%s\ncontainerv-init", id);
@@ -391,7 +421,7 @@ static void test_errors(void)
 int main(void)
 {
 	static const struct tap_test tests[] = {
-	    {"create, spawn, destroy: pid 2, the id as hostname, an idle init as pid 1",
+	    {"create (no bundle on disk), spawn, destroy: pid 2, the id as hostname, an idle init",
 	     test_lifecycle},
 	    {"spawn without waiting, kill, wait; environment, user, quoting; destroy reaps",
 	     test_processes},
