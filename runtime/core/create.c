@@ -649,34 +649,34 @@ int cv_container_create(const struct cv_create *c, pid_t *init, struct cv_err *e
 	/* 1. the config checked whole first: one refused leaves nothing to undo */
 	if ((r = prepare(k, err)) < 0)
 		goto release;
-	/* from here on, SIGTERM, SIGINT or SIGHUP undoes what was made (stop.h) */
+	/* 2. from here on, SIGTERM, SIGINT or SIGHUP undoes what was made (stop.h) */
 	if ((r = cv_stop_arm(err)) < 0)
 		goto release;
-	/* 2. the state directory first: all that follows is written down there, for delete */
+	/* 3. the state directory first: all that follows is written down there, for delete */
 	if ((r = make_state(k, err)) < 0)
 		goto unmake;
-	/* 3. exec.fifo before the init: it inherits the end it will wait at */
+	/* 4. exec.fifo before the init: it inherits the end it will wait at */
 	if ((r = make_fifo(k, err)) < 0)
 		goto unmake;
-	/* 4. the cgroup before the init: it must be born inside it */
+	/* 5. the cgroup before the init: it must be born inside it */
 	if ((r = make_cgroup(k, err)) < 0)
 		goto unmake;
-	/* 4b. no mount namespace of its own: its rootfs bound in ours, for its mounts to go in */
+	/* 6. no mount namespace of its own: its rootfs bound in ours, for its mounts to go in */
 	if ((r = bind_root(k, err)) < 0)
 		goto unmake;
-	/* the console socket before the init: it takes the descriptor along */
+	/* 7. the console socket before the init: it takes the descriptor along */
 	if ((r = open_console(k, err)) < 0)
 		goto unmake;
-	/* 5. the init, unless a signal stopped create meanwhile */
+	/* 8. the init, unless a signal stopped create meanwhile */
 	if ((r = cv_stop_check(err)) < 0 || (r = spawn_init(k, err)) < 0)
 		goto unmake;
-	/* its pid written down at once: killed from here, create leaves delete a process */
+	/* 9. its pid written down at once: killed from here, create leaves delete a process */
 	if ((r = record_init(k, err)) < 0)
 		goto unmake;
-	/* 6. the hooks when the init has mounted; until it says "created" */
+	/* 10. the hooks when the init has mounted; until it says "created" */
 	if ((r = converse(k, err)) < 0)
 		goto unmake;
-	/* 7. created: the init waits at exec.fifo for start */
+	/* 11. created: the init waits at exec.fifo for start */
 	if ((r = finish(k, err)) < 0)
 		goto unmake;
 	*init = k->pid;
