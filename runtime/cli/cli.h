@@ -1,8 +1,16 @@
 /*
- * cli.h - what bin/containerv's command files share: the global options
- * (main.c) and the commands, one file per group: a container's life
- * (lifecycle.c) and what acts on a running one (running.c).  main.c's
- * table names each command with its options and its function.
+ * cli.h - what bin/containerv's three files share: the global options
+ * and the checks a command makes before it acts (main.c), and the
+ * commands, one file per group: a container's life, with list and spec
+ * (lifecycle.c), and what acts on a running container (running.c).
+ * main.c's table names each command with its synopsis, its options (the
+ * tables below) and the function that runs it.
+ *
+ * A command function reads its options with cv_args_next(), then its
+ * words, and returns the exit status: 0 (also after --help), 1 when it
+ * failed, CV_EXIT_USAGE for words it cannot use, or, for run and exec in
+ * the foreground, the program's own status.  The reason goes in a->err,
+ * which main.c prints, and logs with --log.
  */
 #ifndef CV_RUNTIME_CLI_H
 #define CV_RUNTIME_CLI_H
@@ -13,13 +21,16 @@
 
 /* containerv [--root DIR] [--log FILE] [--log-format F] [--debug] [--systemd-cgroup] */
 struct cv_cli_globals {
-	const char *root, *log;
-	bool log_json, debug, systemd;
-	char **argv; /* main's, to run again from a sealed binary (seal.h) */
+	const char *root, *log;        /* the state directory; the error log, or NULL */
+	bool log_json, debug, systemd; /* --log-format json, --debug, --systemd-cgroup */
+	char **argv;                   /* main's, to run again from a sealed binary (seal.h) */
 };
 extern struct cv_cli_globals cv_cli;
 
-/* Before any command that touches a container: 1 when it must stop. */
+/*
+ * Before any command that touches a container: 1 when it must stop
+ * (--systemd-cgroup without systemd), with a->err set.
+ */
 int cv_cli_preflight(struct cv_args *a);
 
 /*

@@ -9,6 +9,20 @@
  *
  * Each parses its words and hands over to the core (core/container.h);
  * run in the foreground also relays signals and the terminal.
+ *
+ * The operations are runtime.md's, split as a caller needs them split:
+ * create makes everything but the program, whose init then waits; the
+ * caller does what it must between the two - containerd and conmon read
+ * the init's pid from the pid file, for one - and start lets the init
+ * execute the program.  create returns only once the container
+ * is "created", so a caller's next command finds it so.  run is create
+ * and start in one, and in the foreground it also waits, relays signals
+ * and the terminal, and deletes the container after, as `runc run` does.
+ *
+ * The rules runtime.md sets on the operations - start only what is
+ * created, delete only what is stopped, an error and no effect otherwise
+ * - are the core's (core/lifecycle.c), so the C API keeps them too; here
+ * are only the words: which options, how many IDs, which signal.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -47,6 +61,14 @@ enum {
 	O_FORMAT
 };
 
+/*
+ * runc's options for create and run.  --no-pivot: pivot_root(2) fails,
+ * EINVAL, where the current root is the initial ramfs (a system running
+ * from its initramfs), and chroot is all there is.  --no-new-keyring: by
+ * default the container gets a session keyring of its own, not the
+ * caller's keys.  --preserve-fds N: fds 3 to 3+N-1 are passed on as they
+ * are; the init closes every other above 2.
+ */
 /* clang-format off */
 const struct cv_opt cv_cli_create_opts[] = {
 	{"bundle", 'b', "DIR", "the bundle: config.json and the root filesystem (default .)", O_BUNDLE},
@@ -87,19 +109,27 @@ const struct cv_opt cv_cli_list_opts[] = {
 	{"quiet", 'q', NULL, "only the ids", O_QUIET},
 	{NULL, 0, NULL, NULL, 0},
 };
+/* for a command with none of its own: only the common --help and --explain */
 const struct cv_opt cv_cli_no_opts[] = {{NULL, 0, NULL, NULL, 0}};
 /* clang-format on */
 
+/* create's request, and run's two options that are not the core's. */
 struct run_args {
 	struct cv_create c;
 	bool detach, keep;
 };
 
+/*
+ * create's and run's words (run's two extra options mean nothing to
+ * create, whose table lacks them).  Returns 0 to go on, -1 when --help
+ * was printed (exit 0), or the exit status to stop with.
+ */
 static int parse_create(struct cv_args *a, struct run_args *r)
 {
 	long long n;
 	int opt;
 
+	/* runc's default bundle: the working directory; console_fd -1 is "no fd" */
 	r->c = (struct cv_create){.root = cv_cli.root, .bundle = ".", .console_fd = -1};
 	while ((opt = cv_args_next(a)) > 0) {
 		switch (opt) {
@@ -136,9 +166,15 @@ static int parse_create(struct cv_args *a, struct run_args *r)
 	if (cv_args_rest(a) != 1)
 		return cv_args_usage_error(a, "expected one container ID");
 	r->c.id = a->argv[a->i];
+	/* sealed before anything is made: the init starts as a clone of this binary
+	 * (CVE-2019-5736, seal.h) */
 	return cv_cli_preflight(a) || cv_cli_seal(a);
 }
 
+/*
+ * `create`: returns once the container is "created", its init waiting for
+ * start and its pid in --pid-file, where the caller reads it.
+ */
 int cv_cmd_create(struct cv_args *a)
 {
 	struct run_args r = {0};
@@ -150,15 +186,24 @@ int cv_cmd_create(struct cv_args *a)
 	return cv_container_create(&r.c, &pid, a->err) < 0 ? 1 : 0;
 }
 
-/* `run` in the foreground: create, start, wait (serving the terminal if ours), delete. */
+/*
+ * `run` in the foreground: create, start, wait (serving the terminal if
+ * ours), delete.  The status is the program's: 128+N for signal N, from
+ * the console copy as from cv_wait_forwarding().  A start that fails
+ * leaves no created container behind: it is deleted, as runc deletes it.
+ */
 static int run_foreground(struct cv_args *a, struct run_args *r)
 {
 	int sv[2] = {-1, -1}, master = -1, status;
 	pid_t pid;
 
-	/* a terminal without a console socket: we are the console */
+	/* a terminal without a console socket: we are the console.  The init
+	 * sends the terminal's master over sv[1] (SCM_RIGHTS), as it would to a
+	 * --console-socket, and closes it before the program runs */
 	if (!r->c.console_socket && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0)
 		r->c.console_fd = sv[1];
+	/* the program may be our grandchild (in a joined pid namespace the init's
+	 * child is it): orphaned, it is reparented to us, so we can wait for it */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	if (cv_container_create(&r->c, &pid, a->err) < 0) {
 		if (sv[0] >= 0)
@@ -180,6 +225,7 @@ static int run_foreground(struct cv_args *a, struct run_args *r)
 		cv_container_delete(cv_cli.root, r->c.id, true, a->err);
 		return 1;
 	}
+	/* our terminal and the container's, copied both ways until the program ends */
 	if (master >= 0) {
 		status = cv_console_copy(master, pid);
 		close(master);
@@ -187,11 +233,13 @@ static int run_foreground(struct cv_args *a, struct run_args *r)
 	} else {
 		status = cv_wait_forwarding(pid, NULL);
 	}
+	/* runc's --keep: left stopped, for `state` and `delete` to see */
 	if (!r->keep)
 		cv_container_delete(cv_cli.root, r->c.id, true, a->err);
 	return status;
 }
 
+/* `run -d`: create and start, and return; the container runs on, ours no more. */
 int cv_cmd_run(struct cv_args *a)
 {
 	struct run_args r = {0};
@@ -201,19 +249,21 @@ int cv_cmd_run(struct cv_args *a)
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
 	if (!r.detach) {
+		/* in the foreground, a terminal needs no console socket: we serve it */
 		r.c.foreground = true;
 		return run_foreground(a, &r);
 	}
 	if (cv_container_create(&r.c, &pid, a->err) < 0)
 		return 1;
 	if (cv_container_start(cv_cli.root, r.c.id, a->err) < 0) {
-		struct cv_err ignored;
+		struct cv_err ignored; /* the error to report is start's */
 		cv_container_delete(cv_cli.root, r.c.id, true, &ignored);
 		return 1;
 	}
 	return 0;
 }
 
+/* `start`: the init executes the program; poststart hooks run (core). */
 int cv_cmd_start(struct cv_args *a)
 {
 	int rc = cv_args_words(a, 1, 1, "one container ID");
@@ -225,6 +275,7 @@ int cv_cmd_start(struct cv_args *a)
 		   : 0;
 }
 
+/* `state`: the OCI state (state.md) on stdout, its status as of now. */
 int cv_cmd_state(struct cv_args *a)
 {
 	char *json;
@@ -239,6 +290,11 @@ int cv_cmd_state(struct cv_args *a)
 	return 0;
 }
 
+/*
+ * `kill`: SIGTERM unless told, as runc.  A signal is a name, with or
+ * without SIG, or a number; one that is neither is a usage error (2).
+ * --all: every process of the container's cgroup, not only its init.
+ */
 int cv_cmd_kill(struct cv_args *a)
 {
 	bool all = false;
@@ -258,6 +314,11 @@ int cv_cmd_kill(struct cv_args *a)
 		   : 0;
 }
 
+/*
+ * `delete`: a running container is refused (runtime.md: delete what is
+ * stopped; a created one goes too, as under runc); --force kills a
+ * running one first.
+ */
 int cv_cmd_delete(struct cv_args *a)
 {
 	bool force = false;
@@ -277,7 +338,11 @@ int cv_cmd_delete(struct cv_args *a)
 	return 0;
 }
 
-/* `list`: every container under --root, as runc lists them. */
+/*
+ * `list`: every container under --root, in runc's columns less OWNER; a
+ * stopped one's pid shows 0, as its pid may be another process's by now.
+ * --format json: the containers' states in one array; -q: the IDs only.
+ */
 int cv_cmd_list(struct cv_args *a)
 {
 	bool quiet = false, json = false;
@@ -293,6 +358,7 @@ int cv_cmd_list(struct cv_args *a)
 	}
 	if (opt < 0)
 		return opt == CV_ARG_HELP ? 0 : CV_EXIT_USAGE;
+	/* a --root not made yet lists nothing, as no container was ever made there */
 	if (!(ids = cv_state_list(cv_cli.root, a->err)))
 		return 1;
 	if (!quiet && !json)
@@ -315,6 +381,7 @@ int cv_cmd_list(struct cv_args *a)
 		now = cv_state_status(&st);
 		if (quiet)
 			printf("%s\n", *id);
+		/* each state text parsed again, to be an element of the one array */
 		else if (json && (text = cv_state_json(&st, now)))
 			json_array_append_new(all, json_loads(text, 0, NULL)), free(text);
 		else if (!json)
@@ -333,6 +400,11 @@ int cv_cmd_list(struct cv_args *a)
 	return 0;
 }
 
+/*
+ * `spec`: a config.json to start from (defaults.c), never over one that
+ * exists, as runc refuses to.  Words after the options (`spec -- sh -c
+ * ...`) are process.args.
+ */
 int cv_cmd_spec(struct cv_args *a)
 {
 	const char *bundle = ".";
@@ -349,12 +421,16 @@ int cv_cmd_spec(struct cv_args *a)
 	if (opt < 0)
 		return opt == CV_ARG_HELP ? 0 : CV_EXIT_USAGE;
 	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	/* asked first: cv_write_file_new() would truncate a config that is there */
 	if (access(path, F_OK) == 0) {
 		cv_err_set(a->err, EEXIST, "%s exists", path);
 		return cv_err_hint(a->err, "remove it first: spec writes a new one"), 1;
 	}
+	/* the words left are a NULL-terminated list, as argv ends with NULL (C11 5.1.2.2.1) */
 	if (!(text = cv_spec_default(rootless, (const char *const *)(a->argv + a->i))))
 		return cv_err_set(a->err, ENOMEM, "spec"), 1;
+	/* --terminal: the one "terminal" key of the text, rewritten in place
+	 * (the same 17 bytes, a space for the letter "false" has more) */
 	if (terminal) {
 		char *at = strstr(text, "\"terminal\": false");
 		if (at)

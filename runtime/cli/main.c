@@ -2,20 +2,40 @@
  * main.c - bin/containerv: an OCI runtime with runc's command line.
  *
  *   containerv [--root DIR] [--log FILE] [--log-format text|json] [--debug]
- *              [--systemd-cgroup] [--explain] COMMAND ...
+ *              [--systemd-cgroup] [--explain] COMMAND [OPTIONS] ID ...
  *
- *   create [--bundle DIR] [--pid-file F] [--console-socket S] ID
- *   start ID        state ID        kill [--all] ID [SIGNAL]
- *   delete [--force] ID             run [-d] [--bundle DIR] ... ID
- *   list, spec [--rootless]
- *   exec, pause, resume, ps, update, events, features
+ * This file is the global options, the table of commands and main(); the
+ * commands are in lifecycle.c (create, run, start, state, kill, delete,
+ * and list and spec) and running.c (exec, pause, resume, ps, update,
+ * events, features); cli.h is what the three share.  A command parses its
+ * own words and hands over to runtime/core, which does the work.
  *
- * This file is the global options and the table of commands; the
- * commands live in lifecycle.c (a container's life, list, spec) and
- * running.c (what acts on a running container).
+ * The words are runc's because the callers are runc's: containerd's runc
+ * shim (through go-runc, and docker through containerd), conmon for
+ * podman, the OCI test suites.  They build the command line as runc reads
+ * it, the runtime's options first and the command's after its name:
  *
- * podman, containerd and test suites drive runc with exactly these words;
- * they drive this the same way.
+ *   containerv --root /run/containerd/runc/NAMESPACE --log DIR/log.json \
+ *       --log-format json create --bundle DIR --pid-file F ID
+ *
+ * so the global options are taken only before the command (runc's, with
+ * urfave/cli, are the same), and a command's options end at its first
+ * other word: after the ID the words are the container's (`exec ID ls -l`,
+ * `ps ID -o pid`), never ours.  go-runc may also pass --rootless and
+ * --criu: they are accepted and change nothing, so such a call is not
+ * turned away.  podman passes no --root, and the state is then
+ * /run/containerv, as runc's is /run/runc.
+ *
+ * A failing command prints its error on stderr and, with --log, appends
+ * it to that file in the format asked: containerd's shim reads the last
+ * "error" line of its log.json as the message to show (log_error()).
+ *
+ * Exit status: 0; 1 when the command failed; 2 (CV_EXIT_USAGE, as for
+ * every containerv binary) when the command line was not understood.
+ * `run` and `exec` in the foreground exit with the program's own status,
+ * 128+N when signal N ended it, as runc does and a shell reports it.  125
+ * to 127 are docker's and podman's codes for their own users; a runtime
+ * has none of them.
  */
 #include <jansson.h>
 #include <seccomp.h>
@@ -32,6 +52,7 @@
 #include "runtime/cli/cli.h"
 #include "runtime/core/seal.h"
 
+/* The defaults: state under /run/containerv, no log, text, no trace, cgroupfs. */
 struct cv_cli_globals cv_cli = {"/run/containerv", NULL, false, false, false, NULL};
 
 enum { G_ROOT = 1, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD, G_ROOTLESS, G_CRIU };
@@ -49,6 +70,11 @@ static const struct cv_opt global_opts[] = {
 };
 /* clang-format on */
 
+/*
+ * One global option, as cv_args_command() meets it before the command.
+ * --rootless and --criu come to the default case: accepted for the
+ * callers that pass them, and ignored (checkpointing is not supported).
+ */
 static int global_option(struct cv_args *a, int id)
 {
 	switch (id) {
@@ -76,7 +102,13 @@ static int global_option(struct cv_args *a, int id)
 	}
 }
 
-/* An error to the log file as well, in the format asked (containerd parses the json one). */
+/*
+ * An error to the log file as well, in the format asked: the lines runc's
+ * logger (logrus) writes, one JSON object with level, msg and time, or the
+ * text form time="..." level=error msg="...".  containerd parses the json
+ * one.  Appended: the shim keeps one log for every command it runs on a
+ * container.  A log that cannot be opened is no second error.
+ */
 static void log_error(const struct cv_err *err)
 {
 	char when[40], line[2048];
@@ -105,7 +137,12 @@ static void log_error(const struct cv_err *err)
 	}
 }
 
-/* Every command that touches a container: the systemd driver first. */
+/*
+ * Every command that touches a container: the systemd driver first.  runc
+ * refuses --systemd-cgroup where systemd is not init; so does this.  Where
+ * systemd is init the option is accepted, and the cgroup is made through
+ * the cgroup files all the same.
+ */
 int cv_cli_preflight(struct cv_args *a)
 {
 	if (cv_cli.systemd && cv_cg_systemd_check(a->err) < 0)
@@ -113,11 +150,17 @@ int cv_cli_preflight(struct cv_args *a)
 	return 0;
 }
 
+/* cv_seal_self() may execute us again: argv is main's, kept in cv_cli.argv. */
 int cv_cli_seal(struct cv_args *a)
 {
 	return cv_seal_self(cv_cli.argv, a->err) < 0 ? 1 : 0;
 }
 
+/*
+ * The commands, in the order `containerv --help` lists them: a container's
+ * life, what acts on a running one, then features, list and spec.  flags
+ * 0: a command's options end at its first other word (see the top).
+ */
 static const struct cv_cmd commands[] = {
     {"create", "[OPTIONS] ID", "Create a container from a bundle; its program waits for start",
      "containerv create --bundle /srv/b c1", cv_cli_create_opts, 0, cv_cmd_create},
@@ -184,6 +227,7 @@ int main(int argc, char **argv)
 		       seccomp_version()->micro, jansson_version_str());
 		return 0;
 	}
+	/* the global options, then the command's name; --help prints and exits 0 */
 	r = cv_args_command(&a, &prog, argc, argv, &err);
 	if (r == CV_ARG_HELP)
 		return 0;
@@ -193,6 +237,7 @@ int main(int argc, char **argv)
 		return CV_EXIT_USAGE;
 	}
 	r = a.cmd->run(&a);
+	/* a program's own non-zero status (run, exec) comes with no error to print */
 	if (r != 0 && err.code != 0) {
 		cv_err_print(&err, prog.name);
 		log_error(&err);

@@ -8,6 +8,29 @@
  *
  * Each parses its words and hands over to core/join.c (exec), manage.c
  * (pause, resume, ps, update) or events.c (events, features).
+ *
+ * The options are runc's, under runc's names, because the callers are:
+ * containerd's shim runs `exec --process FILE --detach --pid-file F
+ * [--console-socket S] ID` with the process as an OCI process object,
+ * the way runc takes it; people type `exec -t ID sh` and `update --memory
+ * 64M ID`.  exec's rules for a terminal are runc's, checked before anything
+ * is done: a console socket is only for a terminal, and a detached
+ * terminal needs one, as nobody else would hold its master.
+ *
+ * update: every value is parsed into one struct cv_cg_limits, starting
+ * from "unchanged" (cv_cg_limits_init), and the core checks the whole
+ * set against the cgroup before it writes any of it, so a bad value
+ * changes nothing.  A value that is not a size or a number is a usage
+ * error (2); a --resources file that cannot be read or parsed is a
+ * failure (1), its error naming the file, line and path.  A cpu quota or
+ * pids limit of -1 is no limit, as in runc; a pids limit of 0 is too.
+ *
+ * events prints JSON lines as `runc events` does ({"type":"stats",...},
+ * {"type":"oom",...}); features prints the runtime-spec's features
+ * document (features.md), which callers read to learn what the runtime
+ * takes: the namespaces and capabilities this host has and the cgroup
+ * versions it mounts, probed when asked, with the mount options and
+ * seccomp actions containerv knows.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +60,12 @@ enum {
 	O_FORMAT
 };
 
+/*
+ * runc's exec options.  -e and --cap add to the container's environment
+ * and capabilities rather than replace them.  -u takes numbers only: a
+ * name would need the container's /etc/passwd, which runc reads and
+ * containerv does not.
+ */
 /* clang-format off */
 const struct cv_opt cv_cli_exec_opts[] = {
 	{"process", 'p', "FILE", "the process as an OCI process object (JSON)", O_PROCESS},
@@ -54,6 +83,11 @@ const struct cv_opt cv_cli_exec_opts[] = {
 	{"preserve-fds", 0, "N", "pass file descriptors 3 to 3+N-1", O_PRESERVE},
 	{NULL, 0, NULL, NULL, 0},
 };
+/*
+ * runc's update options.  The values are in cgroup v1's terms, as OCI's
+ * are (cpu shares, blkio weight); step 02 converts them where the
+ * cgroup is v2.  A size takes a unit, K, M, G or T (cv_cg_parse_size()).
+ */
 enum { U_RESOURCES = 1, U_MEMORY, U_SWAP, U_RESERVATION, U_SHARES, U_QUOTA, U_PERIOD,
        U_CPUSET_CPUS, U_CPUSET_MEMS, U_PIDS, U_BLKIO, E_STATS, E_INTERVAL };
 const struct cv_opt cv_cli_update_opts[] = {
@@ -81,7 +115,11 @@ const struct cv_opt cv_cli_ps_opts[] = {
 };
 /* clang-format on */
 
-/* "500ms", "2s", "1m", "250" (milliseconds) -> milliseconds. */
+/*
+ * "500ms", "2s", "1m", "250" (milliseconds) -> milliseconds.  runc takes
+ * a Go duration (5s); a bare number is ours, read as milliseconds.  Zero
+ * or less is refused: a stats loop must wait between two reads.
+ */
 static int parse_interval(struct cv_args *a, const char *text, long long *ms)
 {
 	char *end;
@@ -97,6 +135,10 @@ static int parse_interval(struct cv_args *a, const char *text, long long *ms)
 	return 0;
 }
 
+/*
+ * One option of exec into o: the words point into argv, which outlives
+ * the exec.  Returns 0, or an exit status with a->err set.
+ */
 static int exec_option(struct cv_args *a, struct cv_exec_opts *o, int opt)
 {
 	long long n;
@@ -133,11 +175,13 @@ static int exec_option(struct cv_args *a, struct cv_exec_opts *o, int opt)
 		o->apparmor = a->val;
 		break;
 	case O_ENV:
+		/* NAME=VALUE, as process.env is checked (runc refuses one without '=') */
 		if (!strchr(a->val, '=') || o->n_env == CV_EXEC_MAX_ENV)
 			return cv_args_usage_error(a, "-e `%s`: expected NAME=VALUE", a->val);
 		o->env[o->n_env++] = a->val;
 		break;
 	case O_CAP:
+		/* 64 is more than there are capabilities (CAP_LAST_CAP is 40 today) */
 		if (o->n_caps == CV_EXEC_MAX_CAPS)
 			return cv_args_usage_error(a, "too many --cap");
 		o->caps[o->n_caps++] = a->val;
@@ -151,7 +195,16 @@ static int exec_option(struct cv_args *a, struct cv_exec_opts *o, int opt)
 	return 0;
 }
 
-/* `exec`: one more process in a running container. */
+/*
+ * `exec`: one more process in a running container.  The words are checked
+ * in order, the first mistake reported; the checks that need the
+ * container (is it running? is --process FILE's terminal set?) are
+ * join.c's.  Sealed first, as create is: the new process starts as a clone
+ * of this binary (CVE-2019-5736, seal.h).  In the foreground exec waits
+ * and exits with the process's status (128+N for signal N); detached, it
+ * returns 0 once the process runs.  A paused container is refused (runc
+ * has --ignore-paused for that; containerv has no such option).
+ */
 int cv_cmd_exec(struct cv_args *a)
 {
 	struct cv_exec_opts *o = calloc(1, sizeof(*o));
@@ -168,16 +221,19 @@ int cv_cmd_exec(struct cv_args *a)
 		r = cv_args_usage_error(a, "expected ID [CMD ARGS...]");
 	if (r == 0 && cv_args_rest(a) < 2 && !o->process_file)
 		r = cv_args_usage_error(a, "no command given: what should run in the container?");
-	/* with --process FILE, the file's "terminal" decides (join.c checks it) */
+	/* runc's rule: a console socket is only for a terminal.  With --process
+	 * FILE, the file's "terminal" decides (join.c checks it) */
 	if (r == 0 && o->console_socket && !o->terminal && !o->process_file)
 		r = cv_args_usage_error(a,
 					"--console-socket goes with -t (or a --process FILE with "
 					"\"terminal\": true)");
+	/* detached, nobody would read the terminal's master: runc refuses this too */
 	if (r == 0 && o->terminal && o->detach && !o->console_socket)
 		r = cv_args_usage_error(a, "-t with -d needs --console-socket: who would hold the "
 					   "terminal?");
 	if (r == 0) {
 		o->id = a->argv[a->i];
+		/* the command: every word after the ID, its own options included */
 		o->argv = (const char *const *)a->argv + a->i + 1;
 		r = cv_cli_preflight(a) || cv_cli_seal(a) ? 1 : cv_container_exec(o, a->err);
 	}
@@ -185,7 +241,11 @@ int cv_cmd_exec(struct cv_args *a)
 	return r < 0 ? 0 : r;
 }
 
-/* pause, resume: the freezer. */
+/*
+ * pause, resume: the freezer (cgroup v2's cgroup.freeze, v1's
+ * freezer.state), every process of the container stopped where it is, and
+ * the status "paused" until resume.
+ */
 int cv_cmd_pause(struct cv_args *a)
 {
 	int r = cv_args_words(a, 1, 1, "one container ID");
@@ -208,12 +268,17 @@ int cv_cmd_resume(struct cv_args *a)
 		   : 0;
 }
 
-/* `ps ID [ps options]`, `--format json` for the pids alone. */
+/*
+ * `ps ID [ps options]`: ps(1) run as given (default -ef), only its lines for
+ * the container's processes kept, as runc's; `--format json` for the pids
+ * alone.  The options after the ID are ps's, never ours (see main.c).
+ */
 int cv_cmd_ps(struct cv_args *a)
 {
 	bool json = false;
 	int opt;
 
+	/* --format is our one option; the words after the ID are ps's */
 	while ((opt = cv_args_next(a)) > 0) {
 		if (strcmp(a->val, "table") && strcmp(a->val, "json"))
 			return cv_args_usage_error(a, "--format `%s`: table or json", a->val);
@@ -302,9 +367,11 @@ int cv_cmd_update(struct cv_args *a)
 	return r < 0 ? 0 : r;
 }
 
+/* `events`: until the container stops, or one stats event with --stats. */
 int cv_cmd_events(struct cv_args *a)
 {
 	bool stats = false;
+	/* runc's default interval, 5s */
 	long long ms = 5000;
 	int opt;
 
@@ -323,6 +390,7 @@ int cv_cmd_events(struct cv_args *a)
 		   : 0;
 }
 
+/* `features`: about this runtime on this host, no container needed. */
 int cv_cmd_features(struct cv_args *a)
 {
 	char *text;

@@ -1,7 +1,30 @@
 /*
  * defaults.c - the config.json `containerv spec` writes (see spec.h):
  * the same starting point `runc spec` gives, so a bundle made for one runs
- * under the other.
+ * under the other.  Each default is a choice runc made, and the reasons
+ * carry over:
+ *
+ *   capabilities   three, in bounding, effective and permitted:
+ *                  CAP_AUDIT_WRITE (login tools write the audit log),
+ *                  CAP_KILL (signal another uid's process in the
+ *                  container), CAP_NET_BIND_SERVICE (a port below 1024).
+ *                  No inheritable or ambient set: with one, a program
+ *                  carrying file capabilities gains them at execve()
+ *                  (CVE-2022-29162, after which runc stopped writing them).
+ *   no_new_privs   true: a setuid program, or one with file capabilities,
+ *                  gains nothing by execve() (prctl(2), PR_SET_NO_NEW_PRIVS)
+ *   masked, read-only paths   step 03's lists, runc's: what tells about
+ *                  the host (/proc/kcore, /proc/keys, /proc/timer_list,
+ *                  the power meters of /sys/devices/virtual/powercap,
+ *                  CVE-2020-8694) is covered, what changes it (/proc/sys,
+ *                  /proc/sysrq-trigger) is read-only
+ *   root           rootfs/ beside config.json, read-only
+ *   devices        as root, a cgroup rule denying every device; the
+ *                  runtime then allows the standard ones it makes
+ *   rlimits        RLIMIT_NOFILE 1024, soft and hard
+ *
+ * One difference: process.terminal is false, where runc writes true;
+ * `containerv spec --terminal` writes runc's.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -11,6 +34,7 @@
 #include "03-rootfs/mounts.h"
 #include "runtime/spec/spec.h"
 
+/* A JSON array of the strings of a NULL-terminated list (NULL: an empty one). */
 static json_t *strings(const char *const *list)
 {
 	json_t *a = json_array();
@@ -27,8 +51,14 @@ static json_t *mount(const char *dest, const char *type, const char *source,
 			 source, "options", strings(options));
 }
 
+/* A NULL-terminated option list, in place. */
 #define OPTS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
+/*
+ * runc's standard mounts, in its order.  /dev/pts takes gid=5, the tty
+ * group, that a terminal's slave belongs to; rootless, gid 5 is not in the
+ * one-id map, and devpts would refuse it, so the option is left out.
+ */
 static json_t *mounts(bool rootless)
 {
 	json_t *m = json_array();
@@ -47,7 +77,11 @@ static json_t *mounts(bool rootless)
 	json_array_append_new(
 	    m, mount("/dev/mqueue", "mqueue", "mqueue", OPTS("nosuid", "noexec", "nodev")));
 	if (rootless) {
-		/* no network namespace of its own: the host's /sys, read-only */
+		/*
+		 * no network namespace of its own: sysfs is mounted only by one
+		 * privileged over the network namespace, so the host's /sys is
+		 * bound, read-only, as runc's rootless spec does
+		 */
 		json_array_append_new(m, mount("/sys", "none", "/sys",
 					       OPTS("rbind", "nosuid", "noexec", "nodev", "ro")));
 	} else {
@@ -60,6 +94,12 @@ static json_t *mounts(bool rootless)
 	return m;
 }
 
+/*
+ * runc's new namespaces.  Rootless: a user namespace, in which the caller
+ * is root, and no network namespace: one made without root could have no
+ * link to the host's (a veth pair needs CAP_NET_ADMIN in the host's
+ * network namespace), so the container uses the caller's network.
+ */
 static json_t *namespaces(bool rootless)
 {
 	static const char *const all[] = {"pid", "network", "ipc", "uts", "mount", "cgroup", NULL};
@@ -91,6 +131,7 @@ char *cv_spec_default(bool rootless, const char *const *args)
 	    1024, "soft", 1024, "noNewPrivileges", 1);
 	lx = json_pack("{s:o, s:o, s:o}", "namespaces", namespaces(rootless), "maskedPaths",
 		       strings(cv_default_masked), "readonlyPaths", strings(cv_default_readonly));
+	/* rootless: only the caller, the one id a user may map without newuidmap(1) */
 	if (rootless) {
 		json_object_set_new(lx, "uidMappings",
 				    json_pack("[{s:i, s:i, s:i}]", "containerID", 0, "hostID",
@@ -106,6 +147,7 @@ char *cv_spec_default(bool rootless, const char *const *args)
 	doc = json_pack("{s:s, s:o, s:{s:s, s:b}, s:s, s:o, s:o}", "ociVersion", "1.2.0", "process",
 			process, "root", "path", "rootfs", "readonly", 1, "hostname", "containerv",
 			"mounts", mounts(rootless), "linux", lx);
+	/* the keys in the order given, as runc's spec lists them; NULL if any allocation failed */
 	text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(doc);
 	return text;

@@ -1,5 +1,29 @@
 /*
  * json.c - JSON with its line numbers (see json.h).
+ *
+ * A jansson value (json_t) is a type, a reference count and the value:
+ * it has no position.  jansson reports one only when the text does not
+ * parse (json_error_t's line and column), and most mistakes in a config
+ * parse well: "12XB" is a fine string where a number belongs.  So the
+ * text is read twice.  jansson builds the values; then scan() walks the
+ * same bytes and, for every value, records the line it starts on under
+ * the path a getter will name it by ("mounts[2].destination").
+ *
+ * scan() keeps a stack of the objects and arrays it is inside, each
+ * with its own path, the key last read (in an object) or the index (in
+ * an array).  A comma moves to the next key or index; an opening brace
+ * or bracket pushes, a closing one pops; strings are skipped whole, so
+ * a brace or comma inside one is not structure.  It runs only on text
+ * jansson has accepted, so it checks nothing of the grammar.
+ *
+ * The table is a flat array searched from its start: a config has some
+ * hundreds of values, and a line is looked up only to word an error.
+ * Positions are a help, never a condition: a path cut short, a key
+ * written with escapes (they are not decoded) or a value
+ * nested deeper than MAX_DEPTH is not found, and the error names the
+ * line of the nearest enclosing value that is.  jansson keeps the last of
+ * two equal keys in an object (it is not asked to refuse them); the line
+ * found for that key is the first one's.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -13,15 +37,21 @@
 #include "common/file.h"
 #include "runtime/spec/json.h"
 
+/* Nesting that deep is no config: values below it are parsed, not given lines. */
 #define MAX_DEPTH 64
 
+/* One object or array scan() is inside. */
 struct frame {
-	bool obj, want_key;
+	bool obj, want_key; /* want_key: in an object, the next string is a key */
 	int index;
 	char path[CV_JPATH_MAX];
-	char key[64];
+	char key[64]; /* the key last read, cut at 63 bytes */
 };
 
+/*
+ * Paths are written in jq's notation less its leading dot, a key with dots
+ * in it (a sysctl's) bare: "linux.resources.memory.limit", "mounts[2]".
+ */
 const char *cv_json_sub(char *buf, const char *parent, const char *key, int index)
 {
 	int n = key ? snprintf(buf, CV_JPATH_MAX, "%s%s%s", parent, parent[0] ? "." : "", key)
@@ -32,6 +62,7 @@ const char *cv_json_sub(char *buf, const char *parent, const char *key, int inde
 	return buf;
 }
 
+/* Append (path, line) to the table, which doubles when full. */
 static void record(struct cv_json *j, const char *path, int line)
 {
 	if (j->n_lines == j->max_lines) {
@@ -42,11 +73,17 @@ static void record(struct cv_json *j, const char *path, int line)
 		j->lines = grown;
 		j->max_lines = more;
 	}
+	/* a failed strdup leaves a NULL path, which cv_json_line() passes over */
 	j->lines[j->n_lines].path = strdup(path);
 	j->lines[j->n_lines++].line = line;
 }
 
-/* Skip a string starting at text[i] == '"'; copy up to size-1 raw bytes of it. */
+/*
+ * Skip a string starting at text[i] == '"'; copy up to size-1 raw bytes
+ * of it.  A backslash is dropped and the byte after it taken as it is, so
+ * an escaped quote does not end the string; a \u escape is not decoded.
+ * Returns the index after the closing quote.
+ */
 static size_t skip_string(const char *text, size_t len, size_t i, char *copy, size_t size)
 {
 	size_t n = 0;
@@ -62,7 +99,7 @@ static size_t skip_string(const char *text, size_t len, size_t i, char *copy, si
 	return i + 1;
 }
 
-/* The path of a value that starts now. */
+/* The path of a value that starts now: the top frame's path and its key or index. */
 static void value_path(const struct frame *stack, int depth, char *buf)
 {
 	const struct frame *top = &stack[depth - 1];
@@ -73,7 +110,12 @@ static void value_path(const struct frame *stack, int depth, char *buf)
 		cv_json_sub(buf, top->path, top->obj ? top->key : NULL, top->index);
 }
 
-/* Walk the text and note the line of every value.  The text is valid JSON. */
+/*
+ * Walk the text and note the line of every value.  The text is valid JSON,
+ * so a newline can only be whitespace between tokens (inside a string it
+ * must be written \n) and counting them counts lines.  The stack is
+ * static (64 frames are some 15 KiB): scan() is not reentrant.
+ */
 static void scan(struct cv_json *j, const char *text, size_t len)
 {
 	static struct frame stack[MAX_DEPTH];
@@ -87,7 +129,7 @@ static void scan(struct cv_json *j, const char *text, size_t len)
 		if (c == '\n')
 			line++;
 		if (isspace((unsigned char)c) || c == ':') {
-			i++;
+			i++; /* a ':' only separates: the key was read, the value comes */
 		} else if (deeper) {
 			/* inside what is too deep to name: only the nesting counts (its
 			 * commas are not the named frame's) */
@@ -96,7 +138,7 @@ static void scan(struct cv_json *j, const char *text, size_t len)
 			else if (c == '}' || c == ']')
 				deeper--;
 			i = c == '"' ? skip_string(text, len, i, NULL, 0) : i + 1;
-		} else if (c == ',') {
+		} else if (c == ',') { /* the next member: in an object, a key first */
 			if (top && top->obj)
 				top->want_key = true;
 			else if (top)
@@ -109,7 +151,7 @@ static void scan(struct cv_json *j, const char *text, size_t len)
 		} else if (c == '"' && top && top->obj && top->want_key) {
 			i = skip_string(text, len, i, top->key, sizeof(top->key));
 			top->want_key = false;
-		} else {
+		} else { /* what starts here is a value: a member's, an element's, the top */
 			value_path(stack, depth, path);
 			record(j, path, line);
 			if ((c == '{' || c == '[') && depth == MAX_DEPTH) {
@@ -143,8 +185,15 @@ int cv_json_parse(struct cv_json *j, const char *text, size_t len, const char *n
 	memset(j, 0, sizeof(*j));
 	j->file = name;
 	j->err = err;
+	/*
+	 * Flags 0: the top must be an object or an array, "\u0000" in a
+	 * string is refused (no JSON_ALLOW_NUL: C strings could not hold it),
+	 * a repeated key is kept, the last value winning, and an integer
+	 * beyond long long is a syntax error ("too big integer").
+	 */
 	j->root = json_loadb(text, len, 0, &jerr);
 	if (!j->root) {
+		/* jansson's own position: where it stopped reading */
 		cv_err_set(err, EINVAL, "%s:%d:%d: %s", name, jerr.line, jerr.column, jerr.text);
 		return cv_err_hint(err, "the file must be JSON: look at that line");
 	}
@@ -152,6 +201,10 @@ int cv_json_parse(struct cv_json *j, const char *text, size_t len, const char *n
 	return 0;
 }
 
+/*
+ * stat() first, so that a file far too large is refused with its size
+ * before a megabyte of it is read.
+ */
 int cv_json_size_check(const char *path, const char *name, struct cv_err *err)
 {
 	struct stat st;
@@ -177,6 +230,11 @@ ssize_t cv_json_read(const char *path, const char *name, char *buf, struct cv_er
 	return cv_err_hint(err, "is `%s` the file you meant? A runtime config is a few KiB", path);
 }
 
+/*
+ * The text lives only while it is parsed: jansson copies every string it
+ * keeps, and the line table holds paths of its own.  A megabyte is kept
+ * off the stack.
+ */
 int cv_json_load(struct cv_json *j, const char *path, const char *name, struct cv_err *err)
 {
 	char *text = malloc(CV_JSON_MAX + 2);
@@ -191,6 +249,10 @@ int cv_json_load(struct cv_json *j, const char *path, const char *name, struct c
 	return r;
 }
 
+/*
+ * Every string a getter handed out points into j->root, and dies here:
+ * struct cv_spec keeps its document for as long as it keeps its fields.
+ */
 void cv_json_free(struct cv_json *j)
 {
 	for (size_t i = 0; i < j->n_lines; i++)
@@ -200,6 +262,11 @@ void cv_json_free(struct cv_json *j)
 	memset(j, 0, sizeof(*j));
 }
 
+/*
+ * A value without a line of its own (a missing field, one too deep, a key
+ * recorded cut) takes its parent's, and so on up: one call per '.' or '['
+ * in the path at most.
+ */
 int cv_json_line(const struct cv_json *j, const char *path)
 {
 	char parent[CV_JPATH_MAX];
@@ -210,6 +277,7 @@ int cv_json_line(const struct cv_json *j, const char *path)
 			return j->lines[i].line;
 	/* a field that is missing: the line of the object that should hold it */
 	snprintf(parent, sizeof(parent), "%s", path);
+	/* the parent ends at the last '.' or '[', whichever is later */
 	cut = strrchr(parent, '.');
 	if (!cut || (strrchr(parent, '[') && strrchr(parent, '[') > cut))
 		cut = strrchr(parent, '[');
@@ -219,6 +287,10 @@ int cv_json_line(const struct cv_json *j, const char *path)
 	return cv_json_line(j, parent);
 }
 
+/*
+ * Three shapes: "FILE: (top): ..." for the document itself, "FILE:LINE:
+ * PATH: ..." where a line is known, "FILE: PATH: ..." where none is.
+ */
 int cv_json_error(const struct cv_json *j, const char *path, const char *fmt, ...)
 {
 	char what[CV_ERR_MSG_MAX];
@@ -237,8 +309,10 @@ int cv_json_error(const struct cv_json *j, const char *path, const char *fmt, ..
 	return -EINVAL;
 }
 
+/* A step's parser knows no file or line: its message gets them in front. */
 int cv_json_wrap(const struct cv_json *j, const char *path)
 {
+	/* a copy: cv_err_set() writes the new message over the one it quotes */
 	struct cv_err inner = *j->err;
 	int line = cv_json_line(j, path);
 
@@ -251,6 +325,11 @@ int cv_json_wrap(const struct cv_json *j, const char *path)
 	return -inner.code;
 }
 
+/*
+ * The value found is shown as JSON would write it, a string cut at 80
+ * bytes; an object or an array by its kind alone, as the whole of one may
+ * be most of the file.
+ */
 int cv_json_type_error(const struct cv_json *j, const char *path, const char *want, json_t *got)
 {
 	char shown[96];
@@ -284,7 +363,15 @@ int cv_json_type_error(const struct cv_json *j, const char *path, const char *wa
 	return cv_json_error(j, path, "expected %s, got %s", want, shown);
 }
 
-/* The field, and its path; NULL when absent (or null, which JSON writers use for "unset"). */
+/*
+ * The getters are as strict as Go's encoding/json, which reads config.json
+ * for runc and most tools that write one: 1 for true, "10" for a number,
+ * a negative for an unsigned field are errors there too.  And as there, a
+ * null is no value at all: Go leaves a field it unmarshals null into as it
+ * was, and writers use null for "unset".
+ *
+ * field - the field, and its path; NULL when absent or null.
+ */
 static json_t *field(json_t *obj, const char *parent, const char *key, char *path)
 {
 	json_t *v = json_object_get(obj, key);
@@ -293,6 +380,10 @@ static json_t *field(json_t *obj, const char *parent, const char *key, char *pat
 	return v && !json_is_null(v) ? v : NULL;
 }
 
+/*
+ * The string is safe as a C string: the parse refused "\u0000", so its
+ * first NUL is its end (json_string_length() would say the same).
+ */
 int cv_json_str(const struct cv_json *j, json_t *obj, const char *parent, const char *key,
 		const char **out)
 {
@@ -321,6 +412,7 @@ int cv_json_bool(const struct cv_json *j, json_t *obj, const char *parent, const
 	return 1;
 }
 
+/* A real (1.5, 1e3) is not an integer: jansson keeps the two apart, as the spec's types do. */
 int cv_json_i64(const struct cv_json *j, json_t *obj, const char *parent, const char *key,
 		int64_t *out)
 {
@@ -335,6 +427,10 @@ int cv_json_i64(const struct cv_json *j, json_t *obj, const char *parent, const 
 	return 1;
 }
 
+/*
+ * jansson's integers are long long: a number above INT64_MAX never gets
+ * here (the parse refused it), so the range is 0 to INT64_MAX.
+ */
 int cv_json_u64(const struct cv_json *j, json_t *obj, const char *parent, const char *key,
 		uint64_t *out)
 {
@@ -349,6 +445,10 @@ int cv_json_u64(const struct cv_json *j, json_t *obj, const char *parent, const 
 	return 1;
 }
 
+/*
+ * max is what the field's kernel interface takes (a uid, a device
+ * number): a larger value is refused, never cut to 32 bits.
+ */
 int cv_json_uint(const struct cv_json *j, json_t *obj, const char *parent, const char *key,
 		 uint64_t max, uint32_t *out)
 {
@@ -393,6 +493,7 @@ int cv_json_obj(const struct cv_json *j, json_t *obj, const char *parent, const 
 	return 1;
 }
 
+/* All or nothing: on an error no vector is left to free. */
 int cv_json_strs(const struct cv_json *j, json_t *obj, const char *parent, const char *key,
 		 const char ***out, size_t *n)
 {
@@ -404,6 +505,7 @@ int cv_json_strs(const struct cv_json *j, json_t *obj, const char *parent, const
 	if (r <= 0)
 		return r;
 	cv_json_sub(path, parent, key, 0);
+	/* one more: the NULL that ends the vector, as execve() wants argv and envp */
 	*out = calloc(json_array_size(arr) + 1, sizeof(char *));
 	if (!*out)
 		return cv_err_set(j->err, ENOMEM, "%s: %s: out of memory", j->file, path);

@@ -96,7 +96,7 @@ int cv_json_i64(const struct cv_json *j, json_t *obj, const char *parent, const 
 		int64_t *out);
 int cv_json_u64(const struct cv_json *j, json_t *obj, const char *parent, const char *key,
 		uint64_t *out);
-/* cv_json_u32 - an integer in [0, max]. */
+/* cv_json_uint - an integer in [0, max], for a 32-bit field. */
 int cv_json_uint(const struct cv_json *j, json_t *obj, const char *parent, const char *key,
 		 uint64_t max, uint32_t *out);
 int cv_json_arr(const struct cv_json *j, json_t *obj, const char *parent, const char *key,

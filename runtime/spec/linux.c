@@ -2,6 +2,37 @@
  * linux.c - config.json's "linux" object: namespaces, id maps, time
  * offsets, devices, cgroups path, seccomp, sysctl, masked and read-only
  * paths, personality (see spec.h; resources are in resources.c).
+ *
+ * What is checked here, and what is left.  A field is checked here when
+ * its mistake shows in the document alone and the kernel would take it
+ * and do something else, or refuse it later without naming the field: a
+ * device number too wide, an id of (u32)-1, a sysctl key that names
+ * another file.  A rule that ties this object to another part - a uid map
+ * needs a user namespace, a clock offset a time namespace, a sysctl the
+ * namespace it lives in - is checked once the whole document is read
+ * (step 01's cv_ns_spec_check(), core/create.c), still before anything is
+ * made.  What only the running
+ * system can answer is left to it: whether a namespace path is a
+ * namespace of that type (setns(2): EINVAL), whether the caller may write
+ * that id map (user_namespaces(7)), whether a masked path exists in the
+ * rootfs (one that does not is skipped, as runc skips it), whether
+ * libseccomp takes every rule of the profile (create asks it,
+ * cv_seccomp_check(), before the init exists).
+ *
+ *   namespaces       config-linux.md's eight type names; a path joins,
+ *                    none makes a new one; a type not listed is the
+ *                    runtime's own ("MUST inherit")
+ *   id maps          at most 340 lines here; no overlap and no count of 0
+ *                    are step 01's checks, made as the kernel makes them
+ *   timeOffsets      monotonic and boottime, the two clocks a time
+ *                    namespace offsets (time_namespaces(7))
+ *   devices          numbers, type and path; step 03 makes the nodes
+ *   seccomp          step 05's profile reader, OCI's form or Docker's
+ *   sysctl           the key's form here; its namespace in core/create.c
+ *   personality      LINUX or LINUX32, the spec's two domains
+ *
+ * mountLabel is read as a string and not used: containerv does no SELinux
+ * labelling (`containerv features` says so).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,8 +47,15 @@
 #include "common/file.h"
 #include "runtime/spec/spec.h"
 
-#define L "linux"
+#define L "linux" /* the JSON path of every field here starts with it */
 
+/*
+ * linux.namespaces (config-linux.md#namespaces).  A type by its OCI name
+ * only ("network", not the "net" of /proc/PID/ns, which cv_ns_by_name()
+ * also knows).  "If a namespaces field contains duplicated namespaces with
+ * same type, the runtime MUST generate an error."  An empty path is no
+ * path: a new namespace.
+ */
 static int parse_namespaces(struct cv_spec *s, json_t *lx)
 {
 	struct cv_json *j = &s->json;
@@ -62,6 +100,13 @@ static int parse_namespaces(struct cv_spec *s, json_t *lx)
 	return 0;
 }
 
+/*
+ * uidMappings, gidMappings (config-linux.md#user-namespace-mappings).
+ * containerID and hostID stop at 2^32-2: the kernel refuses a line whose
+ * first id, on either side, is (u32)-1 (kernel/user_namespace.c,
+ * map_write); size may be 2^32-1.  cv_idmap_add() refuses a 341st line,
+ * the kernel's limit since Linux 4.15.
+ */
 static int parse_idmap(struct cv_spec *s, json_t *lx, const char *key, struct cv_idmap *map)
 {
 	struct cv_json *j = &s->json;
@@ -92,6 +137,11 @@ static int parse_idmap(struct cv_spec *s, json_t *lx, const char *key, struct cv
 	return 0;
 }
 
+/*
+ * One clock of linux.timeOffsets: secs may be negative (a clock set back),
+ * nanosecs is 0 to 999999999, as /proc/PID/timens_offsets takes it
+ * (time_namespaces(7)).  Other clocks cannot be offset and are not read.
+ */
 static int parse_offset(struct cv_spec *s, json_t *offsets, const char *clock,
 			struct cv_time_offset *out)
 {
@@ -130,6 +180,15 @@ static int file_type_agrees(struct cv_json *j, const char *path, char type, uint
 			   (unsigned)(want | (mode & 07777)));
 }
 
+/*
+ * linux.devices (config-linux.md#devices): type and path REQUIRED.  major
+ * and minor within the kernel's device numbers, 12 and 20 bits (MINORBITS):
+ * a larger one is no device Linux can have.  uid and gid stop at
+ * 2^32-2, as chown(2) reads -1 as "leave unchanged".  The type and the
+ * path's form are step 03's rules (cv_device_check): a path must be a
+ * clean one below /dev, so a node is never made elsewhere (stricter than
+ * the spec, which lets a device be anywhere in the container).
+ */
 static int parse_devices(struct cv_spec *s, json_t *lx)
 {
 	struct cv_json *j = &s->json;
@@ -176,6 +235,11 @@ static int parse_devices(struct cv_spec *s, json_t *lx)
 	return 0;
 }
 
+/*
+ * linux.seccomp: built into a filter description by step 05, whose errors
+ * name the JSON path inside the profile; `where` puts config.json's file
+ * and line in front.  Needs process read first (spec.c says why).
+ */
 static int parse_seccomp(struct cv_spec *s, json_t *lx)
 {
 	struct cv_json *j = &s->json;
@@ -194,6 +258,15 @@ static int parse_seccomp(struct cv_spec *s, json_t *lx)
 	return 0;
 }
 
+/*
+ * linux.sysctl: key to string value.  A key becomes a file under /proc/sys
+ * by turning every '.' into '/' (core/init.c, set_sysctl).  Refused here:
+ * an empty key or component (a leading '.', or ".."), and any '/':
+ * sysctl.d(5) lets a '/' stand in a key for a dot inside one name
+ * (net.ipv4.conf.eth0/100.forwarding), which that plain translation would
+ * write to a different file.  Whether the key is the container's own, by
+ * its namespace, is core/create.c's check; whether it exists, the write's.
+ */
 static int parse_sysctl(struct cv_spec *s, json_t *lx)
 {
 	struct cv_json *j = &s->json;
@@ -219,6 +292,10 @@ static int parse_sysctl(struct cv_spec *s, json_t *lx)
 	return 0;
 }
 
+/*
+ * linux.personality: domain LINUX or LINUX32, for personality(2).  flags
+ * is not read: "Currently no flag values are supported" (config-linux.md).
+ */
 static int parse_personality(struct cv_spec *s, json_t *lx)
 {
 	struct cv_json *j = &s->json;
@@ -241,7 +318,11 @@ static int parse_personality(struct cv_spec *s, json_t *lx)
 	return 0;
 }
 
-/* Intel RDT needs the resctrl filesystem; runc refuses the field without it. */
+/*
+ * Intel RDT needs the resctrl filesystem; runc refuses the field without
+ * it.  Where resctrl is mounted the field is accepted and nothing more is
+ * done with it: no resctrl group is made for the container.
+ */
 static int parse_intel_rdt(struct cv_spec *s, json_t *lx)
 {
 	char text[65536];
@@ -260,6 +341,11 @@ static int parse_intel_rdt(struct cv_spec *s, json_t *lx)
 			   " or leave intelRdt out");
 }
 
+/*
+ * No field here needs another of this object to be read; resources come
+ * last, in a file of their own (resources.c).  rootfsPropagation is one of
+ * step 03's words: shared, slave, private, unbindable, and their r- forms.
+ */
 int cv_spec_linux(struct cv_spec *s, json_t *lx)
 {
 	struct cv_json *j = &s->json;

@@ -1,6 +1,35 @@
 /*
  * process.c - config.json's "process": what runs, as whom, with what
  * (see spec.h).
+ *
+ * Nothing here touches the kernel.  The fields become step 05's struct
+ * cv_identity and struct cv_caps and a few plain values, which the
+ * container's init applies (core/init.c) in the order the kernel needs,
+ * not the order they are read.  What is checked here is what the kernel
+ * would refuse only then, inside the container, as a bare errno - or
+ * worse, take without a word and mean something else by:
+ *
+ *   args, env, cwd  args needs a first word, env entries are NAME=VALUE
+ *                   (runc refuses one without '='), cwd is absolute.
+ *                   Whether args[0] can be run is execve()'s to say.
+ *   user            uid and gid are 32-bit, and (uid_t)-1 is no uid:
+ *                   setresuid(2) reads it as "leave unchanged", so a uid
+ *                   of 4294967295 would keep the runtime's, root.  The
+ *                   groups are exactly additionalGids: setgroups(2)
+ *                   replaces the runtime's own.
+ *   capabilities    the five sets by name.  How they relate is the
+ *                   kernel's to enforce as the init applies them: capset(2)
+ *                   keeps effective within permitted, PR_CAP_AMBIENT_RAISE
+ *                   wants a capability both permitted and inheritable.
+ *   rlimits         each type once, soft <= hard (setrlimit(2): EINVAL).
+ *                   Raising a hard limit above the runtime's own needs
+ *                   CAP_SYS_RESOURCE (EPERM): the init finds that out.
+ *   the rest        ioPriority, scheduler, oomScoreAdj: each range the
+ *                   kernel takes, so a typo is named here, not refused
+ *                   or silently clamped later.
+ *
+ * The order of cv_spec_process() matters only to which of two mistakes is
+ * reported first; no field here needs another to be read.
  */
 #include <errno.h>
 #include <sched.h>
@@ -15,6 +44,11 @@
 #define SCHED_FLAG_RESET_ON_FORK 0x01
 #endif
 
+/*
+ * process.user (config.md#user).  Absent, the uid and gid stay -1,
+ * "unset"; present, a missing uid or gid is 0.  umask
+ * takes up to 07777, of which umask(2) keeps the 0777 bits.
+ */
 static int parse_user(struct cv_spec *s, json_t *process)
 {
 	struct cv_json *j = &s->json;
@@ -39,9 +73,11 @@ static int parse_user(struct cv_spec *s, json_t *process)
 	json_array_foreach(gids, i, v)
 	{
 		cv_json_sub(path, "process.user.additionalGids", NULL, (int)i);
+		/* (gid_t)-1 is no group: setgroups(2) refuses it, EINVAL */
 		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 		    json_integer_value(v) > 0xfffffffe)
 			return cv_json_type_error(j, path, "a gid", v);
+		/* our bound (identity.h), far below the kernel's NGROUPS_MAX, 65536 */
 		if (s->id.n_gids == CV_MAX_GIDS)
 			return cv_json_error(j, path, "more than %d additional groups",
 					     CV_MAX_GIDS);
@@ -50,7 +86,15 @@ static int parse_user(struct cv_spec *s, json_t *process)
 	return 0;
 }
 
-/* One of capabilities.bounding, .effective...: names into a mask. */
+/*
+ * One of capabilities.bounding, .effective...: names into a mask.  A name
+ * libcap does not know ("CAP_SYS_ADMN") is refused here, naming the entry:
+ * stricter than the spec, which asks only for a warning, as such a name is
+ * far more often a typo than a kernel's newer than libcap.  One libcap
+ * knows but this host cannot give (a newer kernel's, or one not in our own
+ * bounding set) is dropped at create with a warning (cv_caps_usable), as
+ * runc does and the spec asks.
+ */
 static int cap_set(struct cv_spec *s, json_t *caps, const char *key, uint64_t *mask)
 {
 	struct cv_json *j = &s->json;
@@ -74,6 +118,10 @@ static int cap_set(struct cv_spec *s, json_t *caps, const char *key, uint64_t *m
 	return 0;
 }
 
+/*
+ * has_caps tells "no capabilities object" (no set is applied: the process
+ * keeps what it has) from an object with empty lists (every set emptied).
+ */
 static int parse_caps(struct cv_spec *s, json_t *process)
 {
 	json_t *caps = NULL;
@@ -91,6 +139,11 @@ static int parse_caps(struct cv_spec *s, json_t *process)
 	return 0;
 }
 
+/*
+ * process.rlimits (config.md#posix-process): type is a getrlimit(2) name,
+ * with or without RLIMIT_; "If rlimits contains duplicated entries with
+ * same type, the runtime MUST generate an error".
+ */
 static int parse_rlimits(struct cv_spec *s, json_t *process)
 {
 	struct cv_json *j = &s->json;
@@ -121,10 +174,18 @@ static int parse_rlimits(struct cv_spec *s, json_t *process)
 		for (unsigned k = 0; k < s->id.n_rlimits; k++)
 			if (s->id.rlimits[k].resource == l->resource)
 				return cv_json_error(j, path, "%s is given twice", type);
+		/* 16 names (rlimits.h), none twice: never true; the array's guard */
 		if (s->id.n_rlimits == CV_MAX_RLIMITS)
 			return cv_json_error(j, path, "too many rlimits");
+		/*
+		 * 2^64-1 is RLIM_INFINITY as a Go writer spells it (uint64), but
+		 * jansson stops at INT64_MAX ("too big integer" from the parse), so
+		 * such a config never gets here: a limit of "unlimited" cannot be
+		 * written to this reader.  The test is kept for one that can.
+		 */
 		l->soft = soft == UINT64_MAX ? RLIM_INFINITY : (rlim_t)soft;
 		l->hard = hard == UINT64_MAX ? RLIM_INFINITY : (rlim_t)hard;
+		/* setrlimit(2): EINVAL when rlim_cur > rlim_max, found here with its entry */
 		if (l->soft > l->hard)
 			return cv_json_error(j, path, "soft %llu is above hard %llu",
 					     (unsigned long long)soft, (unsigned long long)hard);
@@ -133,6 +194,13 @@ static int parse_rlimits(struct cv_spec *s, json_t *process)
 	return 0;
 }
 
+/*
+ * process.ioPriority, for ioprio_set(2): the classes in the kernel's
+ * numbering (RT 1, BE 2, IDLE 3: the index here), a level of 0 (highest)
+ * to 7, the range the kernel takes for RT and BE (EINVAL beyond; IDLE has
+ * no levels).  Left to the kernel: the RT class is for privileged
+ * processes only (EPERM).
+ */
 static int parse_ioprio(struct cv_spec *s, json_t *process)
 {
 	static const char *const classes[] = {NULL, "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE",
@@ -164,6 +232,16 @@ static int parse_ioprio(struct cv_spec *s, json_t *process)
 	return 0;
 }
 
+/*
+ * process.scheduler, for sched_setattr(2).  The policies in the kernel's
+ * numbering; SCHED_ISO (4) is in the spec's list but reserved and never
+ * implemented by Linux, so sched_setattr() refuses it, EINVAL, when the
+ * init applies it.  nice is checked here because the kernel clamps an
+ * out-of-range nice to -20..19 without a word; priority is left to the
+ * kernel, which refuses one the policy does not take (1 to 99 for FIFO and
+ * RR, 0 for the others).  Of the flags only SCHED_FLAG_RESET_ON_FORK is
+ * kept: the others the spec lists, and any unknown word, are dropped.
+ */
 static int parse_scheduler(struct cv_spec *s, json_t *process)
 {
 	static const struct {
@@ -209,6 +287,10 @@ static int parse_scheduler(struct cv_spec *s, json_t *process)
 	return 0;
 }
 
+/*
+ * process.consoleSize: the terminal's first size.  struct winsize holds
+ * rows and columns as unsigned short (TIOCSWINSZ, ioctl_tty(2)).
+ */
 static int parse_console(struct cv_spec *s, json_t *process)
 {
 	json_t *size = NULL;
@@ -224,6 +306,12 @@ static int parse_console(struct cv_spec *s, json_t *process)
 	return 0;
 }
 
+/*
+ * args: "at least one entry is REQUIRED"; env: as
+ * environ(7), NAME=VALUE each; cwd: REQUIRED, "MUST be an absolute path"
+ * (config.md#process).  A cwd missing from the rootfs is made by the init,
+ * as runc makes it.
+ */
 static int parse_args_env(struct cv_spec *s, json_t *process)
 {
 	struct cv_json *j = &s->json;
@@ -251,6 +339,12 @@ static int parse_args_env(struct cv_spec *s, json_t *process)
 	return 0;
 }
 
+/*
+ * Whether process.terminal can be served (a console socket, or a run in
+ * the foreground) depends on the command line: core/create.c checks it.
+ * selinuxLabel is read as a string and not applied: containerv does no
+ * SELinux (`containerv features` says so); apparmorProfile is step 05's.
+ */
 int cv_spec_process(struct cv_spec *s, json_t *process)
 {
 	struct cv_json *j = &s->json;
@@ -268,11 +362,13 @@ int cv_spec_process(struct cv_spec *s, json_t *process)
 		return -j->err->code;
 	if ((r = cv_json_i64(j, process, "process", "oomScoreAdj", &oom)) < 0)
 		return r;
+	/* the range of /proc/PID/oom_score_adj (proc(5)); outside it the write is EINVAL */
 	if (r == 1 && (oom < -1000 || oom > 1000))
 		return cv_json_error(j, "process.oomScoreAdj", "%lld is not -1000 to 1000",
 				     (long long)oom);
 	if (r == 1)
 		s->id.oom_score_adj = (int)oom;
+	/* an empty profile name is no profile, as runc reads it */
 	if (s->apparmor && !s->apparmor[0])
 		s->apparmor = NULL;
 	return 0;

@@ -1,7 +1,39 @@
 /*
  * spec.c - config.json: the top level, root, mounts and hooks (see
- * spec.h); the process is in process.c, the linux object in
- * linux.c.
+ * spec.h); the process is in process.c, the linux object in linux.c,
+ * its resources in resources.c.
+ *
+ * cv_spec_parse() reads the parts in this order:
+ *
+ *   ociVersion   first: the spec keeps compatibility only within a major
+ *                version (config.md#specification-version), so a 2.x
+ *                document is refused before its fields are read with 1.x
+ *                meanings
+ *   root         REQUIRED on Linux (config.md#root)
+ *   hostname, domainname, mounts, hooks, annotations
+ *   process      before linux: a seccomp profile in Docker's form chooses
+ *                its rules by the capabilities the process will hold
+ *                (includes.caps), so linux.seccomp is built from the
+ *                process.capabilities read here
+ *   linux        process.c and linux.c say their own order
+ *
+ * That is the only dependency while reading.  A rule that ties two parts
+ * together - a uid map wants a user namespace, a hostname a UTS namespace,
+ * a clock offset a time namespace, a sysctl the namespace it lives in -
+ * is checked once the whole document is read: by the step that takes the
+ * parts (step 01's cv_ns_spec_check()) or by core/create.c, before
+ * anything is made.  A part is read whole or refused: the first mistake
+ * found is reported, in this order, with its file, line and path.
+ *
+ * Defaults.  What the spec leaves OPTIONAL and the document leaves out
+ * stays unset here - NULL, 0, false, and -1 for uid, gid and umask
+ * (cv_identity_init) - and the step that applies the field decides what
+ * unset means: most often that nothing is done (no hostname is set, no
+ * rlimit, no umask: "If unspecified, the umask should not be changed",
+ * config.md), a few times a default of the step's own, named where the
+ * field is declared (spec.h: a propagation of 0 is rprivate).  The
+ * defaults a user sees in a new config are `containerv spec`'s
+ * (defaults.c), written out in the document, not supplied here.
  */
 #include <errno.h>
 #include <limits.h>
@@ -14,6 +46,11 @@
 const char *const cv_hook_names[CV_HOOK_N] = {"prestart",       "createRuntime", "createContainer",
 					      "startContainer", "poststart",     "poststop"};
 
+/*
+ * root.path is absolute, or relative to the bundle (config.md#root);
+ * root_abs is the one the rootfs step uses.  A missing root is refused,
+ * as the spec requires it on Linux; readonly defaults to false.
+ */
 static int parse_root(struct cv_spec *s, json_t *top)
 {
 	struct cv_json *j = &s->json;
@@ -38,7 +75,17 @@ static int parse_root(struct cv_spec *s, json_t *top)
 	return 0;
 }
 
-/* One mount; a relative bind source is relative to the bundle. */
+/*
+ * One mount.  destination is REQUIRED (config.md#mounts); its form, the
+ * options and the flags they make are step 03's to judge (cv_mount_parse,
+ * which names an unknown option and the closest known one).  A relative
+ * source of a bind mount ("Path values for bind mounts are either absolute
+ * or relative to the bundle") is made absolute here, where the bundle is
+ * known; a relative source of any other type (proc, tmpfs) is a name, not
+ * a path, and is kept as written.  A bind mount is recognised here by its
+ * type being bind, none or absent (the spec's own test is bind or rbind
+ * among the options).
+ */
 static int parse_mount(struct cv_spec *s, json_t *m, const char *path, struct cv_mount *out)
 {
 	struct cv_json *j = &s->json;
@@ -69,6 +116,12 @@ static int parse_mount(struct cv_spec *s, json_t *m, const char *path, struct cv
 	return r < 0 ? cv_json_wrap(j, path) : 0;
 }
 
+/*
+ * Kept in the listed order: "The runtime MUST mount entries in the listed
+ * order" (config.md#mounts), so a later mount may cover an earlier one.
+ * The array has one entry more than the list: calloc(0, ...) may return
+ * NULL (C11 7.22.3), which would read as out of memory for an empty list.
+ */
 static int parse_mounts(struct cv_spec *s, json_t *top)
 {
 	json_t *arr = NULL, *m;
@@ -91,6 +144,12 @@ static int parse_mounts(struct cv_spec *s, json_t *top)
 	return 0;
 }
 
+/*
+ * One hook (config.md#posix-platform-hooks): path REQUIRED and absolute
+ * (the spec extends execv's path so), args and env as execve() takes
+ * them, timeout in seconds and "If set, timeout MUST be greater than
+ * zero" - so an explicit 0 is refused, while an absent one means no limit.
+ */
 static int parse_hook(struct cv_spec *s, json_t *h, const char *path, struct cv_hook *out)
 {
 	struct cv_json *j = &s->json;
@@ -117,6 +176,11 @@ static int parse_hook(struct cv_spec *s, json_t *h, const char *path, struct cv_
 	return 0;
 }
 
+/*
+ * hooks is an object of arrays, one per hook point.  A key that is no hook
+ * point is refused: a misspelt "prestart" would be a hook that silently
+ * never runs.  null for a point is none.
+ */
 static int parse_hooks(struct cv_spec *s, json_t *top)
 {
 	struct cv_json *j = &s->json;
@@ -158,6 +222,11 @@ static int parse_hooks(struct cv_spec *s, json_t *top)
 	return 0;
 }
 
+/*
+ * annotations: "Values MUST be strings" (config.md#annotations).  They are
+ * kept as the JSON object, as the state (state.json, `containerv state`)
+ * gives them back unchanged.
+ */
 static int parse_annotations(struct cv_spec *s, json_t *top)
 {
 	struct cv_json *j = &s->json;
@@ -177,6 +246,11 @@ static int parse_annotations(struct cv_spec *s, json_t *top)
 	return 0;
 }
 
+/*
+ * ociVersion is REQUIRED by the spec, in SemVer; a document without one
+ * is read as 1.x all the same, and any 1.x is read, the fields newer than
+ * this reader knows being those it does not look at.
+ */
 static int parse_version(struct cv_spec *s, json_t *top)
 {
 	struct cv_json *j = &s->json;
@@ -194,12 +268,14 @@ static int parse_version(struct cv_spec *s, json_t *top)
 	return 0;
 }
 
+/* The order of the parts is the essay's at the top of this file. */
 int cv_spec_parse(struct cv_spec *s, struct cv_err *err)
 {
 	json_t *top = s->json.root, *process = NULL, *linux_ = NULL;
 	int r;
 
 	s->json.err = err;
+	/* uid, gid, umask, oom_score_adj "unset" before any field can set them */
 	cv_identity_init(&s->id);
 	if (!json_is_object(top))
 		return cv_json_type_error(&s->json, "", "an object", top);
@@ -219,6 +295,12 @@ int cv_spec_parse(struct cv_spec *s, struct cv_err *err)
 	return linux_ ? cv_spec_linux(s, linux_) : 0;
 }
 
+/*
+ * The bundle is made absolute first (realpath): a relative root or bind
+ * source is joined to it, and the OCI state gives it to `state` and to
+ * the hooks, where the caller's working directory means nothing ("the
+ * absolute path to the container's bundle directory", runtime.md#state).
+ */
 int cv_spec_load(const char *bundle, struct cv_spec *s, struct cv_err *err)
 {
 	char path[PATH_MAX + 16];
@@ -242,6 +324,11 @@ int cv_spec_load(const char *bundle, struct cv_spec *s, struct cv_err *err)
 	return r;
 }
 
+/*
+ * The same parse from text held in memory (the C API's config): the
+ * document is never on disk, so its errors name "config.json" as a
+ * bundle's would, and bundle is taken as given, not resolved.
+ */
 int cv_spec_load_text(const char *bundle, const char *text, struct cv_spec *s, struct cv_err *err)
 {
 	int r;
@@ -255,6 +342,11 @@ int cv_spec_load_text(const char *bundle, const char *text, struct cv_spec *s, s
 	return r;
 }
 
+/*
+ * Frees the vectors and arrays the parse allocated; the strings in them
+ * are the document's, freed with it last.  Safe on a spec whose parse
+ * failed half-way: what was not reached is NULL or counted 0.
+ */
 void cv_spec_free(struct cv_spec *s)
 {
 	for (int p = 0; p < CV_HOOK_N; p++) {

@@ -90,8 +90,8 @@ struct cv_spec {
 	json_t *annotations; /* an object, or NULL */
 
 	/* linux */
-	int ns_new; /* CLONE_NEW* to create */
-	struct cv_ns_join joins[8];
+	int ns_new;                 /* CLONE_NEW* to create */
+	struct cv_ns_join joins[8]; /* enough: 8 types, each listed once at most (linux.c) */
 	unsigned n_joins;
 	struct cv_idmap uid_map, gid_map;
 	struct cv_time_offset monotonic, boottime;
@@ -130,7 +130,11 @@ int cv_spec_parse(struct cv_spec *spec, struct cv_err *err);
 
 void cv_spec_free(struct cv_spec *spec);
 
-/* The parts, in process.c and linux.c. */
+/*
+ * The parts, in process.c, linux.c and resources.c: each fills its fields
+ * of spec and returns 0, or -errno with spec->json.err naming the file,
+ * line and path.
+ */
 int cv_spec_process(struct cv_spec *spec, json_t *process);
 int cv_spec_linux(struct cv_spec *spec, json_t *linux_);
 int cv_spec_resources(struct cv_spec *spec, json_t *res, const char *path);
