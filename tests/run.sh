@@ -5,7 +5,7 @@
 #   priv   privileged tests, one fork per test  (BUILD/tests/priv/test_*)
 #   e2e    bats tests of the binaries           (tests/e2e/*.bats)
 #   vm     the priv and e2e tests again, on Debian's kernel under qemu (tests/vm)
-#   style  clang-format of every source file
+#   style  clang-format of every source file; the budgets (tests/style/budget.sh)
 #   leftovers  anything the run made still here after the last one
 #
 # Each tier speaks TAP; this script shows it and counts "ok", "not ok" and
@@ -139,6 +139,8 @@ style() {
 	fi
 }
 tier style && tally "style: clang-format" style
+# Sizes a learner can hold and comments where the mechanism is (STYLE.md 1, 9)
+tier style && tally "style: budgets" sh tests/style/budget.sh
 
 # Last: nothing the tests made may still be here.
 tier leftovers && tally "leftovers" sh tests/leftovers.sh check

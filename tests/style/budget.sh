@@ -3,6 +3,7 @@
 #
 #   sh tests/style/budget.sh          a table, then TAP: one test per room
 #   sh tests/style/budget.sh -v       also every file's counts
+#   sh tests/style/budget.sh [-v] DIR  the tree at DIR instead of this one
 #
 # The house style's limits (STYLE.md 1 and 9; issue "the house before it
 # grows"), per room: each step directory, steps/common, and runtime/:
@@ -25,9 +26,9 @@
 # with code and a comment counts as code.  A function is counted from the
 # line of its name to its closing brace at the start of a line.
 set -u
-cd "$(dirname "$0")/../.." || exit 2
 verbose=0
-[ "${1:-}" = -v ] && verbose=1
+[ "${1:-}" = -v ] && verbose=1 && shift
+cd "${1:-$(dirname "$0")/../..}" || exit 2
 
 # count FILE -> one "fn NAME START LENGTH LONGOK" line per function, then
 # "total LINES CODE COMMENT".
