@@ -107,17 +107,23 @@ FORMAT_SRCS = $(shell git ls-files --cached --others --exclude-standard '*.c' '*
 all: $(DEMO_BINS) $(BIN)/containerv $(API_A) $(API_SO) $(API_PC)
 
 help:
-	@echo "make            build every binary into $(BIN)/"
+	@echo "make            build every binary into $(BIN)/ (the same as 'make all')"
+	@echo "make all        the demos, bin/containerv, libcontainerv (.a, .so, containerv.pc)"
 	@echo "make deps       install the Debian packages needed (as root)"
+	@echo "make rootfs     the busybox root filesystem the demos and tests use ($(ROOTFS))"
 	@echo "make demo       deps + build + busybox rootfs + a short run of each step's demo"
 	@echo "make check      deps + build + every test tier; ends with 'N passed, N failed'"
+	@echo "make test       build and run every test tier, without deps (coverage runs it)"
 	@echo "make coverage   line coverage of steps/ (HTML in build/coverage/)"
 	@echo "make vm         Debian's kernel and an initramfs of the tests, for the VM tier of check"
 	@echo "make bench      start-up times beside crun and runc (a table, and build/bench.json)"
 	@echo "make fuzz       libFuzzer on the parsers, FUZZ_TIME=$(FUZZ_TIME) seconds each (clang)"
+	@echo "make fuzz-bins  only build the fuzz targets; give BUILD= CC=clang CFLAGS= as fuzz does"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 	@echo "make format     clang-format every source file"
+	@echo "make format-check  the files clang-format would change (fails if any)"
 	@echo "make clean      remove build/ and bin/"
+	@echo "make help       this list"
 
 # --- building ----------------------------------------------------------------
 
