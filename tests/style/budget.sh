@@ -5,8 +5,9 @@
 #   sh tests/style/budget.sh -v       also every file's counts
 #   sh tests/style/budget.sh [-v] DIR  the tree at DIR instead of this one
 #
-# The house style's limits (STYLE.md 1 and 9; issue "the house before it
-# grows"), per room: each step directory, steps/common, and runtime/:
+# The house style's limits - short files and functions a learner can hold,
+# comments where the mechanism is - per room: each step directory,
+# steps/common, and runtime/:
 #
 #   demo.c                 at most 300 lines (main and its command table),
 #                          and so each demo*.c beside it
