@@ -116,8 +116,11 @@ rewrite() {
 	local names=$1 cmd n
 	IFS= read -r cmd
 	cmd=$(sed -E 's/(^|[;&|( ])sudo /\1/g' <<<"$cmd")
-	cmd=${cmd//"$README_REPO"/"$REPO"}
+	# the checkout may itself be under /tmp (a CI clone): its path goes in
+	# after /tmp is made the run's own, or that would change it too
+	cmd=${cmd//"$README_REPO"/@REPO@}
 	cmd=$(sed -E "s#/tmp([^[:alnum:]_.-]|\$)#$T\\1#g" <<<"$cmd")
+	cmd=${cmd//@REPO@/"$REPO"}
 	for n in $names; do
 		cmd=$(sed -E "s#(^|[ =])$n([ ;&|)]|\$)#\\1$RUNID-$n\\2#g" <<<"$cmd")
 	done
