@@ -134,7 +134,7 @@ $(BUILD)/obj/%.o: %.c
 define step_rules
 $(call step_lib,$(1)): $(call step_objs,$(1))
 	@mkdir -p $$(@D)
-	$(AR) rcs $$@ $$^
+	rm -f $$@ && $(AR) rcs $$@ $$^
 endef
 $(foreach s,$(STEPS),$(eval $(call step_rules,$(s))))
 
@@ -148,7 +148,7 @@ $(foreach d,$(DEMOS),$(eval $(call demo_rules,$(d))))
 
 $(RUNTIME_LIB): $(RUNTIME_OBJS)
 	@mkdir -p $(@D)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(BIN)/containerv: $(CLI_OBJS) $(STEP_LIBS)
 	@mkdir -p $(@D)

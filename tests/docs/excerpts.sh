@@ -127,14 +127,17 @@ rewrite() {
 	if [ -n "$CVCG_NOTE" ]; then
 		cmd=$(sed -E "s#(^|[ ;&|(])bin/cv-cgroups #\\1$CVCG_NOTE #g" <<<"$cmd")
 	fi
-	# another build (make check SANITIZE=...: build/san, build/san/bin)
+	# another build (make check SANITIZE=...: build/san, build/san/bin),
+	# each put in once: CV_BIN may itself be under build/
 	if [ "${CV_BIN:-bin}" != bin ]; then
-		cmd=$(sed -E "s#(^|[ ;&|(])bin/#\\1${CV_BIN}/#g" <<<"$cmd")
+		cmd=$(sed -E "s#(^|[ ;&|(])bin/#\\1@BIN@/#g" <<<"$cmd")
 	fi
 	if [ "${CV_BUILD:-build}" != build ]; then
-		cmd=$(sed -E "s#(^|[ ;&|(])build/#\\1${CV_BUILD}/#g" <<<"$cmd")
-		cmd=${cmd//"$REPO/build/"/"$REPO/$CV_BUILD/"}
+		cmd=$(sed -E "s#(^|[ ;&|(])build/#\\1@BUILD@/#g" <<<"$cmd")
+		cmd=${cmd//"$REPO/build/"/"$REPO/@BUILD@/"}
 	fi
+	cmd=${cmd//@BIN@/"${CV_BIN:-bin}"}
+	cmd=${cmd//@BUILD@/"${CV_BUILD:-build}"}
 	printf '%s\n' "$cmd"
 }
 

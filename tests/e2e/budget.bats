@@ -6,9 +6,14 @@
 load helpers
 
 setup() {
-	tree=$(test_tmpdir)/tree
+	copy=$(test_tmpdir budget)
+	tree=$copy/tree
 	mkdir -p "$tree"
 	git ls-files -z steps runtime | tar -c --null -T - -f - | tar -x -C "$tree"
+}
+
+teardown() {
+	rm -rf "$copy"
 }
 
 @test "this tree is within its budgets" {
