@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,33 @@
 #include "common/cleanup.h"
 #include "common/fdpass.h"
 #include "common/trace.h"
+
+/*
+ * Wait until fd is readable (0), or until SIGINT, SIGTERM or SIGHUP came
+ * (-EINTR).  A check of cv_signal_pending() followed by poll(2) would
+ * leave a gap: a signal between the two is noted by its handler, and the
+ * poll then waits for a connection that never comes.  So the signals are
+ * blocked around the check, and ppoll(2) unblocks them only while it
+ * waits - atomically, as pselect(2) explains: one that came before is
+ * delivered the moment ppoll starts, and ends it with EINTR.  poll, unlike
+ * accept, is never restarted after a signal (signal(7)).
+ */
+static int wait_readable(int fd)
+{
+	struct pollfd p = {fd, POLLIN, 0};
+	sigset_t block, was;
+	int r = 0;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &was);
+	while (!cv_signal_pending() && (r = ppoll(&p, 1, NULL, &was)) < 0 && errno == EINTR)
+		;
+	sigprocmask(SIG_SETMASK, &was, NULL);
+	return cv_signal_pending() ? -EINTR : r < 0 ? -errno : 0;
+}
 
 /* Accept one connection on path and take the fd and the message it carries. */
 static int receive_fd(const char *path, char *msg, size_t size, struct cv_err *err)
@@ -45,11 +73,7 @@ static int receive_fd(const char *path, char *msg, size_t size, struct cv_err *e
 	}
 	printf("listening on %s\n", path);
 	fflush(stdout);
-	/* poll, unlike accept, is never restarted after a signal: ^C ends the wait */
-	while (poll(&(struct pollfd){sock, POLLIN, 0}, 1, -1) < 0 && errno == EINTR &&
-	       !cv_signal_pending())
-		;
-	if (!cv_signal_pending())
+	if (wait_readable(sock) == 0)
 		conn = accept4(sock, NULL, NULL, SOCK_CLOEXEC);
 	unlink(path); /* one container per listener: the name is no longer needed */
 	cv_undefer_signals();

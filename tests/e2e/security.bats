@@ -169,6 +169,26 @@ OK" ]
 	done
 }
 
+@test "cv-security listen, signalled after its socket is made but before its wait, still ends" {
+	command -v strace >/dev/null || skip "strace is not installed (make deps)"
+	# strace holds each write 0.5 s: SIGTERM comes during "listening on",
+	# after the socket is there and before the wait for a connection
+	timeout -s KILL 10 strace -o /dev/null -e trace=write -e inject=write:delay_enter=500000 \
+		"$CVSEC" listen "$TMP/gap.sock" >/dev/null 2>&1 3>&- &
+	LISTENER=$!
+	for _ in $(seq 100); do [ -S "$TMP/gap.sock" ] && break; sleep 0.05; done
+	[ -S "$TMP/gap.sock" ]
+	listener=$(pgrep -P "$(pgrep -P "$LISTENER")") # timeout -> strace -> cv-security
+	kill -TERM "$listener"
+	status=0
+	wait "$LISTENER" || status=$?
+	LISTENER=""
+	kill -KILL "$listener" 2>/dev/null || true # strace killed lets it go on
+	# strace dies of its tracee's signal; killed by timeout, it is 137
+	[ "$status" -eq 143 ] || { echo "status $status (137: it was still waiting after 10 s)"; return 1; }
+	[ ! -e "$TMP/gap.sock" ] || { echo "the socket was left"; return 1; }
+}
+
 @test "seccomp-export prints the filter the kernel will run" {
 	run "$CVSEC" seccomp-export default
 	[ "$status" -eq 0 ]
