@@ -26,8 +26,8 @@ cp tests/e2e/*.bats tests/e2e/helpers.bash "$stage/cv/tests/e2e/"
 cp tests/vm/suite.sh "$stage/cv/tests/vm/"
 
 # the tools the tests use beyond busybox
-cp /usr/bin/bash /usr/bin/jq /usr/bin/bats /usr/bin/ps /usr/bin/pgrep /usr/bin/pkill \
-	/usr/bin/readelf "$stage/usr/bin/" # procps's ps and pgrep: busybox's lack options the tests use; readelf for an ELF test
+cp /usr/bin/bash /usr/bin/jq /usr/bin/bats /usr/bin/ps /usr/bin/pgrep /usr/bin/pkill /usr/bin/strace \
+	/usr/bin/readelf "$stage/usr/bin/" # procps's ps and pgrep: busybox's lack options the tests use; readelf for an ELF test; strace to hold a write
 mkdir -p "$stage/usr/lib" "$stage/usr/libexec"
 cp -a /usr/lib/bats-core "$stage/usr/lib/"
 cp -a /usr/libexec/bats-core "$stage/usr/libexec/"
