@@ -11,8 +11,26 @@ setup() {
 
 teardown() {
 	bundle_teardown
+	[ -z "${NETCG:-}" ] || unmount_net_cls
 	no_cgroups_left
 	rootfs_untouched
+}
+
+# unmount_net_cls - the net_cls,net_prio hierarchy a test mounted, gone again
+# (in teardown too: a failed test must not leave it for everyone after).  A
+# v1 hierarchy outlives its unmount while a mount namespace still holds it:
+# mount and unmount again until the kernel lets it go, as it was before.
+unmount_net_cls() {
+	umount "$NETCG"
+	sleep 0.5
+	for _ in 1 2 3 4 5; do
+		[ "$(awk '$1 == "net_cls" { print $2 }' /proc/cgroups)" = 0 ] && break
+		mount -t cgroup -o net_cls,net_prio cvtest "$NETCG" && umount "$NETCG"
+		sleep 0.5
+	done
+	rmdir "$NETCG"
+	NETCG=""
+	[ "$(awk '$1 == "net_cls" { print $2 }' /proc/cgroups)" = 0 ]
 }
 
 # inside ARGS... - run a container with these args; its stdout in $output.
@@ -256,19 +274,7 @@ max" ]
 	dir=$(grep ' - cgroup .*net_cls' /proc/self/mountinfo | cut -d' ' -f5)
 	inside /bin/sh -c "cat $dir/net_cls.classid; grep '^lo ' $dir/net_prio.ifpriomap"
 	result="$output"
-	if [ -n "$NETCG" ]; then
-		# a v1 hierarchy outlives its unmount while a mount namespace still held it:
-		# mount and unmount again until the kernel lets it go, as it was before
-		umount "$NETCG"
-		sleep 0.5
-		for _ in 1 2 3 4 5; do
-			[ "$(awk '$1 == "net_cls" { print $2 }' /proc/cgroups)" = 0 ] && break
-			mount -t cgroup -o net_cls,net_prio cvtest "$NETCG" && umount "$NETCG"
-			sleep 0.5
-		done
-		rmdir "$NETCG"
-		[ "$(awk '$1 == "net_cls" { print $2 }' /proc/cgroups)" = 0 ]
-	fi
+	[ -z "$NETCG" ] || unmount_net_cls
 	[ "$result" = "1048577
 lo 5" ]
 }
