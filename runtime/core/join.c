@@ -423,8 +423,8 @@ static pid_t start(struct tenant *t, struct cv_err *err)
 	pid_t child, pid = -1;
 	ssize_t n;
 
-	fflush(
-	    NULL); /* before the fork: an unwritten buffer copied into the child is written twice */
+	/* before the fork: an unwritten buffer copied into the child is written twice */
+	fflush(NULL);
 	if ((child = fork()) < 0)
 		return cv_err_sys(err, "fork()");
 	if (child == 0)

@@ -237,12 +237,12 @@ static int parse_annotations(struct cv_spec *s, json_t *top)
 
 	if ((r = cv_json_obj(j, top, "", "annotations", &s->annotations)) <= 0)
 		return r;
-	json_object_foreach(
-	    s->annotations, key,
-	    v) if (!json_is_string(v)) return cv_json_type_error(j,
-								 cv_json_sub(path, "annotations",
-									     key, 0),
-								 "a string", v);
+	json_object_foreach(s->annotations, key, v)
+	{
+		if (!json_is_string(v))
+			return cv_json_type_error(j, cv_json_sub(path, "annotations", key, 0),
+						  "a string", v);
+	}
 	return 0;
 }
 
