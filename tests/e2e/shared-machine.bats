@@ -77,7 +77,15 @@ teardown_file() {
 		sleep 0.1
 	done
 	[ -z "$left" ] || { echo "# the other podman container's cgroups are still here:$left" >&3; return 1; }
-	rm -rf --one-file-system "$O"
+	# podman may still be unmounting its storage (root/overlay) after `rm`:
+	# what is mounted under $O goes (detached: busy a moment longer is fine),
+	# a few tries, before the directory does
+	for _ in $(seq 25); do
+		for m in $(findmnt -rn -o TARGET | grep "^$O/" | sort -r); do umount -l "$m" 2>/dev/null; done
+		rm -rf --one-file-system "$O" 2>/dev/null && break
+		sleep 0.2
+	done
+	[ ! -e "$O" ] || { echo "# $O could not be removed:" >&3; findmnt -rn -o TARGET | grep "^$O/" >&3; return 1; }
 }
 
 @test "another user's containers run here meanwhile, with names the tests use" {
