@@ -11,7 +11,7 @@ BIN       ?= bin
 CC        ?= gcc
 CFLAGS    ?= -O2 -g
 WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
-CPPFLAGS  += -D_GNU_SOURCE -I. -Iinclude -Isteps -Itests -DCV_VERSION='"$(VERSION)"'
+CPPFLAGS  += -D_GNU_SOURCE -I. -Iinclude -Isteps -Itests -I/usr/include/libnl3 -DCV_VERSION='"$(VERSION)"'
 ALL_CFLAGS = $(CFLAGS) $(WARNINGS) $(CPPFLAGS)
 
 # `make check SANITIZE=address,undefined`: everything rebuilt under
@@ -28,14 +28,15 @@ endif
 
 # Debian packages the build, the demos and the tests need.
 DEB_PACKAGES := gcc make libc6-dev pkg-config libcap-dev libjansson-dev libarchive-dev \
-                libseccomp-dev libapparmor-dev \
+                libseccomp-dev libapparmor-dev libnl-route-3-dev libnftables-dev \
+                nftables passt slirp4netns \
                 libcmocka-dev lcov \
                 clang-format busybox-static bats uidmap util-linux procps iproute2 tar attr jq \
                 podman conmon crun runc containerd docker.io qemu-system-x86 apparmor \
                 clang libclang-rt-14-dev valgrind strace
 
 # The steps, in reading order; each is a library the runtime links and a demo.
-STEPS  := common 01-namespaces 02-cgroups 03-rootfs 05-security
+STEPS  := common 01-namespaces 02-cgroups 03-rootfs 04-network 05-security
 common_SRCS        := err.c trace.c probe.c file.c args.c child.c fdpass.c
 01-namespaces_SRCS := namespaces.c idmap.c spawn.c
 01-namespaces_LIBS := -lcap
@@ -44,19 +45,23 @@ common_SRCS        := err.c trace.c probe.c file.c args.c child.c fdpass.c
 02-cgroups_LIBS    := -ljansson
 03-rootfs_SRCS     := resolve.c mounts.c apply.c copyup.c devnodes.c overlay.c rootfs.c layer.c
 03-rootfs_LIBS     := -larchive
+04-network_SRCS    := addr.c ipam.c ports.c dns.c link.c nft.c rootless.c network.c
+04-network_LIBS    := -lnl-route-3 -lnl-3 -lnftables -ljansson
 05-security_SRCS   := caps.c identity.c seccomp.c profile.c profile_docker.c default_profile.c landlock.c \
                       seccomp_names.c seccomp_load.c apparmor.c policy.c security.c show.c listen.c
 05-security_LIBS   := -lseccomp -lcap -ljansson -lapparmor
 # Each demo, and the steps it links (its own first, then those it uses);
 # its files, in its step's directory: demo.c (main and the command table),
 # and beside it the options and the printing (<demo>_DEMO).
-DEMOS  := namespaces cgroups rootfs security
+DEMOS  := namespaces cgroups rootfs network security
 namespaces_STEPS := 01-namespaces common
 namespaces_DEMO  := demo_opts.c demo_print.c
 cgroups_STEPS    := 02-cgroups 01-namespaces common
 cgroups_DEMO     := demo_opts.c demo_print.c
 rootfs_STEPS     := 03-rootfs 02-cgroups 01-namespaces common
 rootfs_DEMO      := demo_opts.c demo_run.c demo_breakout.c
+network_STEPS    := 04-network 01-namespaces common
+network_DEMO     := demo_run.c demo_show.c
 security_STEPS   := 05-security common
 security_DEMO    := demo_options.c demo_run.c
 
@@ -78,7 +83,7 @@ LIB_SRCS    = $(foreach s,$(STEPS),$(addprefix steps/$(s)/,$($(s)_SRCS))) \
 API_A      := $(BUILD)/lib/libcontainerv.a
 API_SO     := $(BUILD)/lib/libcontainerv.so
 API_PC     := $(BUILD)/pkgconfig/containerv.pc
-API_LIBS   := -ljansson -lseccomp -lcap -larchive -lapparmor
+API_LIBS   := -ljansson -lseccomp -lcap -larchive -lapparmor -lnl-route-3 -lnl-3 -lnftables
 
 step_lib  = $(BUILD)/lib/libcv-$(1).a
 step_objs = $(patsubst %.c,$(BUILD)/obj/steps/$(1)/%.o,$($(1)_SRCS))
