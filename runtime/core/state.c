@@ -447,34 +447,6 @@ int cv_state_remove(struct cv_state *st, struct cv_err *err)
 	return r;
 }
 
-/*
- * The start time is what makes a pid an identity: the kernel reuses pids,
- * never a (pid, start time) pair while the machine runs.  Field 22 of
- * /proc/PID/stat, in clock ticks since boot (proc(5)); 0 for a pid that
- * is gone or a zombie, which no (pid, start) pair stored here matches.
- */
-unsigned long long cv_proc_start(pid_t pid)
-{
-	char path[64], text[1024], *p;
-	struct cv_err ignored;
-	unsigned long long start = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (pid <= 0 || cv_read_file(path, text, sizeof(text), &ignored) <= 0)
-		return 0;
-	/* after "(comm)", which may hold spaces and parentheses: the last ')' */
-	if (!(p = strrchr(text, ')')))
-		return 0;
-	/* field 3 is the state; a zombie has finished */
-	if (p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'))
-		return 0;
-	sscanf(p + 2,
-	       "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d "
-	       "%*d %llu",
-	       &start);
-	return start;
-}
-
 /* Alive: the pid is there and started when the stored init did (not reused). */
 bool cv_state_alive(const struct cv_state *st)
 {

@@ -134,9 +134,6 @@ enum cv_status cv_state_status(const struct cv_state *st);
 /* cv_state_alive - the init is running (not a zombie, and the same process). */
 bool cv_state_alive(const struct cv_state *st);
 
-/* cv_proc_start - the start time of pid, or 0 when it is gone. */
-unsigned long long cv_proc_start(pid_t pid);
-
 /*
  * cv_state_json - the OCI state: ociVersion, id, status, pid, bundle,
  * annotations (and containerv's created, rootfs).  malloc()ed.

@@ -54,6 +54,9 @@ int cv_link_bridge_up(const char *name, const struct cv_cidr *gw4, const struct 
 int cv_link_veth_add(const char *host, const char *bridge, int netns_fd, const char *peer,
 		     struct cv_err *err);
 
+/* cv_link_up - set link `name` (here) up: `ip link set NAME up`. */
+int cv_link_up(const char *name, struct cv_err *err);
+
 /*
  * cv_link_delete - delete link `name` here (a veth takes its peer with
  * it).  A link that is not there is not an error: returns 0 when it was
@@ -89,8 +92,8 @@ int cv_link_in_netns(int netns_fd, int (*fn)(void *arg, struct cv_err *err), voi
  * with the route described in `what` ("10.77.0.0/16 dev eth1"), 0 when
  * none overlaps, -errno.  The default route (0.0.0.0/0) is not counted.
  */
-int cv_link_route_overlap(const struct cv_cidr *subnet, const char *except, char *what,
-			  size_t size, struct cv_err *err);
+int cv_link_route_overlap(const struct cv_cidr *subnet, const char *except, char *what, size_t size,
+			  struct cv_err *err);
 
 /*
  * cv_link_sysctl - write value to /proc/sys/PATH (dots or slashes) in the

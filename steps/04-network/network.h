@@ -57,7 +57,7 @@ struct cv_net_attachment {
 	char bridge[IFNAMSIZ];
 	char veth[IFNAMSIZ]; /* the host's end */
 	struct cv_cidr addr4, gw4;
-	struct cv_cidr addr6, gw6; /* family 0 without IPv6 */
+	struct cv_cidr addr6, gw6;  /* family 0 without IPv6 */
 	char resolv_conf[PATH_MAX]; /* files to bind on /etc/resolv.conf, /etc/hosts */
 	char hosts[PATH_MAX];
 	int held[2 * CV_NET_PORTS_MAX]; /* sockets holding the host ports; close = unpublish */

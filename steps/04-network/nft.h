@@ -43,10 +43,10 @@ struct cv_nft_subnet {
 
 /* One published port: host side -> container side. */
 struct cv_nft_fwd {
-	int proto;               /* IPPROTO_TCP or IPPROTO_UDP */
-	struct cv_cidr host;     /* a host address (/32, /128), or family 0: any */
+	int proto;           /* IPPROTO_TCP or IPPROTO_UDP */
+	struct cv_cidr host; /* a host address (/32, /128), or family 0: any */
 	uint16_t host_port;
-	struct cv_cidr ctr;      /* the container's address; its family picks the maps */
+	struct cv_cidr ctr; /* the container's address; its family picks the maps */
 	uint16_t port;
 };
 

@@ -62,4 +62,11 @@ int cv_close_fds_except(unsigned first, const int *keep, int n, struct cv_err *e
 /* cv_mkdir_p - mkdir -p path (each new directory with mode); existing ones are fine. */
 int cv_mkdir_p(const char *path, mode_t mode, struct cv_err *err);
 
+/*
+ * cv_proc_start - the start time of pid (field 22 of /proc/PID/stat), or 0
+ * when it is gone or a zombie: with the pid, an identity the kernel never
+ * reuses while the machine runs.
+ */
+unsigned long long cv_proc_start(pid_t pid);
+
 #endif
