@@ -29,7 +29,7 @@ endif
 # Debian packages the build, the demos and the tests need.
 DEB_PACKAGES := gcc make libc6-dev pkg-config libcap-dev libjansson-dev libarchive-dev \
                 libseccomp-dev libapparmor-dev libnl-route-3-dev libnftables-dev \
-                nftables passt slirp4netns \
+                nftables passt slirp4netns socat \
                 libcmocka-dev lcov \
                 clang-format busybox-static bats uidmap util-linux procps iproute2 tar attr jq \
                 podman conmon crun runc containerd docker.io qemu-system-x86 apparmor \

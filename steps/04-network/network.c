@@ -245,6 +245,26 @@ static int write_files(const char *bdir, const struct cv_net_record *rec,
 	return cv_write_file_new(att->hosts, text, (size_t)n, 0644, err);
 }
 
+/*
+ * A base chain of another table that drops on the forward or postrouting
+ * hook undoes our accept without a word (nftables runs every base chain;
+ * a drop in any is final): said at once, rather than found by a user
+ * whose container reaches nothing.
+ */
+static void warn_firewall(const char *bridge)
+{
+	char report[1024];
+	struct cv_err err;
+
+	if (cv_nft_diagnose(report, sizeof(report), &err) <= 0)
+		return;
+	report[strcspn(report, "\n")] = '\0';
+	cv_warn("%s: containers on %s will reach nothing through it", report, bridge);
+	fprintf(stderr, "hint: accept their traffic there, e.g. `nft insert rule <that table> "
+			"<that chain> iifname %s accept` and `... oifname %s accept`\n",
+		bridge, bridge);
+}
+
 /* cv_net_attach's steps 2 to 8, under the lock; on failure the caller detaches. */
 static int attach_locked(const struct cv_net_config *cfg, const char *state_dir, const char *bridge,
 			 int netns_fd, struct cv_net_record *rec, struct cv_net_attachment *att,
@@ -286,6 +306,7 @@ static int attach_locked(const struct cv_net_config *cfg, const char *state_dir,
 	if (created || is_new || (nf > 0 && cv_nft_ports(true, fwds, nf, err) < 0))
 		if ((r = cv_net_rebuild_table(state_dir, err)) < 0)
 			return r;
+	warn_firewall(bridge);
 	/* 6. the veth: one end on the bridge, the other in the container, as eth0 */
 	if ((r = cv_link_veth_add(rec->veth, bridge, netns_fd, "eth0", err)) < 0)
 		return r;
