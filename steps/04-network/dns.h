@@ -17,7 +17,7 @@
 #include "common/err.h"
 
 /* The files read, overridable for tests. */
-#define CV_DNS_HOST_RESOLV    "/etc/resolv.conf"
+#define CV_DNS_HOST_RESOLV       "/etc/resolv.conf"
 #define CV_DNS_RESOLVED_UPSTREAM "/run/systemd/resolve/resolv.conf"
 
 /*
