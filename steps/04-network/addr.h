@@ -53,7 +53,10 @@ bool cv_cidr_overlap(const struct cv_cidr *a, const struct cv_cidr *b);
 /* cv_cidr_contains - true when the host address h lies in subnet s. */
 bool cv_cidr_contains(const struct cv_cidr *s, const struct cv_cidr *h);
 
-/* cv_cidr_size - how many host numbers an IPv4 subnet has (/24: 254; /31, /32: 0). */
+/*
+ * cv_cidr_hosts - how many host numbers an IPv4 subnet has (/24: 254; /31,
+ * /32: 0).  IPv6 has no broadcast: 2^n - 1, UINT32_MAX when more.
+ */
 uint32_t cv_cidr_hosts(const struct cv_cidr *s);
 
 /*
@@ -63,7 +66,10 @@ uint32_t cv_cidr_hosts(const struct cv_cidr *s);
  */
 int cv_cidr_host(const struct cv_cidr *s, uint32_t n, bool keep_prefix, struct cv_cidr *out);
 
-/* cv_cidr_host_number - which host of s the address h is (the inverse); 0 when outside. */
+/*
+ * cv_cidr_host_number - which host of s the address h is (the inverse);
+ * 0 when outside s or no host (the network, the broadcast).
+ */
 uint32_t cv_cidr_host_number(const struct cv_cidr *s, const struct cv_cidr *h);
 
 /* cv_cidr_ula - the IPv6 /64 twin of an IPv4 subnet, as described above. */

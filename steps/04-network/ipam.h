@@ -28,9 +28,10 @@
  * one after the last given out, or exactly `want` (a host address) when
  * not NULL.  Creates DIR/ipam as needed.  The address, with the subnet's
  * prefix, in *out.  An owner that already has an address gets it again
- * (taking is idempotent).  -EADDRINUSE naming the owner when `want` is
- * someone else's; -EINVAL when want is outside subnet, the network, the
- * gateway or the broadcast address; -ENOSPC when the subnet is full.
+ * (taking is idempotent), or -EEXIST when it wants another.  -EADDRINUSE
+ * naming the owner when `want` is someone else's; -EINVAL when want is
+ * outside subnet, the network, the gateway or the broadcast address;
+ * -ENOSPC when the subnet is full.
  */
 int cv_ipam_take(const char *dir, const struct cv_cidr *subnet, const struct cv_cidr *want,
 		 const char *owner, struct cv_cidr *out, struct cv_err *err);

@@ -40,8 +40,9 @@ const char *cv_port_format(const struct cv_port *p, char *buf, size_t size);
  * cv_port_hold - bind the host side of p (tcp: bound and listening; udp:
  * bound), for IPv4 and IPv6 when the host address is any; the fds, close
  * on exec, in fds[0..] (at most 2), their number returned.  A port in use
- * is -EADDRINUSE with "port 8080/tcp is in use by pid N (comm)" (or "by
- * another network namespace's process" when no pid is found) and a hint.
+ * is -EADDRINUSE with "port 8080/tcp is in use by pid N (comm)" (or, when
+ * no pid is found, "by no process this one can see": another user's, or
+ * connections still closing) and a hint.
  */
 int cv_port_hold(const struct cv_port *p, int fds[2], struct cv_err *err);
 
