@@ -7,7 +7,7 @@
  * the bridge takes the first host address (.1) and is every container's
  * gateway.  Each IPv4 subnet has an IPv6 twin, a unique local (RFC 4193)
  * /64 named after it: fd63:7663:AABB:CCDD::/64 for AA.BB.CC.DD/N, so a
- * container at 10.77.0.5 is also at fd63:7663:a4d:0::5.  Pure code: no
+ * container at 10.77.0.5 is also at fd63:7663:a4d::5.  Pure code: no
  * system call, tested by tests/unit/test_network.c.
  */
 #ifndef CV_NET_ADDR_H

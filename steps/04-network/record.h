@@ -2,7 +2,7 @@
  * record.h - what step 04 made, written down before it is made.
  *
  *   STATE_DIR/lock               flock(2)ed by attach, detach, gc, rm
- *   STATE_DIR/BRIDGE/subnet      "10.77.0.0/24\nfd63:7663:a4d:0::/64\n"
+ *   STATE_DIR/BRIDGE/subnet      "10.77.0.0/24\nfd63:7663:a4d::/64\n"
  *   STATE_DIR/BRIDGE/ipam/       the addresses given out (ipam.h)
  *   STATE_DIR/BRIDGE/attach/ID   one attachment: its holder, veth, addresses, ports
  *   STATE_DIR/BRIDGE/files/ID/   its resolv.conf and hosts

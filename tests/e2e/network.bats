@@ -136,11 +136,11 @@ uplink() {
 @test "run: the command sees eth0 with its address, the route, and its own hostname" {
 	run $H "$NET" run --state "$STATE" --name web -- sh -c 'ip -o addr show eth0; ip route; ip -6 route; hostname'
 	[ "$status" -eq 0 ]
-	[[ "${lines[0]}" == "web: eth0 10.77.0.2/24 fd63:7663:a4d:0::2/64, gateway 10.77.0.1, on bridge cv0 (host end veth"* ]]
+	[[ "${lines[0]}" == "web: eth0 10.77.0.2/24 fd63:7663:a4d::2/64, gateway 10.77.0.1, on bridge cv0 (host end veth"* ]]
 	[[ "$output" == *"inet 10.77.0.2/24"* ]]
-	[[ "$output" == *"inet6 fd63:7663:a4d:0::2/64"* ]]
+	[[ "$output" == *"inet6 fd63:7663:a4d::2/64"* ]]
 	[[ "$output" == *"default via 10.77.0.1 dev eth0"* ]]
-	[[ "$output" == *"default via fd63:7663:a4d:0::1 dev eth0"* ]]
+	[[ "$output" == *"default via fd63:7663:a4d::1 dev eth0"* ]]
 	[ "${lines[-1]}" = web ]
 	nothing_left
 }
@@ -149,7 +149,7 @@ uplink() {
 	start web -- $BB httpd -f -p 80 -h "$WWW"
 	run $H "$NET" run --state "$STATE" --name client -q -- $BB wget -q -T 2 -O - http://10.77.0.2/
 	[ "$output" = "hello from a container" ]
-	run $H "$NET" run --state "$STATE" --name client -q -- $BB wget -q -T 2 -O - "http://[fd63:7663:a4d:0::2]/"
+	run $H "$NET" run --state "$STATE" --name client -q -- $BB wget -q -T 2 -O - "http://[fd63:7663:a4d::2]/"
 	[ "$output" = "hello from a container" ]
 	run $H "$NET" run --state "$STATE" --name client -q -- $BB ping -c 1 -W 2 10.77.0.2
 	[ "$status" -eq 0 ]
@@ -164,7 +164,7 @@ uplink() {
 	[ "$output" = "hello from a container" ]
 	run fetch http://10.77.0.1:8080/
 	[ "$output" = "hello from a container" ]
-	run fetch "http://[fd63:7663:a4d:0::1]:8080/"
+	run fetch "http://[fd63:7663:a4d::1]:8080/"
 	[ "$output" = "hello from a container" ]
 	# hairpin: the container reaches its own published port
 	run fetch http://10.77.0.1:8080/ web
