@@ -38,8 +38,10 @@ int cv_link_exists(const char *name, struct cv_err *err);
  * addresses gw4 and gw6 (interface addresses: 10.77.0.1/24) on it; create
  * what is missing, leave what is there.  Also writes the sysctls a bridge
  * with NAT needs, in the current network namespace: net.ipv4.ip_forward,
- * net.ipv6.conf.all.forwarding, and net.ipv4.conf.NAME.route_localnet
- * (so 127.0.0.1:PORT may be NATed to a container).  gw6 may be NULL.
+ * and net.ipv4.conf.NAME.route_localnet (so 127.0.0.1:PORT may be NATed
+ * to a container); with gw6, net.ipv6.conf.all.forwarding and
+ * net.ipv6.conf.NAME.accept_dad=0 (the gateway answers at once).  gw6
+ * may be NULL.  -EEXIST when a link of that name is not a bridge.
  * Returns 1 when the bridge was created, 0 when it existed, -errno.
  */
 int cv_link_bridge_up(const char *name, const struct cv_cidr *gw4, const struct cv_cidr *gw6,
@@ -48,8 +50,9 @@ int cv_link_bridge_up(const char *name, const struct cv_cidr *gw4, const struct 
 /*
  * cv_link_veth_add - a veth pair: `host` here, enslaved to `bridge` and
  * up; its peer created in the network namespace netns_fd (an open
- * /proc/PID/ns/net) under the name `peer` ("eth0").  Nothing is left
- * when it fails.  -EEXIST naming `host` when that link exists.
+ * /proc/PID/ns/net) under the name `peer` ("eth0"), down.  One request:
+ * nothing is left when it fails.  -EEXIST naming `host` when that link
+ * exists (or `peer` does, over there); -ENODEV when `bridge` does not.
  */
 int cv_link_veth_add(const char *host, const char *bridge, int netns_fd, const char *peer,
 		     struct cv_err *err);
@@ -67,7 +70,8 @@ int cv_link_delete(const char *name, struct cv_err *err);
 /*
  * cv_link_configure - in the current namespace: bring `lo` up, bring
  * `ifname` up with addr4 (and addr6 when not NULL; interface addresses),
- * and add the default routes via gw4 (and gw6).  The container's side.
+ * and add the default routes via gw4 and gw6 (either may be NULL: no
+ * route; gw6 is used only with addr6).  The container's side.
  * IPv6 duplicate address detection is turned off on ifname first, so the
  * address is usable at once.
  */
@@ -86,19 +90,23 @@ int cv_link_in_netns(int netns_fd, int (*fn)(void *arg, struct cv_err *err), voi
 		     struct cv_err *err);
 
 /*
- * cv_link_route_overlap - look at the IPv4 routes of the current
- * namespace for one whose destination overlaps subnet, other than those
- * through link `except` (the bridge itself, when it exists).  Returns 1
- * with the route described in `what` ("10.77.0.0/16 dev eth1"), 0 when
- * none overlaps, -errno.  The default route (0.0.0.0/0) is not counted.
+ * cv_link_route_overlap - look at the routes of subnet's family in the
+ * current namespace for one whose destination overlaps subnet, other
+ * than those through link `except` (the bridge itself, when it exists;
+ * NULL: none).  Returns 1 with the route described in `what`
+ * ("10.77.0.0/16 dev eth1"), 0 when none overlaps, -errno.  The default
+ * route (0.0.0.0/0) and the local table (the namespace's own addresses)
+ * are not counted.
  */
 int cv_link_route_overlap(const struct cv_cidr *subnet, const char *except, char *what, size_t size,
 			  struct cv_err *err);
 
 /*
- * cv_link_sysctl - write value to /proc/sys/PATH (dots or slashes) in the
- * current network namespace; /proc/sys/net shows the namespace of the
- * process that opens the file.  Traced.
+ * cv_link_sysctl - write value to /proc/sys/PATH in the current network
+ * namespace; /proc/sys/net shows the namespace of the process that opens
+ * the file.  PATH is "net.ipv4.ip_forward" or "net/ipv4/ip_forward"; one
+ * with a '/' is taken as it is, as a link's name may hold a dot
+ * ("net/ipv4/conf/eth0.100/forwarding").  Traced.
  */
 int cv_link_sysctl(const char *path, const char *value, struct cv_err *err);
 
