@@ -181,6 +181,18 @@ static int link_up(struct nl_sock *sk, struct rtnl_link *old, const char *name, 
 	return nl_done(r, 0, err, "RTM_NEWLINK %s\"%s\" up", old ? "" : "bridge ", name);
 }
 
+int cv_link_up(const char *name, struct cv_err *err)
+{
+	_cleanup_(sockp) struct nl_sock *sk = NULL;
+	_cleanup_(linkp) struct rtnl_link *link = NULL;
+	int r;
+
+	if ((r = nl_open(&sk, err)) < 0 || (r = get_link(sk, name, &link, err)) < 0)
+		return r;
+	return r ? link_up(sk, link, name, err)
+		 : cv_err_set(err, ENODEV, "no link \"%s\" here", name);
+}
+
 int cv_link_bridge_up(const char *name, const struct cv_cidr *gw4, const struct cv_cidr *gw6,
 		      struct cv_err *err)
 {
@@ -295,14 +307,12 @@ int cv_link_configure(const char *ifname, const struct cv_cidr *addr4, const str
 		      const struct cv_cidr *addr6, const struct cv_cidr *gw6, struct cv_err *err)
 {
 	_cleanup_(sockp) struct nl_sock *sk = NULL;
-	_cleanup_(linkp) struct rtnl_link *lo = NULL, *link = NULL;
+	_cleanup_(linkp) struct rtnl_link *link = NULL;
 	char dad[96];
 	int r, i;
 
-	if ((r = nl_open(&sk, err)) < 0 || (r = get_link(sk, "lo", &lo, err)) < 0)
-		return r;
 	/* a new namespace has lo down: 127.0.0.1 answers nothing until it is up */
-	if ((r == 1 && (r = link_up(sk, lo, "lo", err)) < 0) ||
+	if ((r = cv_link_up("lo", err)) < 0 || (r = nl_open(&sk, err)) < 0 ||
 	    (r = get_link(sk, ifname, &link, err)) <= 0)
 		return r < 0 ? r : cv_err_set(err, ENODEV, "no link \"%s\" here", ifname);
 	i = rtnl_link_get_ifindex(link);

@@ -260,8 +260,9 @@ static void warn_firewall(const char *bridge)
 		return;
 	report[strcspn(report, "\n")] = '\0';
 	cv_warn("%s: containers on %s will reach nothing through it", report, bridge);
-	fprintf(stderr, "hint: accept their traffic there, e.g. `nft insert rule <that table> "
-			"<that chain> iifname %s accept` and `... oifname %s accept`\n",
+	fprintf(stderr,
+		"hint: accept their traffic there, e.g. `nft insert rule <that table> "
+		"<that chain> iifname %s accept` and `... oifname %s accept`\n",
 		bridge, bridge);
 }
 

@@ -64,7 +64,8 @@ static void detach_twice(void)
 	pid_t c = setup(&ns);
 	struct cv_net_attachment att;
 	struct cv_port port;
-	struct cv_net_config cfg = {.state_dir = state, .id = "twice", .ports = &port, .n_ports = 1};
+	struct cv_net_config cfg = {
+	    .state_dir = state, .id = "twice", .ports = &port, .n_ports = 1};
 	char table[64];
 
 	CHECK(cv_port_parse("18080:80", &port, &err) == 0, "parse: %s", err.msg);
