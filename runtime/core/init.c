@@ -94,15 +94,9 @@ static int before_pivot(void *arg, struct cv_err *err)
 static int set_sysctl(void *arg, struct cv_err *err)
 {
 	const struct cv_spec *spec = ((struct cv_init *)arg)->spec;
-	char path[512];
 
 	for (size_t i = 0; i < spec->n_sysctl; i++) {
-		snprintf(path, sizeof(path), "/proc/sys/%s", spec->sysctl[i].key);
-		for (char *p = path + 10; *p; p++)
-			if (*p == '.')
-				*p = '/';
-		if (cv_write_file(path, spec->sysctl[i].value, strlen(spec->sysctl[i].value), err) <
-		    0)
+		if (cv_sysctl_write(spec->sysctl[i].key, spec->sysctl[i].value, err) < 0)
 			return cv_err_hint(
 			    err,
 			    "sysctl `%s`: only namespaced sysctls (net.*, kernel.shm*, "

@@ -231,10 +231,10 @@ int cv_link_bridge_up(const char *name, const struct cv_cidr *gw4, const struct 
 	 */
 	snprintf(localnet, sizeof(localnet), "net/ipv4/conf/%s/route_localnet", name);
 	snprintf(dad, sizeof(dad), "net/ipv6/conf/%s/accept_dad", name);
-	if ((r = cv_link_sysctl("net/ipv4/ip_forward", "1", err)) < 0 ||
-	    (gw6 && (r = cv_link_sysctl("net/ipv6/conf/all/forwarding", "1", err)) < 0) ||
-	    (gw6 && (r = cv_link_sysctl(dad, "0", err)) < 0) ||
-	    (r = cv_link_sysctl(localnet, "1", err)) < 0 ||
+	if ((r = cv_sysctl_write("net/ipv4/ip_forward", "1", err)) < 0 ||
+	    (gw6 && (r = cv_sysctl_write("net/ipv6/conf/all/forwarding", "1", err)) < 0) ||
+	    (gw6 && (r = cv_sysctl_write(dad, "0", err)) < 0) ||
+	    (r = cv_sysctl_write(localnet, "1", err)) < 0 ||
 	    (r = add_addr(sk, rtnl_link_get_ifindex(br), name, gw4, err)) < 0 ||
 	    (gw6 && (r = add_addr(sk, rtnl_link_get_ifindex(br), name, gw6, err)) < 0))
 		return r;
@@ -320,7 +320,7 @@ int cv_link_configure(const char *ifname, const struct cv_cidr *addr4, const str
 	 * about a second, and the route via gw6 would fail meanwhile: off
 	 * before the address is added.  The bridge's IPAM makes it unique. */
 	snprintf(dad, sizeof(dad), "net/ipv6/conf/%s/accept_dad", ifname);
-	if ((addr6 && (r = cv_link_sysctl(dad, "0", err)) < 0) ||
+	if ((addr6 && (r = cv_sysctl_write(dad, "0", err)) < 0) ||
 	    (r = add_addr(sk, i, ifname, addr4, err)) < 0 ||
 	    (addr6 && (r = add_addr(sk, i, ifname, addr6, err)) < 0) ||
 	    (r = link_up(sk, link, ifname, err)) < 0)
@@ -392,19 +392,4 @@ int cv_link_route_overlap(const struct cv_cidr *subnet, const char *except, char
 		return 1;
 	}
 	return 0;
-}
-
-int cv_link_sysctl(const char *path, const char *value, struct cv_err *err)
-{
-	char full[PATH_MAX];
-	int n = snprintf(full, sizeof(full), "/proc/sys/%s", path);
-
-	if (n < 0 || (size_t)n >= sizeof(full))
-		return cv_err_set(err, ENAMETOOLONG, "sysctl %s: name too long", path);
-	/* net.ipv4.ip_forward: dots for slashes, unless it has a slash already
-	 * (then a dot may be part of a link's name: conf/eth0.100/...) */
-	if (!strchr(path, '/'))
-		for (char *p = full + strlen("/proc/sys/"); *p; p++)
-			*p = *p == '.' ? '/' : *p;
-	return cv_write_file(full, value, strlen(value), err);
 }

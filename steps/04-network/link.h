@@ -101,13 +101,4 @@ int cv_link_in_netns(int netns_fd, int (*fn)(void *arg, struct cv_err *err), voi
 int cv_link_route_overlap(const struct cv_cidr *subnet, const char *except, char *what, size_t size,
 			  struct cv_err *err);
 
-/*
- * cv_link_sysctl - write value to /proc/sys/PATH in the current network
- * namespace; /proc/sys/net shows the namespace of the process that opens
- * the file.  PATH is "net.ipv4.ip_forward" or "net/ipv4/ip_forward"; one
- * with a '/' is taken as it is, as a link's name may hold a dot
- * ("net/ipv4/conf/eth0.100/forwarding").  Traced.
- */
-int cv_link_sysctl(const char *path, const char *value, struct cv_err *err);
-
 #endif

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <ftw.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -238,4 +239,19 @@ unsigned long long cv_proc_start(pid_t pid)
 	       "%*d %llu",
 	       &start);
 	return start;
+}
+
+int cv_sysctl_write(const char *path, const char *value, struct cv_err *err)
+{
+	char full[PATH_MAX];
+	int n = snprintf(full, sizeof(full), "/proc/sys/%s", path);
+
+	if (n < 0 || (size_t)n >= sizeof(full))
+		return cv_err_set(err, ENAMETOOLONG, "sysctl %s: name too long", path);
+	/* net.ipv4.ip_forward: dots for slashes, unless it has a slash already
+	 * (then a dot may be part of a link's name: conf/eth0.100/...) */
+	if (!strchr(path, '/'))
+		for (char *p = full + strlen("/proc/sys/"); *p; p++)
+			*p = *p == '.' ? '/' : *p;
+	return cv_write_file(full, value, strlen(value), err);
 }

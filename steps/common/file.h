@@ -69,4 +69,15 @@ int cv_mkdir_p(const char *path, mode_t mode, struct cv_err *err);
  */
 unsigned long long cv_proc_start(pid_t pid);
 
+/*
+ * cv_sysctl_write - write value to /proc/sys/KEY.  KEY is
+ * "net.ipv4.ip_forward" or "net/ipv4/ip_forward"; one with a '/' is taken
+ * as it is, as a link's name may hold a dot (net/ipv4/conf/eth0.100/...).
+ * The namespaced sysctls (net.*, kernel.shm*, ...) written are those of
+ * the namespaces the caller is in when it opens the file: a process
+ * writes its network namespace's net.* after setns(2), its container's
+ * after pivot_root.
+ */
+int cv_sysctl_write(const char *key, const char *value, struct cv_err *err);
+
 #endif
