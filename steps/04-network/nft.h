@@ -19,7 +19,9 @@
  *     chain output       nat, -100:    fib daddr type local jump ports  (127.0.0.1, hairpin)
  *     chain ports        dnat by the maps
  *     chain postrouting  nat, srcnat:  masquerade subnet -> outside,
- *                        hairpin (a container to its own port), and
+ *                        hairpin (a container to a published port of
+ *                        its bridge; to its own, the bridge port needs
+ *                        hairpin mode too: link.c), and
  *                        127.0.0.0/8 that was DNATed (route_localnet)
  *   }
  */
@@ -62,19 +64,29 @@ int cv_nft_rebuild(const struct cv_nft_subnet *subnets, int n_subnets,
 
 /*
  * cv_nft_ports - add (add true) or delete the map elements of fwds, in one
- * transaction.  The table must exist.  0 or -errno.
+ * transaction.  The table must exist to add (-ENOENT); adding a port that
+ * maps elsewhere is -EEXIST.  Deleting is forgiving, for what a crash
+ * left half made: an element that is not there, or that maps the port to
+ * another container now, is left alone, and with no table there is
+ * nothing to delete.  0 or -errno.
  */
 int cv_nft_ports(bool add, const struct cv_nft_fwd *fwds, int n, struct cv_err *err);
 
 /*
  * cv_nft_table_text - the table as cv_nft_rebuild() would write it, into
  * buf (without running anything): for unit tests and the walkthrough.
- * Returns the length, or -ENOSPC.
+ * It is laid out as `nft list` prints it, so the two compare equal (with
+ * each map's elements in one order).  Returns the length, -ENOSPC, or
+ * -EINVAL for a forward neither TCP nor UDP, or whose host address is
+ * not of its container's family.
  */
 int cv_nft_table_text(const struct cv_nft_subnet *subnets, int n_subnets,
 		      const struct cv_nft_fwd *fwds, int n_fwds, char *buf, size_t size);
 
-/* cv_nft_list - `nft list table inet containerv` into buf; "" when there is none. */
+/*
+ * cv_nft_list - `nft list table inet containerv` into buf; "" when there
+ * is none.  Returns the length, or -errno (-ENOSPC when it does not fit).
+ */
 int cv_nft_list(char *buf, size_t size, struct cv_err *err);
 
 /*
@@ -83,7 +95,8 @@ int cv_nft_list(char *buf, size_t size, struct cv_err *err);
  * (a Docker host's `filter FORWARD`).  nftables runs every base chain on
  * a hook and a drop anywhere is final, so our accept does not help.
  * Returns how many were found, each described on its own line in report
- * ("table ip filter chain FORWARD (hook forward, policy drop)"), or -errno.
+ * ("table ip filter chain FORWARD (hook forward, policy drop)"), or -errno
+ * (-ENOSPC when the lines do not fit).
  */
 int cv_nft_diagnose(char *report, size_t size, struct cv_err *err);
 
