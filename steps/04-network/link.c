@@ -35,80 +35,16 @@
 #include <netlink/route/link/bridge.h>
 #include <netlink/route/link/veth.h>
 #include <netlink/route/route.h>
+#include <linux/if_bridge.h>
+#include <linux/if_link.h>
+#include <netlink/msg.h>
+#include <netlink/attr.h>
 
 #include "04-network/link.h"
+#include "04-network/netlink.h"
 #include "common/cleanup.h"
 #include "common/file.h"
 #include "common/trace.h"
-
-/*
- * Cleanup functions for libnl's objects, as common/cleanup.h's for fds,
- * and libnl's NLE_* codes as errnos (nl_syserr2nlerr() goes the other way).
- */
-/* clang-format off */
-#define NL_CLEANUP(name, type, put) static void name(type **p) { if (*p) put(*p); }
-NL_CLEANUP(sockp, struct nl_sock, nl_socket_free)     /* closes the socket too */
-NL_CLEANUP(linkp, struct rtnl_link, rtnl_link_put)    /* a veth's takes its peer */
-NL_CLEANUP(addrp, struct rtnl_addr, rtnl_addr_put)
-NL_CLEANUP(routep, struct rtnl_route, rtnl_route_put) /* and its next hops */
-NL_CLEANUP(nladdrp, struct nl_addr, nl_addr_put)
-NL_CLEANUP(cachep, struct nl_cache, nl_cache_free)
-
-static const int nl_errnos[NLE_MAX + 1] = {
-	[NLE_EXIST] = EEXIST, [NLE_OBJ_NOTFOUND] = ENODEV, [NLE_NODEV] = ENODEV,
-	[NLE_PERM] = EPERM, [NLE_NOACCESS] = EACCES, [NLE_INVAL] = EINVAL, [NLE_BUSY] = EBUSY,
-	[NLE_RANGE] = ERANGE, [NLE_NOMEM] = ENOMEM, [NLE_OPNOTSUPP] = EOPNOTSUPP,
-	[NLE_AF_NOSUPPORT] = EAFNOSUPPORT, [NLE_NOADDR] = EADDRNOTAVAIL,
-};
-/* clang-format on */
-
-static int nl_errno(int nlerr)
-{
-	return nlerr < 0 && -nlerr <= NLE_MAX && nl_errnos[-nlerr] ? nl_errnos[-nlerr] : EIO;
-}
-
-/*
- * The end of every request: trace it and, when it failed with another errno
- * than `expected` (ENODEV from a lookup, where it is an answer; 0: none),
- * fill *err with the request, libnl's text and a hint.  0 or -errno.
- */
-__attribute__((format(printf, 4, 5))) static int nl_done(int ret, int expected, struct cv_err *err,
-							 const char *fmt, ...)
-{
-	char what[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	errno = ret < 0 ? nl_errno(ret) : 0;
-	cv_trace_sys(ret, "%s", what);
-	if (ret >= 0 || errno == expected)
-		return -errno;
-	cv_err_set(err, errno, "%s: %s", what, nl_geterror(ret));
-	if (err->code == EPERM)
-		cv_err_hint(err, "this needs CAP_NET_ADMIN over the network namespace: run as "
-				 "root, or rootless with --rootless");
-	return -err->code;
-}
-
-/* A NETLINK_ROUTE socket in *sk, which the caller frees, in the thread's namespace now. */
-static int nl_open(struct nl_sock **sk, struct cv_err *err)
-{
-	if (!(*sk = nl_socket_alloc()))
-		return cv_err_set(err, ENOMEM, "nl_socket_alloc(): out of memory");
-	return nl_done(nl_connect(*sk, NETLINK_ROUTE), 0, err, "socket(AF_NETLINK, NETLINK_ROUTE)");
-}
-
-/* c as a libnl address, with its prefix or as one host (&c->v6: the union's start). */
-static struct nl_addr *nl_address(const struct cv_cidr *c, bool prefix)
-{
-	struct nl_addr *a = nl_addr_build(c->family, &c->v6, c->family == AF_INET ? 4 : 16);
-
-	if (a && prefix)
-		nl_addr_set_prefixlen(a, c->prefix);
-	return a;
-}
 
 int cv_link_name_check(const char *name, const char *what, struct cv_err *err)
 {
@@ -131,7 +67,7 @@ static int get_link(struct nl_sock *sk, const char *name, struct rtnl_link **out
 {
 	int r = rtnl_link_get_kernel(sk, 0, name, out);
 
-	r = nl_done(r, ENODEV, err, "RTM_GETLINK \"%s\"", name);
+	r = cv_nl_done(r, ENODEV, err, "RTM_GETLINK \"%s\"", name);
 	return r == -ENODEV ? 0 : r < 0 ? r : 1;
 }
 
@@ -140,7 +76,7 @@ int cv_link_exists(const char *name, struct cv_err *err)
 	_cleanup_(sockp) struct nl_sock *sk = NULL;
 	_cleanup_(linkp) struct rtnl_link *link = NULL;
 
-	return nl_open(&sk, err) < 0 ? -err->code : get_link(sk, name, &link, err);
+	return cv_nl_open(&sk, err) < 0 ? -err->code : get_link(sk, name, &link, err);
 }
 
 /* RTM_NEWADDR c on link ifindex; an address already there is fine (EEXIST). */
@@ -148,7 +84,7 @@ static int add_addr(struct nl_sock *sk, int ifindex, const char *ifname, const s
 		    struct cv_err *err)
 {
 	_cleanup_(addrp) struct rtnl_addr *a = rtnl_addr_alloc();
-	_cleanup_(nladdrp) struct nl_addr *local = nl_address(c, true);
+	_cleanup_(nladdrp) struct nl_addr *local = cv_nl_address(c, true);
 	char buf[CV_ADDR_TEXT_MAX];
 	int r = -NLE_NOMEM;
 
@@ -157,8 +93,8 @@ static int add_addr(struct nl_sock *sk, int ifindex, const char *ifname, const s
 		rtnl_addr_set_local(a, local); /* takes its own reference */
 		r = rtnl_addr_add(sk, a, NLM_F_CREATE | NLM_F_EXCL);
 	}
-	r = nl_done(r, EEXIST, err, "RTM_NEWADDR %s dev %s", nl_addr2str(local, buf, sizeof(buf)),
-		    ifname);
+	r = cv_nl_done(r, EEXIST, err, "RTM_NEWADDR %s dev %s",
+		       nl_addr2str(local, buf, sizeof(buf)), ifname);
 	return r == -EEXIST ? 0 : r;
 }
 
@@ -178,7 +114,7 @@ static int link_up(struct nl_sock *sk, struct rtnl_link *old, const char *name, 
 		r = old ? rtnl_link_change(sk, old, l, 0)
 			: rtnl_link_add(sk, l, NLM_F_CREATE | NLM_F_EXCL);
 	}
-	return nl_done(r, 0, err, "RTM_NEWLINK %s\"%s\" up", old ? "" : "bridge ", name);
+	return cv_nl_done(r, 0, err, "RTM_NEWLINK %s\"%s\" up", old ? "" : "bridge ", name);
 }
 
 int cv_link_up(const char *name, struct cv_err *err)
@@ -187,7 +123,7 @@ int cv_link_up(const char *name, struct cv_err *err)
 	_cleanup_(linkp) struct rtnl_link *link = NULL;
 	int r;
 
-	if ((r = nl_open(&sk, err)) < 0 || (r = get_link(sk, name, &link, err)) < 0)
+	if ((r = cv_nl_open(&sk, err)) < 0 || (r = get_link(sk, name, &link, err)) < 0)
 		return r;
 	return r ? link_up(sk, link, name, err)
 		 : cv_err_set(err, ENODEV, "no link \"%s\" here", name);
@@ -202,7 +138,7 @@ int cv_link_bridge_up(const char *name, const struct cv_cidr *gw4, const struct 
 	const char *type;
 	int r, created = 0;
 
-	if ((r = cv_link_name_check(name, "bridge", err)) < 0 || (r = nl_open(&sk, err)) < 0 ||
+	if ((r = cv_link_name_check(name, "bridge", err)) < 0 || (r = cv_nl_open(&sk, err)) < 0 ||
 	    (r = get_link(sk, name, &br, err)) < 0)
 		return r;
 	if (r == 0) {
@@ -241,6 +177,31 @@ int cv_link_bridge_up(const char *name, const struct cv_cidr *gw4, const struct 
 	return created;
 }
 
+/*
+ * A bridge never sends a frame back out of the port it came in on - unless
+ * the port is in hairpin mode.  A container that reaches its own published
+ * port (10.77.0.1:8080 -> DNAT -> itself) needs exactly that, when bridge
+ * netfilter sends bridged traffic through the nat hooks (this machine's
+ * bridge-nf-call-iptables=1).  RTM_SETLINK of family AF_BRIDGE with
+ * IFLA_PROTINFO { IFLA_BRPORT_MODE 1 }, as `bridge link set dev X hairpin
+ * on` sends it: libnl's link objects cannot change a port's family.
+ */
+static int hairpin_on(struct nl_sock *sk, const char *port, struct cv_err *err)
+{
+	struct ifinfomsg ifi = {.ifi_family = AF_BRIDGE, .ifi_index = (int)if_nametoindex(port)};
+	struct nl_msg *m = nlmsg_alloc_simple(RTM_SETLINK, 0);
+	struct nlattr *info;
+	int r = -NLE_NOMEM;
+
+	if (m && nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO) == 0 &&
+	    (info = nla_nest_start(m, IFLA_PROTINFO | NLA_F_NESTED)) &&
+	    nla_put_u8(m, IFLA_BRPORT_MODE, 1) == 0 && nla_nest_end(m, info) == 0)
+		r = nl_send_sync(sk, m); /* frees m */
+	else
+		nlmsg_free(m);
+	return cv_nl_done(r, 0, err, "RTM_SETLINK AF_BRIDGE \"%s\" hairpin on", port);
+}
+
 int cv_link_veth_add(const char *host, const char *bridge, int netns_fd, const char *peer,
 		     struct cv_err *err)
 {
@@ -249,8 +210,8 @@ int cv_link_veth_add(const char *host, const char *bridge, int netns_fd, const c
 	int r;
 
 	if ((r = cv_link_name_check(host, "veth", err)) < 0 ||
-	    (r = cv_link_name_check(peer, "veth peer", err)) < 0 || (r = nl_open(&sk, err)) < 0 ||
-	    (r = get_link(sk, bridge, &br, err)) <= 0)
+	    (r = cv_link_name_check(peer, "veth peer", err)) < 0 ||
+	    (r = cv_nl_open(&sk, err)) < 0 || (r = get_link(sk, bridge, &br, err)) <= 0)
 		return r < 0 ? r : cv_err_set(err, ENODEV, "no bridge \"%s\"", bridge);
 	if (!(veth = rtnl_link_veth_alloc()) || !(end = rtnl_link_veth_get_peer(veth)))
 		return cv_err_set(err, ENOMEM, "rtnl_link_veth_alloc(): out of memory");
@@ -260,9 +221,13 @@ int cv_link_veth_add(const char *host, const char *bridge, int netns_fd, const c
 	rtnl_link_set_name(end, peer);
 	rtnl_link_set_ns_fd(end, netns_fd);
 	/* one request, all or nothing: see the top of this file */
-	return nl_done(rtnl_link_add(sk, veth, NLM_F_CREATE | NLM_F_EXCL), 0, err,
-		       "RTM_NEWLINK veth \"%s\" master %s up, peer \"%s\" in netns fd %d", host,
-		       bridge, peer, netns_fd);
+	if ((r = cv_nl_done(rtnl_link_add(sk, veth, NLM_F_CREATE | NLM_F_EXCL), 0, err,
+			    "RTM_NEWLINK veth \"%s\" master %s up, peer \"%s\" in netns fd %d",
+			    host, bridge, peer, netns_fd)) < 0)
+		return r;
+	if ((r = hairpin_on(sk, host, err)) < 0)
+		cv_link_delete(host, &(struct cv_err){0});
+	return r;
 }
 
 int cv_link_delete(const char *name, struct cv_err *err)
@@ -273,10 +238,10 @@ int cv_link_delete(const char *name, struct cv_err *err)
 
 	if (!link)
 		return cv_err_set(err, ENOMEM, "rtnl_link_alloc(): out of memory");
-	if ((r = nl_open(&sk, err)) < 0)
+	if ((r = cv_nl_open(&sk, err)) < 0)
 		return r;
 	rtnl_link_set_name(link, name); /* RTM_DELLINK by IFLA_IFNAME: no lookup first */
-	r = nl_done(rtnl_link_delete(sk, link), ENODEV, err, "RTM_DELLINK \"%s\"", name);
+	r = cv_nl_done(rtnl_link_delete(sk, link), ENODEV, err, "RTM_DELLINK \"%s\"", name);
 	return r == -ENODEV ? 1 : r;
 }
 
@@ -286,8 +251,8 @@ static int add_default(struct nl_sock *sk, int ifindex, const char *ifname,
 {
 	const struct cv_cidr any = {.family = gw->family, .prefix = 0};
 	_cleanup_(routep) struct rtnl_route *rt = rtnl_route_alloc();
-	_cleanup_(nladdrp) struct nl_addr *via = nl_address(gw, false),
-					  *dst = nl_address(&any, true);
+	_cleanup_(nladdrp) struct nl_addr *via = cv_nl_address(gw, false),
+					  *dst = cv_nl_address(&any, true);
 	struct rtnl_nexthop *nh = rt && via && dst ? rtnl_route_nh_alloc() : NULL;
 	char buf[CV_ADDR_TEXT_MAX];
 	int r = -NLE_NOMEM;
@@ -299,8 +264,8 @@ static int add_default(struct nl_sock *sk, int ifindex, const char *ifname,
 		rtnl_route_add_nexthop(rt, nh); /* the route owns it now */
 		r = rtnl_route_add(sk, rt, NLM_F_CREATE | NLM_F_EXCL);
 	}
-	return nl_done(r, 0, err, "RTM_NEWROUTE default via %s dev %s",
-		       nl_addr2str(via, buf, sizeof(buf)), ifname);
+	return cv_nl_done(r, 0, err, "RTM_NEWROUTE default via %s dev %s",
+			  nl_addr2str(via, buf, sizeof(buf)), ifname);
 }
 
 int cv_link_configure(const char *ifname, const struct cv_cidr *addr4, const struct cv_cidr *gw4,
@@ -312,7 +277,7 @@ int cv_link_configure(const char *ifname, const struct cv_cidr *addr4, const str
 	int r, i;
 
 	/* a new namespace has lo down: 127.0.0.1 answers nothing until it is up */
-	if ((r = cv_link_up("lo", err)) < 0 || (r = nl_open(&sk, err)) < 0 ||
+	if ((r = cv_link_up("lo", err)) < 0 || (r = cv_nl_open(&sk, err)) < 0 ||
 	    (r = get_link(sk, ifname, &link, err)) <= 0)
 		return r < 0 ? r : cv_err_set(err, ENODEV, "no link \"%s\" here", ifname);
 	i = rtnl_link_get_ifindex(link);
@@ -367,10 +332,10 @@ int cv_link_route_overlap(const struct cv_cidr *subnet, const char *except, char
 	int skip = except ? (int)if_nametoindex(except) : 0, r;
 	char dst[CV_ADDR_TEXT_MAX], dev[IF_NAMESIZE];
 
-	if ((r = nl_open(&sk, err)) < 0)
+	if ((r = cv_nl_open(&sk, err)) < 0)
 		return r;
 	r = rtnl_route_alloc_cache(sk, subnet->family, 0, &routes);
-	if ((r = nl_done(r, 0, err, "RTM_GETROUTE (dump)")) < 0)
+	if ((r = cv_nl_done(r, 0, err, "RTM_GETROUTE (dump)")) < 0)
 		return r;
 	for (struct nl_object *o = nl_cache_get_first(routes); o; o = nl_cache_get_next(o)) {
 		struct rtnl_route *rt = (struct rtnl_route *)o;
