@@ -45,7 +45,7 @@ common_SRCS        := err.c trace.c probe.c file.c args.c child.c fdpass.c
 02-cgroups_LIBS    := -ljansson
 03-rootfs_SRCS     := resolve.c mounts.c apply.c copyup.c devnodes.c overlay.c rootfs.c layer.c
 03-rootfs_LIBS     := -larchive
-04-network_SRCS    := addr.c ipam.c ports.c dns.c netlink.c link.c nft.c rootless.c record.c network.c manage.c
+04-network_SRCS    := addr.c ipam.c ports.c dns.c netlink.c link.c nft.c rootless.c rootless_cmd.c record.c network.c manage.c
 04-network_LIBS    := -lnl-route-3 -lnl-3 -lnftables -ljansson
 05-security_SRCS   := caps.c identity.c seccomp.c profile.c profile_docker.c default_profile.c landlock.c \
                       seccomp_names.c seccomp_load.c apparmor.c policy.c security.c show.c listen.c

@@ -90,12 +90,12 @@ struct tour {
 
 static int tour_start(struct tour *t, struct cv_err *err)
 {
-	static char *const httpd[] = {BUSYBOX, "httpd", "-f", "-p", "80", "-h", NULL, NULL};
+	static char *httpd[] = {BUSYBOX, "httpd", "-f", "-p", "80", "-h", NULL, NULL};
 	static struct cv_port port;
 	static char *ping[] = {BUSYBOX, "ping", "-c", "1", "-W", "2", "10.77.0.2", NULL};
 	int r;
 
-	((char **)httpd)[6] = t->www;
+	httpd[6] = t->www;
 	if ((r = cv_port_parse("8080:80", &port, err)) < 0)
 		return r;
 	t->web.cfg = (struct cv_net_config){

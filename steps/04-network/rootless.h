@@ -53,14 +53,48 @@ const char *cv_rootless_tool_name(enum cv_rootless_tool tool);
  * (to the same port numbers inside), and wait until the namespace has its
  * uplink and address.  Before anything is made, each port is checked free
  * on the host (cv_port_hold, then closed), so a port in use is the same
- * clear error as for root.  On failure nothing is left running.  0 or
- * -errno; -ENOENT naming the tool and its Debian package when it is not
- * installed; -EACCES about /dev/net/tun with the hint to fix its mode.
+ * clear error as for root.  On failure nothing is left running (the
+ * caller may be in the new namespaces already: there is no way back).
+ * The helper is the caller's child, and is sent SIGTERM if the caller
+ * dies.  pasta needs the host to have an interface with a default route;
+ * its files are in $TMPDIR (or /tmp).  *out is always set, so leave may
+ * follow either way.  0 or -errno; -ENOENT naming the tool and its Debian
+ * package when it is not installed; -EACCES about /dev/net/tun with the
+ * hint to fix its mode; -E2BIG past CV_ROOTLESS_PORTS_MAX ports.
  */
 int cv_rootless_enter(enum cv_rootless_tool tool, const struct cv_port *ports, int n_ports,
 		      struct cv_rootless *out, struct cv_err *err);
 
 /* cv_rootless_leave - stop the helper and remove its files; idempotent. */
 void cv_rootless_leave(struct cv_rootless *r);
+
+/* --- what the helpers are told (rootless_cmd.c); enter uses them --------- */
+
+#define CV_ROOTLESS_PORTS_MAX 32 /* CV_NET_PORTS_MAX */
+#define CV_ROOTLESS_ARGS      (2 * CV_ROOTLESS_PORTS_MAX + 24)
+
+struct cv_rootless_cmd {
+	char *argv[CV_ROOTLESS_ARGS]; /* NULL-terminated, into text */
+	int argc;
+	char text[4096]; /* the arguments one after another, each ending in '\0' */
+	size_t used;
+};
+
+/*
+ * cv_rootless_cmd - the command line of r->used (its executable at exe)
+ * to attach the network namespace of process target and forward ports,
+ * with its files in r->tmpdir (r->api_socket for slirp4netns).  Made
+ * whole before fork, so the child only execs.  0, or -E2BIG.
+ */
+int cv_rootless_cmd(const struct cv_rootless *r, const char *exe, const struct cv_port *ports,
+		    int n, pid_t target, struct cv_rootless_cmd *c, struct cv_err *err);
+
+/*
+ * cv_rootless_slirp_forward - ask the running slirp4netns of r to forward
+ * p's host port to the same port in the namespace (add_hostfwd on its API
+ * socket).  0, or -errno with slirp4netns' own description of the error.
+ */
+int cv_rootless_slirp_forward(const struct cv_rootless *r, const struct cv_port *p,
+			      struct cv_err *err);
 
 #endif
