@@ -69,7 +69,9 @@ static int capture(pid_t in, char *const argv[], char *buf, size_t size)
 /* Fetch url (from the namespace of pid, or here), trying while httpd starts. */
 static void fetch(const char *what, pid_t in, const char *url)
 {
-	char *const argv[] = {BUSYBOX, "wget", "-q", "-T", "2", "-O", "-", (char *)url, NULL};
+	/* busybox 1.35's wget -T crashes: its timeout applet bounds the wait */
+	char *const argv[] = {BUSYBOX, "timeout", "3", BUSYBOX,     "wget",
+			      "-q",    "-O",      "-", (char *)url, NULL};
 	char page[256] = "";
 	int r = -1;
 

@@ -97,9 +97,9 @@ fetch() {
 	local i
 	for i in $(seq 40); do
 		if [ -n "${2:-}" ]; then
-			inside "$2" $BB wget -q -T 2 -O - "$1" && return 0
+			inside "$2" $BB timeout 3 $BB wget -q -O - "$1" && return 0
 		else
-			$H $BB wget -q -T 2 -O - "$1" && return 0
+			$H $BB timeout 3 $BB wget -q -O - "$1" && return 0
 		fi
 		sleep 0.05
 	done
@@ -147,9 +147,9 @@ uplink() {
 
 @test "container to container, over IPv4 and IPv6" {
 	start web -- $BB httpd -f -p 80 -h "$WWW"
-	run $H "$NET" run --state "$STATE" --name client -q -- $BB wget -q -T 2 -O - http://10.77.0.2/
+	run $H "$NET" run --state "$STATE" --name client -q -- $BB timeout 3 $BB wget -q -O - http://10.77.0.2/
 	[ "$output" = "hello from a container" ]
-	run $H "$NET" run --state "$STATE" --name client -q -- $BB wget -q -T 2 -O - "http://[fd63:7663:a4d::2]/"
+	run $H "$NET" run --state "$STATE" --name client -q -- $BB timeout 3 $BB wget -q -O - "http://[fd63:7663:a4d::2]/"
 	[ "$output" = "hello from a container" ]
 	run $H "$NET" run --state "$STATE" --name client -q -- $BB ping -c 1 -W 2 10.77.0.2
 	[ "$status" -eq 0 ]
@@ -198,7 +198,7 @@ CGI
 	$WORLD $BB httpd -p 192.0.2.2:80 -h "$WWW" &
 	echo $! >"$T/world-httpd.pid"
 	run $H "$NET" run --state "$STATE" --name out -q -- sh -c \
-		"for i in 1 2 3 4 5 6 7 8 9 10; do $BB wget -q -T 2 -O - http://192.0.2.2/cgi-bin/peer && exit; sleep 0.1; done"
+		"for i in 1 2 3 4 5 6 7 8 9 10; do $BB timeout 3 $BB wget -q -O - http://192.0.2.2/cgi-bin/peer && exit; sleep 0.1; done"
 	[ "$output" = 192.0.2.1 ]
 	kill "$(cat "$T/world-httpd.pid")"
 	nothing_left
