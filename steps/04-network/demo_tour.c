@@ -183,7 +183,7 @@ int cmd_tour(struct cv_args *a)
 		printf("4. web fetches its own published port through the bridge (hairpin)\n");
 		fetch("web", t.web.pid, "http://10.77.0.1:8080/");
 		printf("5. the table that does it (nft list table inet containerv):\n");
-		if (cv_nft_list(table, sizeof(table), &ignored) == 0)
+		if (cv_nft_list(table, sizeof(table), &ignored) >= 0)
 			fputs(table, stdout);
 		kill(t.web.pid, SIGTERM);
 		cv_wait_forwarding(t.web.pid, NULL);
