@@ -125,6 +125,14 @@ else
 	echo "(run 'sudo make demo' to see pivot_root, layers and the chroot breakout)"
 fi
 echo
+echo "== step 04: the network =="
+if [ "$(id -u)" = 0 ]; then
+	show "cv-network demo     # in a network namespace of its own: the machine's network is not touched" \
+		"$bin/cv-network" demo
+else
+	echo "(run 'sudo make demo' to see two containers on a bridge, a published port and hairpin)"
+fi
+echo
 echo "== step 05: security =="
 show "cv-security status" "$bin/cv-security" status
 if [ "$(id -u)" = 0 ]; then
