@@ -69,6 +69,19 @@ struct run_opts {
 	enum cv_rootless_tool tool;
 };
 
+/* --via TOOL: the rootless way, with that helper. */
+static int parse_via(struct cv_args *a, struct run_opts *o)
+{
+	o->rootless = true;
+	if (!strcmp(a->val, "pasta"))
+		o->tool = CV_ROOTLESS_PASTA;
+	else if (!strcmp(a->val, "slirp4netns"))
+		o->tool = CV_ROOTLESS_SLIRP;
+	else
+		return cv_args_usage_error(a, "--via %s: pasta or slirp4netns", a->val), -1;
+	return 0;
+}
+
 static int parse_run(struct cv_args *a, struct run_opts *o)
 {
 	struct cv_net_config *cfg = &o->s.cfg;
@@ -101,14 +114,8 @@ static int parse_run(struct cv_args *a, struct run_opts *o)
 			cfg->state_dir = a->val;
 			break;
 		case O_VIA:
-			o->rootless = true;
-			if (!strcmp(a->val, "pasta"))
-				o->tool = CV_ROOTLESS_PASTA;
-			else if (!strcmp(a->val, "slirp4netns"))
-				o->tool = CV_ROOTLESS_SLIRP;
-			else
-				return cv_args_usage_error(a, "--via %s: pasta or slirp4netns",
-							   a->val);
+			if (parse_via(a, o) < 0)
+				return CV_EXIT_USAGE;
 			break;
 		case O_PUBLISH:
 			if (cfg->n_ports == CV_NET_PORTS_MAX)

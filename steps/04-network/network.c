@@ -138,6 +138,26 @@ int cv_net_detach(const char *state_dir, const char *bridge, const char *id, str
 	return cv_net_detach_locked(state_dir, bridge, id, err);
 }
 
+/* want against the subnets of the other bridges recorded here. */
+static int other_bridges(const char *state_dir, const struct cv_cidr *want, struct cv_err *err)
+{
+	char names[BRIDGES_MAX][IFNAMSIZ], bdir[PATH_MAX], a[CV_ADDR_TEXT_MAX], b[CV_ADDR_TEXT_MAX];
+	int nb = cv_net_bridges(state_dir, names, BRIDGES_MAX, err);
+
+	for (int i = 0; i < nb; i++) {
+		struct cv_nft_subnet other;
+
+		cv_net_bridge_dir(bdir, sizeof(bdir), state_dir, names[i]);
+		if (cv_net_subnet_read(bdir, &other, err) == 0 && cv_cidr_overlap(want, &other.v4))
+			return cv_err_set(err, EEXIST, "--subnet %s overlaps network %s (%s)",
+					  cv_cidr_format(want, a, sizeof(a)), names[i],
+					  cv_cidr_format(&other.v4, b, sizeof(b))),
+			       cv_err_hint(err, "choose another --subnet, or use --bridge %s",
+					   names[i]);
+	}
+	return nb < 0 ? nb : 0;
+}
+
 /*
  * The subnets of cfg's bridge: those recorded when it exists, else new
  * ones, refused when they would shadow a route the host already has or
@@ -147,9 +167,9 @@ int cv_net_detach(const char *state_dir, const char *bridge, const char *id, str
 static int choose_subnet(const struct cv_net_config *cfg, const char *state_dir, const char *bridge,
 			 struct cv_nft_subnet *s, bool *is_new, struct cv_err *err)
 {
-	char names[BRIDGES_MAX][IFNAMSIZ], bdir[PATH_MAX], what[128], a[CV_ADDR_TEXT_MAX];
+	char bdir[PATH_MAX], what[128], a[CV_ADDR_TEXT_MAX];
 	struct cv_cidr want;
-	int r, nb;
+	int r;
 
 	if ((r = cv_cidr_parse(cfg->subnet ? cfg->subnet : CV_NET_SUBNET, false, "--subnet", &want,
 			       err)) < 0)
@@ -183,19 +203,8 @@ static int choose_subnet(const struct cv_net_config *cfg, const char *state_dir,
 					   bridge),
 				cv_err_hint(err,
 					    "name another --bridge (`ip link` lists the links)"));
-	if ((nb = cv_net_bridges(state_dir, names, BRIDGES_MAX, err)) < 0)
-		return nb;
-	for (int b = 0; b < nb; b++) {
-		struct cv_nft_subnet other;
-
-		cv_net_bridge_dir(bdir, sizeof(bdir), state_dir, names[b]);
-		if (cv_net_subnet_read(bdir, &other, err) == 0 && cv_cidr_overlap(&want, &other.v4))
-			return cv_err_set(err, EEXIST, "--subnet %s overlaps network %s (%s)",
-					  cv_cidr_format(&want, a, sizeof(a)), names[b],
-					  cv_cidr_format(&other.v4, what, sizeof(what))),
-			       cv_err_hint(err, "choose another --subnet, or use --bridge %s",
-					   names[b]);
-	}
+	if ((r = other_bridges(state_dir, &want, err)) < 0)
+		return r;
 	if ((r = cv_link_route_overlap(&want, bridge, what, sizeof(what), err)) != 0)
 		return r < 0 ? r
 			     : (cv_err_set(err, EEXIST, "--subnet %s overlaps the route %s",

@@ -18,6 +18,9 @@ only() {
 
 for t in build/tests/priv/test_*; do
 	only "$t" || continue
+	# step 04 needs bridge, veth and nf_tables, modules this initramfs does
+	# not carry (and pasta, slirp4netns): it is tested on the host's kernel
+	case "$t" in *test_network*) continue ;; esac
 	echo "# --- vm: priv: ${t##*/}"
 	"$t"
 done
