@@ -275,6 +275,7 @@ int cmd_run(struct cv_args *a)
 		printf("rootless: a network namespace of your own, joined to the host by %s\n",
 		       cv_rootless_tool_name(rl.used));
 	if (start_attached(&o.s, a->err) == 0) {
+		cv_err_clear(a->err); /* from here the status is the command's */
 		status = cv_wait_forwarding(o.s.pid, NULL);
 		stop_attached(&o.s);
 	}

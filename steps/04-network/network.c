@@ -379,8 +379,10 @@ int cv_net_attach(const struct cv_net_config *cfg, int netns_fd, struct cv_net_a
 	snprintf(att->id, sizeof(att->id), "%s", cfg->id);
 	snprintf(att->bridge, sizeof(att->bridge), "%s", bridge);
 	snprintf(att->veth, sizeof(att->veth), "%s", rec.veth);
-	if ((r = attach_locked(cfg, state_dir, bridge, netns_fd, &rec, att, err)) == 0)
+	if ((r = attach_locked(cfg, state_dir, bridge, netns_fd, &rec, att, err)) == 0) {
+		cv_err_clear(err); /* a lookup's expected ENOENT is no error of ours */
 		return 0;
+	}
 	/* undone by the one way there is: detach copes with what was never made */
 	struct cv_err ignored;
 	cv_net_detach_locked(state_dir, bridge, cfg->id, &ignored);
