@@ -20,7 +20,8 @@ teardown() {
 	run sh tests/style/budget.sh "$tree"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"ok 1 - steps/01-namespaces: within its budget"* ]]
-	[[ "$output" == *"ok 6 - runtime: within its budget"* ]]
+	[[ "$output" == *"ok 4 - steps/04-network: within its budget"* ]]
+	[[ "$output" == *"ok 7 - runtime: within its budget"* ]]
 }
 
 @test "a demo over 300 lines, a module over 400, a file over 700: each named" {
