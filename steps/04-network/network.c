@@ -231,18 +231,14 @@ static int configure_inside(void *arg, struct cv_err *err)
 }
 
 /* files/ID/resolv.conf and hosts, to be bound on the container's /etc. */
-static int write_files(const char *bdir, const struct cv_net_record *rec,
+static int write_files(const char *state_dir, const struct cv_net_record *rec,
 		       struct cv_net_attachment *att, struct cv_err *err)
 {
-	char dir[PATH_MAX], text[8192];
+	char text[8192];
 	int n, r;
 
-	if (snprintf(dir, sizeof(dir), "%s/files/%s", bdir, rec->id) >= (int)sizeof(dir) ||
-	    snprintf(att->resolv_conf, sizeof(att->resolv_conf), "%s/resolv.conf", dir) >=
-		(int)sizeof(att->resolv_conf) ||
-	    snprintf(att->hosts, sizeof(att->hosts), "%s/hosts", dir) >= (int)sizeof(att->hosts))
-		return cv_err_set(err, ENAMETOOLONG, "`%s`: too long a path", bdir);
-	if ((r = cv_mkdir_p(dir, 0755, err)) < 0)
+	if ((r = cv_net_files(state_dir, att->bridge, rec->id, att->resolv_conf, att->hosts, err)) <
+	    0)
 		return r;
 	if ((n = cv_dns_resolv_conf(CV_DNS_HOST_RESOLV, CV_DNS_RESOLVED_UPSTREAM, text,
 				    sizeof(text), err)) < 0 ||
@@ -251,7 +247,8 @@ static int write_files(const char *bdir, const struct cv_net_record *rec,
 	if ((n = cv_dns_hosts(rec->id, &rec->addr4, rec->addr6.family ? &rec->addr6 : NULL, text,
 			      sizeof(text))) < 0)
 		return cv_err_set(err, ENOSPC, "/etc/hosts for %s: too long", rec->id);
-	return cv_write_file_new(att->hosts, text, (size_t)n, 0644, err);
+	return cv_write_file_new(att->hosts, text, (size_t)n, 0644,
+				 err); /* O_TRUNC: the same inode, which a bind may show */
 }
 
 /*
@@ -326,7 +323,7 @@ static int attach_locked(const struct cv_net_config *cfg, const char *state_dir,
 	if ((r = cv_link_in_netns(netns_fd, configure_inside, &in, err)) < 0)
 		return r;
 	/* 8. what the container's /etc/resolv.conf and /etc/hosts will be */
-	if ((r = write_files(bdir, rec, att, err)) < 0)
+	if ((r = write_files(state_dir, rec, att, err)) < 0)
 		return r;
 	att->addr4 = rec->addr4;
 	att->addr6 = rec->addr6;

@@ -98,6 +98,18 @@ int cv_net_gc(const char *state_dir, struct cv_err *err);
  */
 int cv_net_remove(const char *state_dir, const char *name, struct cv_err *err);
 
+/*
+ * cv_net_files - the resolv.conf and hosts an attach of id to bridge
+ * writes (STATE_DIR/BRIDGE/files/ID/; state_dir and bridge NULL: the
+ * defaults), made now, empty where missing, their paths in resolv and
+ * hosts (PATH_MAX each).  A runtime whose container exists before it is
+ * attached binds them into it at create: attach later writes into the
+ * same files, so the bind shows what it writes.  A detach of id removes
+ * them, also when no attach came.
+ */
+int cv_net_files(const char *state_dir, const char *bridge, const char *id, char *resolv,
+		 char *hosts, struct cv_err *err);
+
 /* One line of `cv-network ls`: a bridge, its subnet, an address and its owner. */
 struct cv_net_use {
 	const char *bridge;

@@ -223,3 +223,32 @@ int cv_net_record_fwds(const struct cv_net_record *r, struct cv_nft_fwd *out)
 	}
 	return n;
 }
+
+/* Made empty, never truncated: a bind of it may already show its contents. */
+static int touch(const char *path, struct cv_err *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return cv_err_sys(err, "open(`%s`, O_CREAT)", path);
+	close(fd);
+	return 0;
+}
+
+int cv_net_files(const char *state_dir, const char *bridge, const char *id, char *resolv,
+		 char *hosts, struct cv_err *err)
+{
+	char dir[PATH_MAX];
+	int r;
+
+	state_dir = state_dir ? state_dir : CV_NET_STATE_DIR;
+	bridge = bridge ? bridge : CV_NET_BRIDGE;
+	if (snprintf(dir, sizeof(dir), "%s/%s/files/%s", state_dir, bridge, id) >=
+		(int)sizeof(dir) ||
+	    snprintf(resolv, PATH_MAX, "%s/resolv.conf", dir) >= PATH_MAX ||
+	    snprintf(hosts, PATH_MAX, "%s/hosts", dir) >= PATH_MAX)
+		return cv_err_set(err, ENAMETOOLONG, "`%s`: too long a path", state_dir);
+	if ((r = cv_mkdir_p(dir, 0755, err)) < 0 || (r = touch(resolv, err)) < 0)
+		return r;
+	return touch(hosts, err);
+}
