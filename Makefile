@@ -77,7 +77,7 @@ RUNTIME_OBJS  = $(patsubst %.c,$(BUILD)/obj/runtime/%.o,$(RUNTIME_SRCS))
 CLI_SRCS     := main.c lifecycle.c running.c
 CLI_OBJS      = $(patsubst %.c,$(BUILD)/obj/runtime/cli/%.o,$(CLI_SRCS))
 
-API_SRCS   := runtime/api/api.c runtime/api/config.c runtime/api/run.c
+API_SRCS   := runtime/api/api.c runtime/api/config.c runtime/api/run.c runtime/api/net.c
 LIB_SRCS    = $(foreach s,$(STEPS),$(addprefix steps/$(s)/,$($(s)_SRCS))) \
               $(addprefix runtime/,$(RUNTIME_SRCS)) $(API_SRCS)
 API_A      := $(BUILD)/lib/libcontainerv.a

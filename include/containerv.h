@@ -104,6 +104,36 @@ void containerv_options_set_cgroup_limits(struct containerv_options *options,
 					  const char *memory_max, const char *cpu_weight,
 					  const char *pids_max);
 
+/*
+ * The network (step 04), with CV_CAP_NETWORK.  CV_NETWORK_NONE, the
+ * default: the container's namespace has lo only.  CV_NETWORK_BRIDGE: it
+ * is attached to a bridge (made when missing): eth0 with an IPv4 and an
+ * IPv6 address, a default route, NAT out, the published ports (each
+ * "[HOSTIP:]HOSTPORT:PORT[/tcp|udp]", as `docker run -p`), and its own
+ * /etc/resolv.conf and /etc/hosts, bound over the rootfs's.  The host
+ * ports are held by the calling process until containerv_destroy().
+ */
+enum containerv_network_mode {
+	CV_NETWORK_NONE,
+	CV_NETWORK_BRIDGE,
+};
+
+struct containerv_network {
+	enum containerv_network_mode mode;
+	const char *bridge;       /* NULL: "cv0" */
+	const char *subnet;       /* IPv4, for a new bridge; NULL: the bridge's, or 10.77.0.0/24 */
+	const char *ip;           /* NULL: the next free address */
+	const char *const *ports; /* NULL-terminated, or NULL */
+	const char *state_dir;    /* NULL: /run/containerv/network */
+};
+
+/*
+ * Copied; a malformed port is refused here (-EINVAL, containerv_error()
+ * names it), the rest is checked by containerv_create().
+ */
+int containerv_options_set_network(struct containerv_options *options,
+				   const struct containerv_network *network);
+
 /* The state directory (containerv's --root); default /run/containerv. */
 void containerv_options_set_root(struct containerv_options *options, const char *dir);
 
@@ -157,6 +187,9 @@ int containerv_create(const char *rootfs, struct containerv_options *options,
 
 /* containerv_id - its id ("cv-" and 12 hex digits), also its hostname. */
 const char *containerv_id(struct containerv_container *container);
+
+/* containerv_address - its IPv4 address on the bridge ("10.77.0.2"), or NULL without one. */
+const char *containerv_address(struct containerv_container *container);
 
 enum container_spawn_flags {
 	CV_SPAWN_WAIT = 0x1, /* return when the process ends */

@@ -99,6 +99,7 @@ void containerv_options_delete(struct containerv_options *o)
 	free(o->cpu_weight);
 	free(o->pids_max);
 	free(o->root);
+	cv_api_net_free(o);
 	free(o);
 }
 
@@ -217,15 +218,21 @@ static int check_mounts(const struct containerv_options *o, struct cv_err *err)
  * directory of the container's, and that one holds its config.json.
  */
 static int build_spec(const struct containerv_options *o, const char *rootfs,
-		      const struct containerv_container *c, struct cv_spec **spec,
-		      struct cv_err *err)
+		      struct containerv_container *c, struct cv_spec **spec, struct cv_err *err)
 {
-	char root[PATH_MAX], bundle[PATH_MAX + 32];
+	char root[PATH_MAX], bundle[PATH_MAX + 32], resolv[PATH_MAX], hosts[PATH_MAX];
+	const char *net_files[] = {resolv, hosts};
+	int r;
 
 	if (!realpath(c->root, root))
 		return cv_err_sys(err, "the state root `%s`", c->root);
 	snprintf(bundle, sizeof(bundle), "%s/%s", root, c->id);
-	return cv_api_spec(o, rootfs, c->id, bundle, spec, err);
+	/* on a bridge: the files the attach will write, bound at create (net.c) */
+	if (o->net.mode == CV_NETWORK_BRIDGE &&
+	    (r = cv_api_net_files(o, c, resolv, hosts, err)) < 0)
+		return r;
+	return cv_api_spec(o, rootfs, c->id, bundle,
+			   o->net.mode == CV_NETWORK_BRIDGE ? net_files : NULL, spec, err);
 }
 
 /*
@@ -285,6 +292,7 @@ int containerv_create(const char *rootfs, struct containerv_options *o,
 		r = build_spec(o, rootfs, c, &spec, &err);
 	}
 	if (r < 0) {
+		cv_api_net_down(c);
 		free(c);
 		return cv_api_fail(&err);
 	}
@@ -293,14 +301,17 @@ int containerv_create(const char *rootfs, struct containerv_options *o,
 	cc.spec = spec;
 	r = cv_container_create(&cc, &c->init, &err);
 	free(spec); /* create took what it held, and left it empty */
-	/* a container that cannot run is no container: made and started, or neither */
-	if (r == 0 && (r = run_it(c, &err)) < 0) {
+	/* a container that cannot run is no container: made, started and on its
+	 * network, or none of it (the init idles: no spawn can come before) */
+	if (r == 0 && ((r = run_it(c, &err)) < 0 ||
+		       (o->net.mode == CV_NETWORK_BRIDGE && (r = cv_api_net_up(o, c, &err)) < 0))) {
 		struct cv_err ignored;
 		cv_container_delete(c->root, c->id, true, &ignored);
 		/* the init is our child: delete kills it, we collect it */
 		waitpid(c->init, NULL, 0);
 	}
 	if (r < 0) {
+		cv_api_net_down(c);
 		free(c);
 		return cv_api_fail(&err);
 	}
@@ -337,6 +348,7 @@ int containerv_destroy(struct containerv_container *c)
 	cv_err_clear(&err); /* a kill that found nothing left to kill is no failure */
 	/* forced, as `delete --force`: the idle init never stops of itself */
 	r = cv_container_delete(c->root, c->id, true, &err);
+	cv_api_net_down(c); /* the veth went with the namespace; its records, ports, table now */
 	if (c->root_fd >= 0)
 		close(c->root_fd);
 	free(c->spawned);

@@ -144,8 +144,11 @@ bad:
  * The standard mounts (defaults.c), then the options' own, after them:
  * mounted in that order, one of the caller's may cover a standard one.
  */
-static void add_mounts(json_t *mounts, const struct containerv_options *o)
+static void add_mounts(json_t *mounts, const struct containerv_options *o,
+		       const char *const *net_files)
 {
+	static const char *const etc[] = {"/etc/resolv.conf", "/etc/hosts"};
+
 	bool userns = o->caps & CV_CAP_USERS;
 
 	for (size_t i = json_array_size(mounts); userns && !(o->caps & CV_CAP_IPC) && i-- > 0;)
@@ -156,6 +159,10 @@ static void add_mounts(json_t *mounts, const struct containerv_options *o)
 			json_array_remove(mounts, i);
 	for (int i = 0; i < o->n_mounts; i++)
 		json_array_append_new(mounts, mount_of(&o->mounts[i]));
+	/* on a bridge: the names step 04 writes for it (net.c), bound as Docker does */
+	for (int i = 0; net_files && i < 2; i++)
+		json_array_append_new(mounts, mount_of(&(struct containerv_mount){
+						  net_files[i], etc[i], NULL, CV_MOUNT_BIND}));
 }
 
 /*
@@ -163,7 +170,7 @@ static void add_mounts(json_t *mounts, const struct containerv_options *o)
  * malloc()ed: `containerv spec`'s defaults, changed where the options say.
  */
 static char *config_text(const struct containerv_options *o, const char *rootfs, const char *id,
-			 struct cv_err *err)
+			 const char *const *net_files, struct cv_err *err)
 {
 	bool userns = o->caps & CV_CAP_USERS;
 	char *text = cv_spec_default(userns, NULL), abs[PATH_MAX], cgroup[64];
@@ -205,7 +212,7 @@ static char *config_text(const struct containerv_options *o, const char *rootfs,
 			    json_pack("{s:o, s:o, s:o}", "bounding", strings(default_caps),
 				      "effective", strings(default_caps), "permitted",
 				      strings(default_caps)));
-	add_mounts(json_object_get(doc, "mounts"), o);
+	add_mounts(json_object_get(doc, "mounts"), o, net_files);
 	/* indented, a field to a line: a parse error's line number then points at one */
 	text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(doc);
@@ -218,9 +225,10 @@ fail:
 }
 
 int cv_api_spec(const struct containerv_options *o, const char *rootfs, const char *id,
-		const char *bundle, struct cv_spec **spec, struct cv_err *err)
+		const char *bundle, const char *const *net_files, struct cv_spec **spec,
+		struct cv_err *err)
 {
-	char *text = config_text(o, rootfs, id, err);
+	char *text = config_text(o, rootfs, id, net_files, err);
 	int r;
 
 	if (!text)

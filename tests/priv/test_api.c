@@ -17,7 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <sched.h>
 #include <sys/inotify.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -418,6 +421,88 @@ static void test_errors(void)
 	done();
 }
 
+/* GET /path from 127.0.0.1:port (the host's side of a published port), retried while the server starts. */
+static const char *http_get(int port, const char *path)
+{
+	static char reply[2048];
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	char req[256];
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	snprintf(req, sizeof(req), "GET %s HTTP/1.0\r\n\r\n", path);
+	for (int i = 0; i < 50; i++, usleep(50 * 1000)) {
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		ssize_t n, got = 0;
+
+		if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+		    write(fd, req, strlen(req)) < 0) {
+			close(fd);
+			continue;
+		}
+		while ((n = read(fd, reply + got, sizeof(reply) - 1 - (size_t)got)) > 0)
+			got += n;
+		close(fd);
+		reply[got] = '\0';
+		if (got > 0)
+			return reply;
+	}
+	return "";
+}
+
+/*
+ * On a bridge, in a network namespace of the test's own (the machine's
+ * network is not touched): the container's address inside and out, its
+ * /etc/hosts, a server in it reached through a published port; after
+ * destroy, no bridge, no table, no state.
+ */
+static void test_network(void)
+{
+	const char *ports[] = {"18080:80", NULL}, *bad[] = {"18080", NULL};
+	struct containerv_network net = {.mode = CV_NETWORK_BRIDGE, .ports = ports};
+	struct containerv_container *c;
+	char state[PATH_MAX + 8], left[PATH_MAX + 16];
+
+	setup();
+	CHECK(unshare(CLONE_NEWNET) == 0 && system("ip link set lo up") == 0,
+	      "a network namespace for the test: %s", strerror(errno));
+	snprintf(state, sizeof(state), "%s/net", scratch);
+	net.state_dir = state;
+	CHECK(containerv_options_set_network(opts, &net) == 0, "set_network: %s",
+	      containerv_error());
+	c = create();
+	CHECK(containerv_address(c) && !strcmp(containerv_address(c), "10.77.0.2"), "address `%s`",
+	      containerv_address(c) ? containerv_address(c) : "(null)");
+	CHECK(sh(c, "ip -o -4 addr show eth0 | grep -o 10.77.0.2/24 > /tmp/o; "
+		    "grep -c \"10.77.0.2.*$(hostname)\" /etc/hosts >> /tmp/o") == 0,
+	      "sh");
+	CHECK(!strcmp(fetch(c, "/tmp/o"), "10.77.0.2/24\n1"), "inside: `%s`", fetch(c, "/tmp/o"));
+	CHECK(containerv_spawn(
+		  c, "/bin/busybox",
+		  &(struct containerv_spawn_options){.arguments = "httpd -f -p 80 -h /etc"},
+		  NULL) == 0,
+	      "spawn httpd: %s", containerv_error());
+	CHECK(strstr(http_get(18080, "/hosts"), containerv_id(c)),
+	      "127.0.0.1:18080 did not serve the container's /etc/hosts");
+	destroy(c);
+	CHECK(system("ip link show cv0 >/dev/null 2>&1") != 0, "the bridge is left");
+	CHECK(system("nft list table inet containerv >/dev/null 2>&1") != 0, "the table is left");
+	snprintf(left, sizeof(left), "%s/cv0", state);
+	CHECK(access(left, F_OK) < 0, "the network's state is left: %s", left);
+	CHECK(containerv_options_set_network(
+		  opts, &(struct containerv_network){.mode = CV_NETWORK_BRIDGE, .ports = bad}) ==
+		      -EINVAL &&
+		  strstr(containerv_error(), "18080"),
+	      "a malformed port: %s", containerv_error());
+	/* a bridge needs a namespace of its own */
+	containerv_options_set_network(opts, &net);
+	containerv_options_set_caps(opts, CV_CAP_FILESYSTEM | CV_CAP_PROCESS_CONTROL);
+	CHECK(containerv_create(rootfs, opts, &c) == -EINVAL &&
+		  strstr(containerv_error(), "CV_CAP_NETWORK"),
+	      "a bridge without CV_CAP_NETWORK: %s", containerv_error());
+	CHECK(access(left, F_OK) < 0, "the refused container's files are left");
+	done();
+}
+
 int main(void)
 {
 	static const struct tap_test tests[] = {
@@ -433,6 +518,8 @@ int main(void)
 	     test_files_and_mounts},
 	    {"errors: missing rootfs, bad limit, no mount namespace, missing binary, open quote",
 	     test_errors},
+	    {"on a bridge: its address, /etc/hosts, a published port from 127.0.0.1; nothing left",
+	     test_network},
 	};
 
 	return tap_main(tests, sizeof(tests) / sizeof(tests[0])) ? 1 : 0;
