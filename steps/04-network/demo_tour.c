@@ -185,11 +185,13 @@ int cmd_tour(struct cv_args *a)
 		printf("5. the table that does it (nft list table inet containerv):\n");
 		if (cv_nft_list(table, sizeof(table), &ignored) >= 0)
 			fputs(table, stdout);
+	}
+	/* web is stopped whatever failed after it started: nothing outlives the tour */
+	if (t.web.pid > 0) {
 		kill(t.web.pid, SIGTERM);
 		cv_wait_forwarding(t.web.pid, NULL);
-	}
-	if (t.web.pid > 0)
 		stop_attached(&t.web);
+	}
 	printf("6. both stopped and detached\n");
 	print_left();
 	cv_remove_tree(t.state, &ignored);

@@ -371,7 +371,8 @@ int cv_net_attach(const struct cv_net_config *cfg, int netns_fd, struct cv_net_a
 	rec.holder = cfg->holder > 0 ? cfg->holder : getpid();
 	rec.start = cv_proc_start(rec.holder);
 	veth_name(rec.veth, sizeof(rec.veth), bridge, cfg->id);
-	memcpy(rec.ports, cfg->ports, sizeof(rec.ports[0]) * (size_t)cfg->n_ports);
+	if (cfg->n_ports > 0) /* ports may be NULL with none */
+		memcpy(rec.ports, cfg->ports, sizeof(rec.ports[0]) * (size_t)cfg->n_ports);
 	rec.n_ports = cfg->n_ports;
 	snprintf(att->id, sizeof(att->id), "%s", cfg->id);
 	snprintf(att->bridge, sizeof(att->bridge), "%s", bridge);
