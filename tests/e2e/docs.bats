@@ -17,7 +17,7 @@ load helpers
 
 EXCERPTS=tests/docs/excerpts.sh
 READMES="steps/common/README.md steps/01-namespaces/README.md steps/02-cgroups/README.md
-	steps/03-rootfs/README.md steps/05-security/README.md runtime/README.md"
+	steps/03-rootfs/README.md steps/04-network/README.md steps/05-security/README.md runtime/README.md"
 
 teardown() {
 	[ -z "${DOCS_TMP:-}" ] || rm -rf "$DOCS_TMP"
@@ -72,6 +72,10 @@ need_no_apparmor() {
 @test "steps/03-rootfs/README.md: every excerpt is what cv-rootfs prints" {
 	need_hybrid
 	excerpts_match steps/03-rootfs/README.md
+}
+
+@test "steps/04-network/README.md: every excerpt is what cv-network prints, in namespaces of its own" {
+	excerpts_match steps/04-network/README.md
 }
 
 @test "steps/05-security/README.md: every excerpt is what cv-security prints" {
