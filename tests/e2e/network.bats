@@ -359,16 +359,24 @@ rootless() {
 	cat "$T/rl.out"
 	[ "$output" = "hello from a container" ]
 	grep -qx "rootless: a network namespace of your own, joined to the host by $1" "$T/rl.out"
+	# and outward: from the container, through the helper, to the world
+	mkdir -p "$T/world-www"
+	echo "hello from the world" >"$T/world-www/index.html"
+	chmod -R a+rX "$T/world-www"
+	$WORLD $BB httpd -f -p 192.0.2.2:80 -h "$T/world-www" &
+	echo $! >"$T/world-httpd.pid"
+	run fetch http://192.0.2.2/ rl
+	[ "$output" = "hello from the world" ]
 	stop rl
 	nothing_left
 }
 
-@test "rootless with pasta: a published port reaches the container" {
+@test "rootless with pasta: a published port reaches the container, and it reaches out" {
 	command -v pasta >/dev/null || skip "no pasta (apt-get install passt)"
 	rootless pasta
 }
 
-@test "rootless with slirp4netns: a published port reaches the container" {
+@test "rootless with slirp4netns: a published port reaches the container, and it reaches out" {
 	command -v slirp4netns >/dev/null || skip "no slirp4netns"
 	rootless slirp4netns
 }
