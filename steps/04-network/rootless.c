@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "01-namespaces/namespaces.h"
+#include "01-namespaces/idmap.h"
 #include "04-network/rootless.h"
 #include "common/cleanup.h"
 #include "common/file.h"
@@ -152,14 +153,15 @@ launcher(const struct cv_rootless_cmd *c, int go, int go_w, int log, int ready_w
 }
 
 /*
- * Root of a new user namespace, then of a network namespace it owns.
- * setgroups is denied before gid_map is written: without that the
- * kernel refuses an unprivileged gid_map (Linux 3.19, CVE-2014-8989:
- * dropping a supplementary group could grant what the group was denied).
+ * Root of a new user namespace, then of a network namespace it owns: its
+ * own ids mapped to 0, one line each, written by step 01's
+ * cv_idmap_write() to its own /proc/PID files, setgroups denied first
+ * (an unprivileged gid_map needs it: CVE-2014-8989).
  */
 static int become_root(uid_t uid, gid_t gid, struct cv_err *err)
 {
-	char map[2][32];
+	static struct cv_idmap maps[2];
+	const struct cv_idmap_extent self[2] = {{0, uid, 1}, {0, gid, 1}};
 	int r;
 
 	if ((r = cv_ns_unshare(CLONE_NEWUSER, err)) < 0) {
@@ -169,11 +171,10 @@ static int become_root(uid_t uid, gid_t gid, struct cv_err *err)
 				    "kernel.unprivileged_userns_clone");
 		return r;
 	}
-	snprintf(map[0], sizeof(map[0]), "0 %u 1", (unsigned)uid);
-	snprintf(map[1], sizeof(map[1]), "0 %u 1", (unsigned)gid);
-	if ((r = cv_write_own_proc("setgroups", "deny", 4, err)) < 0 ||
-	    (r = cv_write_own_proc("uid_map", map[0], strlen(map[0]), err)) < 0 ||
-	    (r = cv_write_own_proc("gid_map", map[1], strlen(map[1]), err)) < 0)
+	maps[0].n = maps[1].n = 0;
+	if ((r = cv_idmap_add(&maps[0], &self[0], err)) < 0 ||
+	    (r = cv_idmap_add(&maps[1], &self[1], err)) < 0 ||
+	    (r = cv_idmap_write(getpid(), &maps[0], &maps[1], true, err)) < 0)
 		return r;
 	return cv_ns_unshare(CLONE_NEWNET, err);
 }
@@ -295,15 +296,19 @@ static int start(struct cv_rootless *r, const char *exe, const struct cv_port *p
 	if (r->helper < 0)
 		return cv_err_sys(err, "fork()");
 	cv_closep(&ready_w); /* the helper's alone now: its end of file is its death */
-	if ((rc = become_root(geteuid(), getegid(), err)) < 0)
-		return rc;
-	for (size_t i = 0; i + 1 < cmd.used; i++) /* one line for the trace */
-		cmd.text[i] = cmd.text[i] ? cmd.text[i] : ' ';
-	cv_trace("launcher %d execs %s", (int)r->helper, cmd.text);
+	/* dumpable while our /proc/PID files are written (the id maps) and the
+	 * helper joins through them: a caller that changed uid is not, and its
+	 * /proc files would then be root's */
 	if ((was = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0)) != 1)
 		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-	/* the namespaces exist: the launcher may exec the helper, which joins them */
-	rc = write(go_w, "1", 1) == 1 ? wait_ready(r, ready, err) : cv_err_sys(err, "write(go)");
+	if ((rc = become_root(geteuid(), getegid(), err)) == 0) {
+		for (size_t i = 0; i + 1 < cmd.used; i++) /* one line for the trace */
+			cmd.text[i] = cmd.text[i] ? cmd.text[i] : ' ';
+		cv_trace("launcher %d execs %s", (int)r->helper, cmd.text);
+		/* the namespaces exist: the launcher may exec the helper, which joins them */
+		rc = write(go_w, "1", 1) == 1 ? wait_ready(r, ready, err)
+					      : cv_err_sys(err, "write(go)");
+	}
 	if (was != 1)
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	return rc;
