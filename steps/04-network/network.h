@@ -5,14 +5,18 @@
  * reaches nothing and nothing reaches it.  Attaching it to a network
  * means, in this order:
  *
- *   1. an address for it (ipam.c), and its published host ports held (ports.c)
- *   2. the bridge, a switch in the host's namespace, up with the gateway
- *      address (link.c), and the nft table that NATs for it (nft.c)
- *   3. a veth pair: one end on the bridge, the other moved into the
- *      container's namespace and renamed eth0 (link.c)
- *   4. inside: lo and eth0 up, the address, the default route (link.c)
- *   5. the published ports' map elements (nft.c)
- *   6. its /etc/resolv.conf and /etc/hosts (dns.c)
+ *   0. what can be checked before anything exists (names, counts)
+ *   1. its published host ports held (ports.c): the likeliest mistake, first
+ *   2. the record of what will be made, written before it is (record.c)
+ *   3. an address for it, and its IPv6 twin (ipam.c)
+ *   4. the bridge, a switch in the host's namespace, up with the gateway
+ *      addresses, forwarding on (link.c)
+ *   5. NAT: for a new bridge the nft table rebuilt, else only this
+ *      container's map elements added (nft.c)
+ *   6. a veth pair: one end on the bridge, the other made in the
+ *      container's namespace as eth0 (link.c)
+ *   7. inside: lo and eth0 up, the addresses, the default routes (link.c)
+ *   8. its /etc/resolv.conf and /etc/hosts (dns.c)
  *
  * What was made is recorded on disk before it is made, under
  * STATE_DIR/BRIDGE/ (a `subnet` file, ipam/, and attach/ID, which names
